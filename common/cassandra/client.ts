@@ -1,0 +1,30 @@
+import { auth, Client, types } from 'cassandra-driver';
+
+export interface CassandraClientOptions {
+  readonly contactPoints: readonly string[];
+  readonly localDataCenter: string;
+  readonly keyspace?: string;
+  readonly credentials?: { readonly username: string; readonly password: string };
+}
+
+/**
+ * A cassandra-driver client with the project's defaults: LOCAL_QUORUM (a quorum of one is the one node
+ * here; with more replicas it survives one being down) and prepared statements everywhere.
+ */
+export function createCassandraClient(options: CassandraClientOptions): Client {
+  return new Client({
+    contactPoints: [...options.contactPoints],
+    localDataCenter: options.localDataCenter,
+    ...(options.keyspace ? { keyspace: options.keyspace } : {}),
+    ...(options.credentials
+      ? {
+          authProvider: new auth.PlainTextAuthProvider(
+            options.credentials.username,
+            options.credentials.password,
+          ),
+        }
+      : {}),
+    queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
+    socketOptions: { connectTimeout: 5_000, readTimeout: 12_000 },
+  });
+}

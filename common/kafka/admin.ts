@@ -1,0 +1,82 @@
+import { type Admin, ConfigResourceTypes } from './kafkajs.js';
+import type { TopicDefinition } from './topics.js';
+
+export interface TopicChange {
+  readonly topic: string;
+  readonly action: 'created' | 'partitions-added' | 'configs-updated' | 'unchanged';
+}
+
+/**
+ * Makes the cluster's topics match their definitions, whatever state they are in: creates missing ones,
+ * adds partitions to ones that have fewer (Kafka cannot remove partitions) and rewrites configs that
+ * drifted. Safe to run at every start.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  definitions: readonly TopicDefinition[],
+): Promise<TopicChange[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = definitions.filter((d) => !existing.has(d.name));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((d) => ({
+        topic: d.name,
+        numPartitions: d.partitions,
+        replicationFactor: d.replicationFactor,
+        configEntries: Object.entries(d.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+
+  const changes: TopicChange[] = missing.map((d) => ({ topic: d.name, action: 'created' }));
+  const present = definitions.filter((d) => existing.has(d.name));
+  if (present.length === 0) return changes;
+
+  const metadata = await admin.fetchTopicMetadata({ topics: present.map((d) => d.name) });
+  const partitionCounts = new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
+  const grow = present.filter((d) => (partitionCounts.get(d.name) ?? 0) < d.partitions);
+  if (grow.length > 0) {
+    await admin.createPartitions({
+      topicPartitions: grow.map((d) => ({ topic: d.name, count: d.partitions })),
+    });
+  }
+
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: present.map((d) => ({
+      type: TOPIC_RESOURCE,
+      name: d.name,
+      configNames: Object.keys(d.configs),
+    })),
+  });
+  const drifted = present.filter((d) => {
+    const current = described.resources.find((r) => r.resourceName === d.name)?.configEntries ?? [];
+    return Object.entries(d.configs).some(
+      ([name, value]) => current.find((entry) => entry.configName === name)?.configValue !== value,
+    );
+  });
+  if (drifted.length > 0) {
+    // alterConfigs replaces the topic's whole set of overrides, so send every override we own.
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: drifted.map((d) => ({
+        type: TOPIC_RESOURCE,
+        name: d.name,
+        configEntries: Object.entries(d.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+
+  for (const d of present) {
+    const action = grow.includes(d)
+      ? 'partitions-added'
+      : drifted.includes(d)
+        ? 'configs-updated'
+        : 'unchanged';
+    changes.push({ topic: d.name, action });
+  }
+  return changes;
+}
+
+const TOPIC_RESOURCE = ConfigResourceTypes.TOPIC;

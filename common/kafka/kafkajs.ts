@@ -1,0 +1,6 @@
+// kafkajs is CommonJS without statically detectable export names, so Node's ESM loader offers only its
+// default export. Everything in sensorwatch imports kafkajs through this file.
+import kafkajs from 'kafkajs';
+
+export const { Kafka, logLevel, ConfigResourceTypes, CompressionTypes } = kafkajs;
+export type { Admin, Consumer, EachBatchPayload, Kafka as KafkaClient, KafkaConfig, Producer } from 'kafkajs';

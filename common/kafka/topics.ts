@@ -1,0 +1,41 @@
+/**
+ * The pipeline's topics, defined once for the native stack, docker-compose and the services.
+ * Replication 3 with min.insync.replicas 2 means a write acknowledged with acks=all is on at least two
+ * brokers, so losing any one broker loses no acknowledged reading.
+ */
+export interface TopicDefinition {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const replicated = { 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' } as const;
+
+export const TOPICS = {
+  /** Raw readings from the producers, keyed by station id so a station's readings stay in order. */
+  readings: {
+    name: 'sensor.readings',
+    partitions: 12,
+    replicationFactor: 3,
+    configs: { ...replicated, 'retention.ms': String(7 * DAY_MS), 'compression.type': 'producer' },
+  },
+  /** Readings the detector rejected, with the reason in the headers; kept longer so they can be replayed. */
+  deadLetter: {
+    name: 'sensor.readings.dlq',
+    partitions: 3,
+    replicationFactor: 3,
+    configs: { ...replicated, 'retention.ms': String(30 * DAY_MS) },
+  },
+  /** Readings enriched with the detector's verdict, consumed by the exporter. */
+  scored: {
+    name: 'sensor.readings.scored',
+    partitions: 12,
+    replicationFactor: 3,
+    configs: { ...replicated, 'retention.ms': String(3 * DAY_MS), 'compression.type': 'producer' },
+  },
+} as const satisfies Record<string, TopicDefinition>;
+
+export const PIPELINE_TOPICS: readonly TopicDefinition[] = Object.values(TOPICS);

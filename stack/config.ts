@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { type ConfigOf, envKey, intInRange, parseConfig } from '../common/config/env.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Settings of the native stack. Heaps are sized so Kafka ×3, Cassandra, Prometheus, the pipeline and the
+ * tests fit together on a 2-core, 24 GiB machine with room to spare.
+ */
+export const STACK_CONFIG = {
+  home: envKey(
+    'SENSORWATCH_STACK_HOME',
+    z.string().default(path.join(REPO_ROOT, '.stack')),
+    'Folder for downloads, data, logs and pid files of the native stack (git-ignored).',
+  ),
+  kafkaHeapMb: envKey(
+    'SENSORWATCH_KAFKA_HEAP_MB',
+    intInRange(256, 8192).default(512),
+    'Heap of each Kafka node.',
+  ),
+  cassandraHeapMb: envKey(
+    'SENSORWATCH_CASSANDRA_HEAP_MB',
+    intInRange(512, 16_384).default(1024),
+    'Heap of the Cassandra node.',
+  ),
+  startTimeoutSeconds: envKey(
+    'SENSORWATCH_STACK_START_TIMEOUT_S',
+    intInRange(10, 1800).default(240),
+    'How long start-up waits for every service to be ready before failing.',
+  ),
+};
+
+export type StackConfig = ConfigOf<typeof STACK_CONFIG>;
+
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  return parseConfig(STACK_CONFIG, env);
+}

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { createCassandraClient } from '../../common/cassandra/client.js';
+import type { StackConfig } from '../config.js';
+import type { Installed } from '../install/index.js';
+import type { StackPaths } from '../paths.js';
+import type { ProcessSpec } from '../process/supervisor.js';
+import { httpOk, tcpOpen } from '../readiness.js';
+import { ALERTMANAGER, CASSANDRA, HOST, KAFKA_NODES, PROMETHEUS } from '../topology.js';
+import { cassandraProcessSpec, prepareCassandra } from './cassandra.js';
+import { kafkaProcessSpec, prepareKafkaNode } from './kafka.js';
+import {
+  alertmanagerProcessSpec,
+  PROMETHEUS_SOURCE_DIR,
+  prepareAlertmanager,
+  preparePrometheus,
+  prometheusProcessSpec,
+} from './prometheus.js';
+
+/** One process of the native stack: how to lay out its files, how to run it, how to know it is up. */
+export interface StackService {
+  readonly name: string;
+  /** Writes config and prepares storage; safe to repeat. */
+  prepare(): Promise<void>;
+  spec(): ProcessSpec;
+  /** Resolves once the service answers; throws while it does not. */
+  probe(): Promise<unknown>;
+  /** Addresses worth printing for users. */
+  readonly endpoints: Readonly<Record<string, string>>;
+}
+
+/** The services in start order: Kafka first (the slowest to form), Prometheus last (it scrapes the rest). */
+export function stackServices(paths: StackPaths, config: StackConfig, installed: Installed): StackService[] {
+  const jmxConfig = (name: string) => path.join(PROMETHEUS_SOURCE_DIR, 'jmx-exporter', `${name}.yml`);
+  const kafkaCtx = { paths, config, ...installed, jmxConfig: jmxConfig('kafka') };
+  const cassandraCtx = { paths, config, ...installed, jmxConfig: jmxConfig('cassandra') };
+
+  const kafka = KAFKA_NODES.map<StackService>((node) => ({
+    name: node.name,
+    prepare: () => prepareKafkaNode(kafkaCtx, node),
+    spec: () => kafkaProcessSpec(kafkaCtx, node),
+    probe: async () => {
+      await tcpOpen(HOST, node.port);
+      await httpOk(`http://${HOST}:${node.jmxExporterPort}/metrics`);
+    },
+    endpoints: {
+      bootstrap: `${HOST}:${node.port}`,
+      metrics: `http://${HOST}:${node.jmxExporterPort}/metrics`,
+    },
+  }));
+
+  const cassandra: StackService = {
+    name: CASSANDRA.name,
+    prepare: () => prepareCassandra(cassandraCtx),
+    spec: () => cassandraProcessSpec(cassandraCtx),
+    probe: async () => {
+      const client = createCassandraClient({
+        contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
+        localDataCenter: CASSANDRA.datacenter,
+      });
+      try {
+        await client.execute('SELECT release_version FROM system.local');
+      } finally {
+        await client.shutdown();
+      }
+      await httpOk(`http://${HOST}:${CASSANDRA.jmxExporterPort}/metrics`);
+    },
+    endpoints: {
+      cql: `${HOST}:${CASSANDRA.nativePort}`,
+      metrics: `http://${HOST}:${CASSANDRA.jmxExporterPort}/metrics`,
+    },
+  };
+
+  const alertmanager: StackService = {
+    name: ALERTMANAGER.name,
+    prepare: () => prepareAlertmanager(paths),
+    spec: () => alertmanagerProcessSpec(paths),
+    probe: () => httpOk(`http://${HOST}:${ALERTMANAGER.port}/-/ready`),
+    endpoints: { ui: `http://${HOST}:${ALERTMANAGER.port}` },
+  };
+
+  const prometheus: StackService = {
+    name: PROMETHEUS.name,
+    prepare: () => preparePrometheus(paths),
+    spec: () => prometheusProcessSpec(paths),
+    probe: () => httpOk(`http://${HOST}:${PROMETHEUS.port}/-/ready`),
+    endpoints: { ui: `http://${HOST}:${PROMETHEUS.port}` },
+  };
+
+  return [...kafka, cassandra, alertmanager, prometheus];
+}
+
+/** Service names in start order, known without installing anything (for status and down). */
+export const SERVICE_NAMES: readonly string[] = [
+  ...KAFKA_NODES.map((n) => n.name),
+  CASSANDRA.name,
+  ALERTMANAGER.name,
+  PROMETHEUS.name,
+];

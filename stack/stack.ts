@@ -1,0 +1,182 @@
+import path from 'node:path';
+import { createCassandraClient } from '../common/cassandra/client.js';
+import { applyCqlFile } from '../common/cassandra/schema.js';
+import { ensureTopics } from '../common/kafka/admin.js';
+import { createKafkaClient } from '../common/kafka/client.js';
+import { PIPELINE_TOPICS } from '../common/kafka/topics.js';
+import { REPO_ROOT, type StackConfig } from './config.js';
+import { StackError } from './errors.js';
+import { installStack } from './install/index.js';
+import { kafkaRoundTrip } from './kafka-round-trip.js';
+import { stackPaths } from './paths.js';
+import { processRssMb } from './process/proc.js';
+import {
+  isRecordAlive,
+  type PidRecord,
+  readPidRecord,
+  startProcess,
+  stopProcess,
+} from './process/supervisor.js';
+import { waitUntilReady } from './readiness.js';
+import { SERVICE_NAMES, type StackService, stackServices } from './services/registry.js';
+import { CASSANDRA, HOST, KAFKA_BOOTSTRAP } from './topology.js';
+
+export type Log = (line: string) => void;
+
+export interface UpResult {
+  /** Services this call started; a caller that wants to leave the machine as it found it stops these. */
+  readonly started: readonly string[];
+  /** Services that were already running and were reused. */
+  readonly reused: readonly string[];
+  readonly services: readonly StackService[];
+}
+
+export const SCHEMA_FILE = path.join(REPO_ROOT, 'cassandra', 'schema.cql');
+
+/**
+ * Installs what is missing, starts every service that is not already running, and returns once the whole
+ * stack is ready for real: each service answers, the Kafka cluster has all three brokers, the pipeline's
+ * topics exist, a message round-trips through all three brokers, and the Cassandra schema is applied.
+ * If any of that fails, the services this call started are stopped again before the error is thrown.
+ */
+export async function stackUp(config: StackConfig, log: Log): Promise<UpResult> {
+  const paths = stackPaths(config.home);
+  const installed = await installStack(paths, log);
+  const services = stackServices(paths, config, installed);
+  const deadline = Date.now() + config.startTimeoutSeconds * 1000;
+  const started: string[] = [];
+  const reused: string[] = [];
+  const records = new Map<string, PidRecord>();
+
+  try {
+    for (const service of services) {
+      const existing = await readPidRecord(paths, service.name);
+      if (existing && isRecordAlive(existing)) {
+        reused.push(service.name);
+        records.set(service.name, existing);
+        continue;
+      }
+      await service.prepare();
+      records.set(service.name, await startProcess(paths, service.spec()));
+      started.push(service.name);
+      log(`Started ${service.name} (pid ${records.get(service.name)?.pid})`);
+    }
+    if (reused.length > 0) log(`Reusing ${reused.join(', ')} (already running)`);
+
+    log('Waiting for every service to answer…');
+    await Promise.all(
+      services.map(async (service) => {
+        const t0 = Date.now();
+        const record = records.get(service.name);
+        await waitUntilReady(service.name, service.probe, { deadline, ...(record ? { record } : {}) });
+        if (started.includes(service.name)) log(`  ${service.name} ready after ${secondsSince(t0)} s`);
+      }),
+    );
+
+    await waitUntilReady('Kafka cluster topics and round trip', () => prepareKafka(log), { deadline });
+    await waitUntilReady('Cassandra schema', () => prepareCassandraSchema(log), { deadline });
+    return { started, reused, services };
+  } catch (error) {
+    if (started.length > 0) {
+      log(`Start-up failed; stopping what this run started (${started.join(', ')})`);
+      await stackDown(config, log, started);
+    }
+    throw error;
+  }
+}
+
+async function prepareKafka(log: Log): Promise<void> {
+  const kafka = createKafkaClient({ clientId: 'sensorwatch-stack', brokers: KAFKA_BOOTSTRAP });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length !== KAFKA_BOOTSTRAP.length) {
+      throw new Error(`${cluster.brokers.length} of ${KAFKA_BOOTSTRAP.length} brokers registered`);
+    }
+    const changes = await ensureTopics(admin, PIPELINE_TOPICS);
+    const changed = changes.filter((c) => c.action !== 'unchanged');
+    log(
+      changed.length > 0
+        ? `Topics: ${changed.map((c) => `${c.topic} ${c.action}`).join(', ')}`
+        : `Topics: ${changes.map((c) => c.topic).join(', ')} already as defined`,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+  const roundTrip = await kafkaRoundTrip(kafka);
+  log(
+    `Kafka round trip: ${roundTrip.partitions} partitions led by brokers ${roundTrip.leaders.join(', ')}, ` +
+      `acks=all, consumed back in ${roundTrip.milliseconds} ms`,
+  );
+}
+
+async function prepareCassandraSchema(log: Log): Promise<void> {
+  const client = createCassandraClient({
+    contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
+    localDataCenter: CASSANDRA.datacenter,
+  });
+  try {
+    const count = await applyCqlFile(client, SCHEMA_FILE);
+    log(`Cassandra schema: ${count} statements applied from cassandra/schema.cql`);
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/**
+ * Stops the named services (all by default) in reverse start order. Only processes recorded by
+ * `stackUp` are signalled. Kafka nodes stop together: stopped one by one, the last would wait for a
+ * controller quorum that no longer exists.
+ */
+export async function stackDown(config: StackConfig, log: Log, only?: readonly string[]): Promise<void> {
+  const paths = stackPaths(config.home);
+  const names = SERVICE_NAMES.filter((name) => !only || only.includes(name)).reverse();
+  const kafka = names.filter((n) => n.startsWith('kafka-'));
+  const others = names.filter((n) => !n.startsWith('kafka-'));
+  const stopOne = async (name: string) => {
+    const t0 = Date.now();
+    const outcome = await stopProcess(paths, name);
+    if (outcome !== 'not-running') log(`${name}: ${outcome} in ${secondsSince(t0)} s`);
+  };
+  for (const name of others) await stopOne(name);
+  await Promise.all(kafka.map(stopOne));
+}
+
+export interface StatusRow {
+  readonly name: string;
+  readonly state: 'up' | 'down' | 'stale';
+  readonly pid?: number;
+  readonly ports?: Readonly<Record<string, number>>;
+  readonly rssMb?: number;
+  readonly since?: string;
+  readonly log?: string;
+}
+
+/** What is running, from the pid records; a record whose process is gone is reported as stale. */
+export async function stackStatus(config: StackConfig): Promise<StatusRow[]> {
+  const paths = stackPaths(config.home);
+  return Promise.all(
+    SERVICE_NAMES.map(async (name): Promise<StatusRow> => {
+      const record = await readPidRecord(paths, name);
+      if (!record) return { name, state: 'down' };
+      if (!isRecordAlive(record)) return { name, state: 'stale', pid: record.pid, log: record.log };
+      const rssMb = processRssMb(record.pid);
+      return {
+        name,
+        state: 'up',
+        pid: record.pid,
+        ports: record.ports,
+        since: record.startedAt,
+        log: record.log,
+        ...(rssMb === undefined ? {} : { rssMb }),
+      };
+    }),
+  );
+}
+
+export function secondsSince(t0: number): string {
+  return ((Date.now() - t0) / 1000).toFixed(1);
+}
+
+export { StackError };

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: pure-logic unit tests that run anywhere in milliseconds, and integration tests that talk
+// to the real Kafka, Cassandra and Prometheus started by `stack/with-stack.ts`.
+export default defineConfig({
+  test: {
+    // Integration tests share one real cluster and one of them stops a broker: run files one at a time.
+    // Unit test files take milliseconds each, so they lose nothing by it.
+    fileParallelism: false,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{common,producer,detector,exporter,stack,grafana}/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
