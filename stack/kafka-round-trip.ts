@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ensureTopics } from '../common/kafka/admin.js';
-import type { KafkaClient } from '../common/kafka/kafkajs.js';
+import { type KafkaClient, Partitioners } from '../common/kafka/kafkajs.js';
 import type { TopicDefinition } from '../common/kafka/topics.js';
 
 /** A small topic whose only use is proving the cluster works end to end. */
@@ -25,7 +25,11 @@ export interface RoundTripResult {
 export async function kafkaRoundTrip(kafka: KafkaClient, timeoutMs = 60_000): Promise<RoundTripResult> {
   const started = Date.now();
   const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    idempotent: true,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const consumer = kafka.consumer({ groupId: 'sensorwatch-readiness', allowAutoTopicCreation: false });
   try {
     await admin.connect();

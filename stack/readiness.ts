@@ -68,3 +68,10 @@ export async function httpOk(url: string, timeoutMs = 3_000): Promise<string> {
   if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}`);
   return body;
 }
+
+/** POSTs to `url` with no body and fails unless it answers 200 (Prometheus' and Alertmanager's /-/reload). */
+export async function postOk(url: string, timeoutMs = 10_000): Promise<void> {
+  const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) });
+  if (response.status !== 200)
+    throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
+}

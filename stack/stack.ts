@@ -54,6 +54,7 @@ export async function stackUp(config: StackConfig, log: Log): Promise<UpResult> 
       if (existing && isRecordAlive(existing)) {
         reused.push(service.name);
         records.set(service.name, existing);
+        await service.reload?.();
         continue;
       }
       await service.prepare();
@@ -86,7 +87,11 @@ export async function stackUp(config: StackConfig, log: Log): Promise<UpResult> 
 }
 
 async function prepareKafka(log: Log): Promise<void> {
-  const kafka = createKafkaClient({ clientId: 'sensorwatch-stack', brokers: KAFKA_BOOTSTRAP });
+  const kafka = createKafkaClient({
+    clientId: 'sensorwatch-stack',
+    brokers: KAFKA_BOOTSTRAP,
+    logging: 'silent',
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();

@@ -19,7 +19,9 @@ export async function ensureTopics(
   const missing = definitions.filter((d) => !existing.has(d.name));
   if (missing.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs' own waitForLeaders fails on UNKNOWN_TOPIC_OR_PARTITION from a broker that has not caught
+      // up yet; awaitTopicsReady below retries through it.
+      waitForLeaders: false,
       topics: missing.map((d) => ({
         topic: d.name,
         numPartitions: d.partitions,
@@ -27,6 +29,10 @@ export async function ensureTopics(
         configEntries: Object.entries(d.configs).map(([name, value]) => ({ name, value })),
       })),
     });
+    await awaitTopicsReady(
+      admin,
+      missing.map((d) => d.name),
+    );
   }
 
   const changes: TopicChange[] = missing.map((d) => ({ topic: d.name, action: 'created' }));
@@ -80,3 +86,33 @@ export async function ensureTopics(
 }
 
 const TOPIC_RESOURCE = ConfigResourceTypes.TOPIC;
+
+/**
+ * Waits until every partition of `topics` has a leader and all its replicas in sync, as seen by the
+ * broker that answers. Right after creation a broker may not know the topic yet and answers
+ * UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry.
+ */
+export async function awaitTopicsReady(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let reason = '';
+  while (Date.now() < deadline) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const notReady = metadata.topics.flatMap((t) =>
+        t.partitions
+          .filter((p) => p.leader < 0 || p.isr.length < p.replicas.length)
+          .map((p) => `${t.name}-${p.partitionId}`),
+      );
+      if (notReady.length === 0) return;
+      reason = `partitions without a leader or full ISR: ${notReady.join(', ')}`;
+    } catch (error) {
+      reason = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Topics ${topics.join(', ')} not ready after ${timeoutMs} ms (${reason})`);
+}

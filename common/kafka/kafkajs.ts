@@ -2,5 +2,5 @@
 // default export. Everything in sensorwatch imports kafkajs through this file.
 import kafkajs from 'kafkajs';
 
-export const { Kafka, logLevel, ConfigResourceTypes, CompressionTypes } = kafkajs;
+export const { Kafka, logLevel, ConfigResourceTypes, CompressionTypes, Partitioners } = kafkajs;
 export type { Admin, Consumer, EachBatchPayload, Kafka as KafkaClient, KafkaConfig, Producer } from 'kafkajs';

@@ -4,7 +4,7 @@ import type { StackConfig } from '../config.js';
 import type { Installed } from '../install/index.js';
 import type { StackPaths } from '../paths.js';
 import type { ProcessSpec } from '../process/supervisor.js';
-import { httpOk, tcpOpen } from '../readiness.js';
+import { httpOk, postOk, tcpOpen } from '../readiness.js';
 import { ALERTMANAGER, CASSANDRA, HOST, KAFKA_NODES, PROMETHEUS } from '../topology.js';
 import { cassandraProcessSpec, prepareCassandra } from './cassandra.js';
 import { kafkaProcessSpec, prepareKafkaNode } from './kafka.js';
@@ -24,6 +24,11 @@ export interface StackService {
   spec(): ProcessSpec;
   /** Resolves once the service answers; throws while it does not. */
   probe(): Promise<unknown>;
+  /**
+   * Makes a running service pick up its configuration again, for services whose config comes from the
+   * repository (Prometheus rules). `stack:up` calls it on services it reuses.
+   */
+  reload?(): Promise<void>;
   /** Addresses worth printing for users. */
   readonly endpoints: Readonly<Record<string, string>>;
 }
@@ -75,6 +80,10 @@ export function stackServices(paths: StackPaths, config: StackConfig, installed:
     prepare: () => prepareAlertmanager(paths),
     spec: () => alertmanagerProcessSpec(paths),
     probe: () => httpOk(`http://${HOST}:${ALERTMANAGER.port}/-/ready`),
+    reload: async () => {
+      await prepareAlertmanager(paths);
+      await postOk(`http://${HOST}:${ALERTMANAGER.port}/-/reload`);
+    },
     endpoints: { ui: `http://${HOST}:${ALERTMANAGER.port}` },
   };
 
@@ -83,6 +92,10 @@ export function stackServices(paths: StackPaths, config: StackConfig, installed:
     prepare: () => preparePrometheus(paths),
     spec: () => prometheusProcessSpec(paths),
     probe: () => httpOk(`http://${HOST}:${PROMETHEUS.port}/-/ready`),
+    reload: async () => {
+      await preparePrometheus(paths);
+      await postOk(`http://${HOST}:${PROMETHEUS.port}/-/reload`);
+    },
     endpoints: { ui: `http://${HOST}:${PROMETHEUS.port}` },
   };
 

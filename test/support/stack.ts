@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { createCassandraClient } from '../../common/cassandra/client.js';
+import { createKafkaClient } from '../../common/kafka/client.js';
+import { loadStackConfig } from '../../stack/config.js';
+import { installStack } from '../../stack/install/index.js';
+import { stackPaths } from '../../stack/paths.js';
+import { startProcess, stopProcess } from '../../stack/process/supervisor.js';
+import { waitUntilReady } from '../../stack/readiness.js';
+import { stackServices } from '../../stack/services/registry.js';
+import { CASSANDRA, HOST, KAFKA_BOOTSTRAP } from '../../stack/topology.js';
+
+/**
+ * What integration tests share: the running native stack (started by stack/with-stack.ts) and clients
+ * for it. Every test names its own topics, groups and stations with `uniqueName`, so tests never see
+ * each other's data.
+ */
+export const stackConfig = loadStackConfig();
+export const paths = stackPaths(stackConfig.home);
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export function kafkaClient(clientId = uniqueName('test'), brokers: readonly string[] = KAFKA_BOOTSTRAP) {
+  return createKafkaClient({ clientId, brokers, logging: 'silent' });
+}
+
+export function cassandraClient(keyspace?: string) {
+  return createCassandraClient({
+    contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
+    localDataCenter: CASSANDRA.datacenter,
+    ...(keyspace ? { keyspace } : {}),
+  });
+}
+
+/** Stops one service of the stack the way `stack:down` does (SIGTERM, then SIGKILL after the grace time). */
+export async function stopService(name: string, signal: NodeJS.Signals = 'SIGTERM') {
+  return stopProcess(paths, name, { signal });
+}
+
+/** Starts one stopped service again and waits until it answers its readiness probe. */
+export async function startService(name: string, timeoutMs = 120_000): Promise<void> {
+  const installed = await installStack(paths, () => {});
+  const service = stackServices(paths, stackConfig, installed).find((s) => s.name === name);
+  if (!service) throw new Error(`no service ${name}`);
+  await service.prepare();
+  const record = await startProcess(paths, service.spec());
+  await waitUntilReady(name, service.probe, { deadline: Date.now() + timeoutMs, record });
+}
+
+/** Polls `check` until it returns a value that is not undefined, or fails with the last reason. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'never checked';
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+      last = 'not yet';
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms (${last})`);
+}
