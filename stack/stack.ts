@@ -17,7 +17,7 @@ import {
   startProcess,
   stopProcess,
 } from './process/supervisor.js';
-import { waitUntilReady } from './readiness.js';
+import { tcpOpen, waitUntilReady } from './readiness.js';
 import { SERVICE_NAMES, type StackService, stackServices } from './services/registry.js';
 import { CASSANDRA, HOST, KAFKA_BOOTSTRAP } from './topology.js';
 
@@ -57,8 +57,10 @@ export async function stackUp(config: StackConfig, log: Log): Promise<UpResult> 
         await service.reload?.();
         continue;
       }
+      const spec = service.spec();
+      await ensurePortsFree(service.name, spec.ports);
       await service.prepare();
-      records.set(service.name, await startProcess(paths, service.spec()));
+      records.set(service.name, await startProcess(paths, spec));
       started.push(service.name);
       log(`Started ${service.name} (pid ${records.get(service.name)?.pid})`);
     }
@@ -83,6 +85,25 @@ export async function stackUp(config: StackConfig, log: Log): Promise<UpResult> 
       await stackDown(config, log, started);
     }
     throw error;
+  }
+}
+
+/**
+ * A port already taken means another process (often a stack started from another clone) would answer
+ * our readiness probes in our service's place: refuse to start rather than report a false "ready".
+ */
+async function ensurePortsFree(name: string, ports: Readonly<Record<string, number>>): Promise<void> {
+  for (const [purpose, port] of Object.entries(ports)) {
+    const taken = await tcpOpen(HOST, port, 500).then(
+      () => true,
+      () => false,
+    );
+    if (taken) {
+      throw new StackError(
+        `Cannot start ${name}: its ${purpose} port ${HOST}:${port} is already in use by another process. ` +
+          'Is a stack from another folder running? Stop it there with `npm run stack:down` (see `ss -ltnp`).',
+      );
+    }
   }
 }
 

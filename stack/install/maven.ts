@@ -4,6 +4,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StackPaths } from '../paths.js';
 import { runCommandOrFail } from '../process/run-command.js';
+import { relativeToCwd } from '../process/supervisor.js';
 
 export interface MavenArtifact {
   readonly groupId: string;
@@ -79,7 +80,7 @@ export async function ensureMavenBundle(paths: StackPaths, bundle: MavenBundle, 
     { cwd: pomDir },
   );
   const jars = (await readdir(libDir)).filter((f) => f.endsWith('.jar'));
-  log(`  ${jars.length} jars in ${path.relative(process.cwd(), libDir) || libDir}`);
+  log(`  ${jars.length} jars in ${relativeToCwd(libDir)}`);
   await writeFile(path.join(libDir, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
   return libDir;
 }

@@ -58,7 +58,12 @@ export async function consumeAll(
   count: number,
   { rackId, timeoutMs = 60_000 }: { rackId?: string; timeoutMs?: number } = {},
 ): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('test.group'), ...(rackId ? { rackId } : {}) });
+  // A short long-poll: disconnect() waits for the fetch in flight, which by default lasts up to 5 s.
+  const consumer = kafka.consumer({
+    groupId: uniqueName('test.group'),
+    maxWaitTimeInMs: 250,
+    ...(rackId ? { rackId } : {}),
+  });
   const values: string[] = [];
   await consumer.connect();
   try {
