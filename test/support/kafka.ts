@@ -48,45 +48,55 @@ export function idempotentProducer(kafka: KafkaClient) {
   });
 }
 
+export interface ConsumedRecord {
+  readonly partition: number;
+  readonly offset: string;
+  readonly value: string;
+}
+
 /**
- * Reads the topic from the beginning with a fresh group until `count` messages have arrived (or the
- * timeout passes) and returns their values. `rackId` makes the consumer fetch from that rack's replica.
+ * Reads the topic from the beginning with a fresh group until at least `count` distinct records
+ * (partition, offset) have arrived and then nothing more for `idleMs`, so records beyond `count` are
+ * seen too; fails after `timeoutMs`. Returns each record of the log once: a consumer may legitimately be
+ * handed the same offset twice after a rebalance (at-least-once delivery), which says nothing about what
+ * the brokers hold. `rackId` makes the consumer fetch from that rack's replica.
  */
 export async function consumeAll(
   kafka: KafkaClient,
   topic: string,
   count: number,
-  { rackId, timeoutMs = 60_000 }: { rackId?: string; timeoutMs?: number } = {},
-): Promise<string[]> {
+  {
+    rackId,
+    timeoutMs = 60_000,
+    idleMs = 1_000,
+  }: { rackId?: string; timeoutMs?: number; idleMs?: number } = {},
+): Promise<ConsumedRecord[]> {
   // A short long-poll: disconnect() waits for the fetch in flight, which by default lasts up to 5 s.
   const consumer = kafka.consumer({
     groupId: uniqueName('test.group'),
     maxWaitTimeInMs: 250,
     ...(rackId ? { rackId } : {}),
   });
-  const values: string[] = [];
+  const records = new Map<string, ConsumedRecord>();
+  let lastArrival = Date.now();
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`consumed ${values.length} of ${count} messages from ${topic}`)),
-        timeoutMs,
-      );
-      consumer
-        .run({
-          eachMessage: async ({ message }) => {
-            values.push(message.value?.toString() ?? '');
-            if (values.length >= count) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const record = { partition, offset: message.offset, value: message.value?.toString() ?? '' };
+        records.set(`${partition}:${message.offset}`, record);
+        lastArrival = Date.now();
+      },
     });
+    const deadline = Date.now() + timeoutMs;
+    while (records.size < count || Date.now() - lastArrival < idleMs) {
+      if (Date.now() > deadline)
+        throw new Error(`consumed ${records.size} of ${count} records from ${topic}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } finally {
     await consumer.disconnect();
   }
-  return values;
+  return [...records.values()];
 }
