@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { type Reading, validateReading } from './reading.js';
+
+const NOW = Date.parse('2026-11-23T12:00:00.000Z');
+
+const valid: Reading = {
+  readingId: 'factory-r1-s001:7',
+  stationId: 'factory-r1-s001',
+  profile: 'factory',
+  ts: '2026-11-23T11:59:59.000Z',
+  seq: 7,
+  values: { temperature: 22.5, humidity: 44, noise_level: 70 },
+  label: null,
+};
+
+const encode = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+
+describe('validateReading', () => {
+  it('accepts a well-formed reading, labelled or not', () => {
+    expect(validateReading(encode(valid), NOW)).toEqual({ ok: true, reading: valid });
+    const labelled = { ...valid, label: { kind: 'spike', sensors: ['temperature'] } };
+    expect(validateReading(encode(labelled), NOW)).toEqual({ ok: true, reading: labelled });
+  });
+
+  it.each([
+    ['an empty message', null, 'schema', 'empty message'],
+    [
+      'a huge payload',
+      encode({ ...valid, padding: 'x'.repeat(20_000) }),
+      'too_large',
+      'bytes; the limit is 16384',
+    ],
+    ['bad JSON', encode('{"stationId": '), 'not_json', 'not JSON'],
+    ['a JSON array', encode([1, 2]), 'schema', 'reading:'],
+    ['a missing field', encode({ ...valid, ts: undefined }), 'schema', 'ts:'],
+    [
+      'a wrong type',
+      encode({ ...valid, values: { ...valid.values, humidity: '44' } }),
+      'schema',
+      'values.humidity:',
+    ],
+    [
+      'a null value',
+      encode({ ...valid, values: { ...valid.values, humidity: null } }),
+      'schema',
+      'values.humidity:',
+    ],
+    ['an extra field', encode({ ...valid, extra: 1 }), 'schema', 'reading: Unrecognized key: "extra"'],
+    [
+      'a bad station id',
+      encode({ ...valid, stationId: 'Bad Station' }),
+      'schema',
+      'stationId: expected lower-case',
+    ],
+    ['a bad timestamp', encode({ ...valid, ts: 'yesterday' }), 'schema', 'ts: expected an ISO 8601'],
+    [
+      'an unknown anomaly kind',
+      encode({ ...valid, label: { kind: 'gremlins', sensors: ['x'] } }),
+      'schema',
+      'label.kind:',
+    ],
+    [
+      'an unknown profile',
+      encode({ ...valid, profile: 'spaceship' }),
+      'unknown_profile',
+      'unknown profile "spaceship"',
+    ],
+    [
+      'a missing sensor',
+      encode({ ...valid, values: { temperature: 1, humidity: 2 } }),
+      'sensors',
+      'values for profile factory: missing noise_level',
+    ],
+    [
+      'an unknown sensor',
+      encode({ ...valid, values: { ...valid.values, co2: 400 } }),
+      'sensors',
+      'values for profile factory: unknown co2',
+    ],
+    [
+      'an impossible value',
+      encode({ ...valid, values: { ...valid.values, humidity: 140 } }),
+      'out_of_range',
+      'humidity = 140 is outside [0, 100]',
+    ],
+    [
+      'a timestamp in the future',
+      encode({ ...valid, ts: '2026-11-23T13:00:00.000Z' }),
+      'timestamp',
+      'in the future',
+    ],
+    [
+      'a timestamp far in the past',
+      encode({ ...valid, ts: '2020-01-01T00:00:00.000Z' }),
+      'timestamp',
+      'older than',
+    ],
+  ])('rejects %s', (_, raw, code, reason) => {
+    const result = validateReading(raw as Buffer | null, NOW);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.code).toBe(code);
+    expect(result.reason).toContain(reason);
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * Exponentially weighted mean and variance of one sensor's stream, updated in O(1) per value.
+ * Recent values weigh more, so the baseline follows daily cycles and slow drift instead of averaging
+ * them away. Incremental form from Finch, "Incremental calculation of weighted mean and variance" (2009),
+ * https://fanf2.user.srcf.net/hermes/doc/antiforgery/stats.pdf (section 9).
+ */
+export class EwmaStats {
+  mean = 0;
+  variance = 0;
+  count = 0;
+
+  /** `alpha` is the weight of the newest value; a window of N values is roughly alpha = 2 / (N + 1). */
+  constructor(private readonly alpha: number) {}
+
+  get stdDev(): number {
+    return Math.sqrt(this.variance);
+  }
+
+  update(value: number): void {
+    this.count += 1;
+    if (this.count === 1) {
+      this.mean = value;
+      this.variance = 0;
+      return;
+    }
+    const diff = value - this.mean;
+    const increment = this.alpha * diff;
+    this.mean += increment;
+    this.variance = (1 - this.alpha) * (this.variance + diff * increment);
+  }
+}
