@@ -11,8 +11,8 @@ describe('Cassandra: the readings table', () => {
     const stationId = uniqueName('station');
     const day = types.LocalDate.fromString('2026-11-23');
     const insert =
-      'INSERT INTO readings_by_station (station_id, day, ts, profile, sensor_values, is_anomaly, score, detector_version) ' +
-      'VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+      'INSERT INTO readings_by_station (station_id, day, ts, seq, profile, sensor_values, is_anomaly, score, detector_version) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
     const times = ['2026-11-23T10:00:00Z', '2026-11-23T10:00:02Z', '2026-11-23T10:00:01Z'];
     for (const [i, ts] of times.entries()) {
       await client.execute(
@@ -21,6 +21,7 @@ describe('Cassandra: the readings table', () => {
           stationId,
           day,
           new Date(ts),
+          i,
           'factory',
           { temperature: 20 + i, humidity: 40 },
           i === 1,
@@ -37,6 +38,7 @@ describe('Cassandra: the readings table', () => {
         stationId,
         day,
         new Date(times[0] as string),
+        0,
         'factory',
         { temperature: 20, humidity: 40 },
         false,

@@ -16,16 +16,17 @@ export class EwmaStats {
     return Math.sqrt(this.variance);
   }
 
+  /**
+   * The weight is max(alpha, 1/n): until the window has filled, the statistics are the plain running mean
+   * and (population) variance, so a young baseline is not biased towards zero variance, which would make
+   * ordinary noise look anomalous right after warm-up.
+   */
   update(value: number): void {
     this.count += 1;
-    if (this.count === 1) {
-      this.mean = value;
-      this.variance = 0;
-      return;
-    }
+    const weight = Math.max(this.alpha, 1 / this.count);
     const diff = value - this.mean;
-    const increment = this.alpha * diff;
+    const increment = weight * diff;
     this.mean += increment;
-    this.variance = (1 - this.alpha) * (this.variance + diff * increment);
+    this.variance = (1 - weight) * (this.variance + diff * increment);
   }
 }

@@ -13,6 +13,13 @@ describe('EwmaStats', () => {
     expect(stats.stdDev).toBeCloseTo(1, 1);
   });
 
+  it('is the exact running mean and variance until the window fills', () => {
+    const stats = new EwmaStats(0.01);
+    for (const value of [2, 4, 4, 4, 5, 5, 7, 9]) stats.update(value);
+    expect(stats.mean).toBeCloseTo(5, 12);
+    expect(stats.variance).toBeCloseTo(4, 12);
+  });
+
   it('computes the exact incremental update', () => {
     const stats = new EwmaStats(0.5);
     stats.update(0);

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { TOPICS } from '../kafka/topics.js';
+import { envKey, hostPortList, intInRange, port } from './env.js';
+
+/** Configuration keys several services share, so each is named and documented once. */
+export const KAFKA_KEYS = {
+  kafkaBrokers: envKey(
+    'KAFKA_BROKERS',
+    hostPortList().default(['127.0.0.1:19092', '127.0.0.1:29092', '127.0.0.1:39092']),
+    'Kafka bootstrap servers, host:port[,host:port...].',
+  ),
+};
+
+export const CASSANDRA_KEYS = {
+  cassandraContactPoints: envKey(
+    'CASSANDRA_CONTACT_POINTS',
+    hostPortList().default(['127.0.0.1:9042']),
+    'Cassandra contact points, host:port[,host:port...].',
+  ),
+  cassandraDatacenter: envKey(
+    'CASSANDRA_DATACENTER',
+    z.string().min(1).default('datacenter1'),
+    'Local datacenter.',
+  ),
+  cassandraKeyspace: envKey(
+    'CASSANDRA_KEYSPACE',
+    z.string().regex(/^\w+$/).default('sensorwatch'),
+    'Keyspace.',
+  ),
+};
+
+export const logLevel = () => z.enum(['debug', 'info', 'warn', 'error']).default('info');
+
+export const METRICS_KEYS = (defaultPort: number) => ({
+  metricsPort: envKey('METRICS_PORT', port().default(defaultPort), 'Port of /metrics, /healthz and /readyz.'),
+  metricsHost: envKey('METRICS_HOST', z.string().default('0.0.0.0'), 'Address /metrics listens on.'),
+  shutdownGraceMs: envKey(
+    'SHUTDOWN_GRACE_MS',
+    intInRange(1_000, 120_000).default(20_000),
+    'How long a SIGTERM shutdown may take before the process exits anyway.',
+  ),
+});
+
+const topicName = () => z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, { error: 'expected a Kafka topic name' });
+
+export const TOPIC_KEYS = {
+  readingsTopic: envKey(
+    'READINGS_TOPIC',
+    topicName().default(TOPICS.readings.name),
+    'Topic of raw readings.',
+  ),
+  scoredTopic: envKey('SCORED_TOPIC', topicName().default(TOPICS.scored.name), 'Topic of scored readings.'),
+  deadLetterTopic: envKey(
+    'DEAD_LETTER_TOPIC',
+    topicName().default(TOPICS.deadLetter.name),
+    'Topic of rejected messages, with the reason in their headers.',
+  ),
+};

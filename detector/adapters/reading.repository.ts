@@ -1,0 +1,118 @@
+import { type Client, concurrent, errors as driverErrors, types } from 'cassandra-driver';
+import { explain, type ScoredReading } from '../scored-reading.js';
+
+/** A storage failure, with whether trying again may help (timeouts, unavailable nodes) or not (bad query). */
+export class RepositoryError extends Error {
+  readonly retriable: boolean;
+
+  constructor(message: string, retriable: boolean, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'RepositoryError';
+    this.retriable = retriable;
+  }
+}
+
+export interface ReadingRepository {
+  /** Stores scored readings; resolves only when every row is written. Idempotent per reading. */
+  save(readings: readonly ScoredReading[]): Promise<void>;
+}
+
+const INSERT_READING = `INSERT INTO readings_by_station
+  (station_id, day, ts, seq, reading_id, profile, sensor_values, injected_anomaly, is_anomaly, severity, score,
+   explanation, detector_version, stored_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const INSERT_ANOMALY = `INSERT INTO anomalies_by_hour
+  (hour, ts, station_id, seq, reading_id, profile, severity, score, sensor_values, explanation, injected_anomaly,
+   detector_version)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const HOUR_MS = 3_600_000;
+
+/** Time buckets of the schema: the UTC day of a reading's partition and the UTC hour of an anomaly's. */
+export function dayOf(ts: number): types.LocalDate {
+  return types.LocalDate.fromDate(new Date(ts));
+}
+
+export function hourOf(ts: number): Date {
+  return new Date(Math.floor(ts / HOUR_MS) * HOUR_MS);
+}
+
+/**
+ * The detector's Cassandra adapter. Rows are written with prepared statements, many at a time; a
+ * reading's primary key is its station, time and sequence number, so writing it twice leaves one row.
+ */
+export function createCassandraReadingRepository(
+  client: Client,
+  { concurrencyLevel = 64, now = () => Date.now() } = {},
+): ReadingRepository {
+  return {
+    async save(readings) {
+      if (readings.length === 0) return;
+      const storedAt = new Date(now());
+      const statements: Array<{ query: string; params: unknown[] }> = [];
+      for (const { reading, verdict, detectorVersion } of readings) {
+        const ts = Date.parse(reading.ts);
+        const explanation = explain(verdict);
+        const injected = reading.label?.kind ?? null;
+        statements.push({
+          query: INSERT_READING,
+          params: [
+            reading.stationId,
+            dayOf(ts),
+            new Date(ts),
+            types.Long.fromNumber(reading.seq),
+            reading.readingId,
+            reading.profile,
+            reading.values,
+            injected,
+            verdict.isAnomaly,
+            verdict.severity,
+            verdict.score,
+            explanation,
+            detectorVersion,
+            storedAt,
+          ],
+        });
+        if (verdict.isAnomaly) {
+          statements.push({
+            query: INSERT_ANOMALY,
+            params: [
+              hourOf(ts),
+              new Date(ts),
+              reading.stationId,
+              types.Long.fromNumber(reading.seq),
+              reading.readingId,
+              reading.profile,
+              verdict.severity,
+              verdict.score,
+              reading.values,
+              explanation,
+              injected,
+              detectorVersion,
+            ],
+          });
+        }
+      }
+      try {
+        await concurrent.executeConcurrent(client, statements, { concurrencyLevel, raiseOnFirstError: true });
+      } catch (error) {
+        throw toRepositoryError(error);
+      }
+    },
+  };
+}
+
+function toRepositoryError(error: unknown): RepositoryError {
+  const message = error instanceof Error ? error.message : String(error);
+  // Query errors (bad CQL, wrong types) will fail the same way again; everything else is the cluster
+  // being unreachable or overloaded, which passes.
+  const permanent =
+    error instanceof driverErrors.ResponseError &&
+    [
+      types.responseErrorCodes.syntaxError,
+      types.responseErrorCodes.invalid,
+      types.responseErrorCodes.unauthorized,
+    ].includes(error.code);
+  return new RepositoryError(`Cassandra write failed: ${message}`, !permanent, { cause: error });
+}

@@ -1,0 +1,99 @@
+import type { KafkaClient } from '../../common/kafka/kafkajs.js';
+import type { Logger } from '../../common/logger.js';
+import type { Detector } from '../detector.js';
+import type { DetectorMetrics } from '../metrics.js';
+
+export interface ReadingsConsumer {
+  start(): Promise<void>;
+  /** Stops fetching, lets the chunk in hand finish or be abandoned, commits what was stored, leaves the group. */
+  stop(): Promise<void>;
+  isConnected(): boolean;
+}
+
+/**
+ * The detector's Kafka consumer. Offsets are resolved per chunk only after the detector has stored it,
+ * and committed right after: a crash replays at most the chunk in hand, and since writes are idempotent
+ * a replay stores nothing twice (at-least-once delivery, exactly-once storage).
+ */
+export function createReadingsConsumer(options: {
+  kafka: KafkaClient;
+  groupId: string;
+  topic: string;
+  chunkSize: number;
+  detector: Detector;
+  metrics: DetectorMetrics;
+  logger: Logger;
+}): ReadingsConsumer {
+  const { kafka, groupId, topic, chunkSize, detector, metrics, logger } = options;
+  // A 10 s session (kafkajs defaults to 30 s): a crashed detector's partitions move to the others sooner.
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 2 * 1024 * 1024,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 3_000,
+  });
+  let connected = false;
+  consumer.on(consumer.events.CONNECT, () => {
+    connected = true;
+  });
+  consumer.on(consumer.events.DISCONNECT, () => {
+    connected = false;
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    logger.info('joined consumer group', { groupId, memberAssignment: payload.memberAssignment });
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.error('consumer crashed', { error: payload.error, restart: payload.restart });
+  });
+
+  return {
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        // kafkajs commits only resolved offsets, and offsets are resolved only after their chunk is stored.
+        // A threshold of 1 makes commitOffsetsIfNecessary commit after every chunk (with autoCommit off it
+        // would never commit at all).
+        autoCommit: true,
+        autoCommitThreshold: 1,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async ({
+          batch,
+          resolveOffset,
+          heartbeat,
+          commitOffsetsIfNecessary,
+          isRunning,
+          isStale,
+        }) => {
+          const running = () => isRunning() && !isStale();
+          for (let start = 0; start < batch.messages.length && running(); start += chunkSize) {
+            const chunk = batch.messages.slice(start, start + chunkSize);
+            await detector.handleChunk(
+              chunk.map((m) => ({
+                key: m.key,
+                value: m.value,
+                partition: batch.partition,
+                offset: m.offset,
+              })),
+              { sourceTopic: batch.topic, heartbeat, isRunning: running },
+            );
+            const last = chunk[chunk.length - 1];
+            if (!last) continue;
+            resolveOffset(last.offset);
+            await commitOffsetsIfNecessary();
+            await heartbeat();
+            const lag = Number(batch.highWatermark) - (Number(last.offset) + 1);
+            metrics.consumerLag.labels(String(batch.partition)).set(Math.max(0, lag));
+          }
+        },
+      });
+    },
+    async stop() {
+      await consumer.stop();
+      await consumer.disconnect();
+    },
+    isConnected: () => connected,
+  };
+}

@@ -1,0 +1,59 @@
+import { createRequire } from 'node:module';
+import { z } from 'zod';
+import { ConfigError, type ConfigOf, envKey, intInRange, parseConfig } from '../common/config/env.js';
+import { CASSANDRA_KEYS, KAFKA_KEYS, logLevel, METRICS_KEYS, TOPIC_KEYS } from '../common/config/shared.js';
+
+const positive = () => z.coerce.number({ error: 'expected a number' }).positive({ error: 'expected > 0' });
+
+export const DETECTOR_CONFIG = {
+  ...KAFKA_KEYS,
+  ...TOPIC_KEYS,
+  ...CASSANDRA_KEYS,
+  ...METRICS_KEYS(9465),
+  groupId: envKey(
+    'DETECTOR_GROUP_ID',
+    z.string().min(1).default('sensorwatch-detector'),
+    'Kafka consumer group.',
+  ),
+  warningZ: envKey(
+    'DETECTOR_WARNING_Z',
+    positive().default(3),
+    '|z| at which a reading is an anomaly (warning).',
+  ),
+  criticalZ: envKey('DETECTOR_CRITICAL_Z', positive().default(5), '|z| at which an anomaly is critical.'),
+  warmUp: envKey(
+    'DETECTOR_WARM_UP',
+    intInRange(2, 100_000).default(30),
+    'Readings a sensor needs before it is judged.',
+  ),
+  window: envKey(
+    'DETECTOR_WINDOW',
+    intInRange(10, 1_000_000).default(300),
+    'Effective window of the moving mean and deviation, in readings.',
+  ),
+  chunkSize: envKey(
+    'DETECTOR_CHUNK_SIZE',
+    intInRange(1, 10_000).default(500),
+    'Messages written and committed together; offsets are committed only after their chunk is stored.',
+  ),
+  logLevel: envKey('LOG_LEVEL', logLevel(), 'debug, info, warn or error.'),
+};
+
+export type DetectorConfig = ConfigOf<typeof DETECTOR_CONFIG>;
+
+export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): DetectorConfig {
+  const config = parseConfig(DETECTOR_CONFIG, env);
+  if (config.criticalZ < config.warningZ) {
+    throw new ConfigError([
+      `DETECTOR_CRITICAL_Z: ${config.criticalZ} is below DETECTOR_WARNING_Z (${config.warningZ}); critical must be the higher threshold.`,
+    ]);
+  }
+  return config;
+}
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** Recorded on every row: the code version and the scoring parameters that produced the verdict. */
+export function detectorVersion(config: DetectorConfig): string {
+  return `${version}+3sigma(w=${config.warningZ},c=${config.criticalZ},n=${config.window},warm=${config.warmUp})`;
+}

@@ -1,0 +1,110 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../common/logger.js';
+import type { DetectorOutputs } from './adapters/kafka-outputs.js';
+import { type ReadingRepository, RepositoryError } from './adapters/reading.repository.js';
+import type { DetectorMetrics } from './metrics.js';
+import { processMessages, type RawMessage } from './process-messages.js';
+import type { ThreeSigmaScorer } from './scoring/three-sigma.js';
+
+export interface ChunkContext {
+  readonly sourceTopic: string;
+  /** Keeps the consumer's group membership alive while a chunk waits for Cassandra. */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or the partition was taken away: give up the chunk, uncommitted. */
+  isRunning(): boolean;
+}
+
+export interface Detector {
+  /**
+   * Handles one chunk of messages: validate and score them, store the valid ones, dead-letter the others,
+   * publish the scored ones. Resolves only when all of that is durable, so the caller may then commit the
+   * chunk's offsets. Rejects if it was abandoned (stopping), leaving the offsets uncommitted.
+   */
+  handleChunk(messages: readonly RawMessage[], context: ChunkContext): Promise<void>;
+  /** Why the detector cannot currently do its work (Cassandra failing), for /readyz. */
+  notReadyReason(): string | undefined;
+}
+
+export interface DetectorDependencies {
+  readonly scorer: ThreeSigmaScorer;
+  readonly repository: ReadingRepository;
+  readonly outputs: DetectorOutputs;
+  readonly metrics: DetectorMetrics;
+  readonly logger: Logger;
+  readonly detectorVersion: string;
+  readonly now?: () => number;
+  /** Backoff of storage retries: doubles from `initialMs` up to `maxMs`. */
+  readonly retry?: { initialMs: number; maxMs: number };
+}
+
+export class ChunkAbandonedError extends Error {
+  constructor() {
+    super('chunk abandoned: the consumer is stopping or lost its partition');
+    this.name = 'ChunkAbandonedError';
+  }
+}
+
+export function createDetector(deps: DetectorDependencies): Detector {
+  const now = deps.now ?? (() => Date.now());
+  const retry = deps.retry ?? { initialMs: 200, maxMs: 10_000 };
+  let storageFailure: string | undefined;
+
+  /** Retries a write until it succeeds: a reading is never dropped because Cassandra is away for a while. */
+  async function untilStored(write: () => Promise<void>, context: ChunkContext): Promise<void> {
+    let backoff = retry.initialMs;
+    while (true) {
+      const timer = deps.metrics.cassandraWriteSeconds.startTimer();
+      try {
+        await write();
+        timer();
+        storageFailure = undefined;
+        return;
+      } catch (error) {
+        const retriable = !(error instanceof RepositoryError) || error.retriable;
+        deps.metrics.cassandraWriteErrors.labels(String(retriable)).inc();
+        storageFailure = (error as Error).message;
+        deps.logger.warn('storing readings failed; retrying', { error, retriable, backoffMs: backoff });
+        if (!context.isRunning()) throw new ChunkAbandonedError();
+        await sleep(backoff);
+        await context.heartbeat().catch(() => {});
+        if (!context.isRunning()) throw new ChunkAbandonedError();
+        backoff = Math.min(backoff * 2, retry.maxMs);
+      }
+    }
+  }
+
+  return {
+    async handleChunk(messages, context) {
+      deps.metrics.consumed.inc(messages.length);
+      const { scored, rejected } = processMessages(messages, deps.scorer, deps.detectorVersion, now());
+      await untilStored(() => deps.repository.save(scored), context);
+      await Promise.all([
+        deps.outputs.deadLetter(rejected, context.sourceTopic),
+        deps.outputs.publishScored(scored),
+      ]);
+
+      const storedAt = now();
+      for (const { reading, verdict } of scored) {
+        deps.metrics.stored.labels(reading.profile).inc();
+        deps.metrics.endToEndSeconds
+          .labels(reading.profile)
+          .observe((storedAt - Date.parse(reading.ts)) / 1000);
+        const worst = verdict.anomalousSensors[0];
+        if (verdict.isAnomaly && worst)
+          deps.metrics.anomalies.labels(reading.profile, worst.sensor, verdict.severity).inc();
+      }
+      for (const r of rejected) deps.metrics.deadLettered.labels(r.code).inc();
+      if (rejected.length > 0) {
+        deps.logger.info('dead-lettered malformed messages', {
+          count: rejected.length,
+          first: {
+            partition: rejected[0]?.partition,
+            offset: rejected[0]?.offset,
+            reason: rejected[0]?.reason,
+          },
+        });
+      }
+    },
+    notReadyReason: () => (storageFailure ? `storage failing: ${storageFailure}` : undefined),
+  };
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { encodeReading, type Reading } from '../common/reading/reading.js';
+import { processMessages, type RawMessage } from './process-messages.js';
+import { encodeScored, explain } from './scored-reading.js';
+import { ThreeSigmaScorer } from './scoring/three-sigma.js';
+
+const NOW = Date.parse('2026-11-23T12:00:00.000Z');
+
+function reading(seq: number, temperature: number): Reading {
+  return {
+    readingId: `factory-x-s001:${seq}`,
+    stationId: 'factory-x-s001',
+    profile: 'factory',
+    ts: new Date(NOW - 100_000 + seq * 1000).toISOString(),
+    seq,
+    values: { temperature, humidity: 45, noise_level: 68 },
+    label: null,
+  };
+}
+
+const message = (value: Buffer | null, offset: number): RawMessage => ({
+  key: Buffer.from('factory-x-s001'),
+  value,
+  partition: 3,
+  offset: String(offset),
+});
+
+describe('processMessages', () => {
+  it('scores valid readings in order and sets malformed ones aside with their origin and reason', () => {
+    const scorer = new ThreeSigmaScorer({
+      warningZ: 3,
+      criticalZ: 5,
+      warmUp: 5,
+      window: 50,
+      minStdDev: 1e-6,
+    });
+    const messages = [
+      ...Array.from({ length: 20 }, (_, i) =>
+        message(encodeReading(reading(i, 22 + (i % 2 ? 0.5 : -0.5))), i),
+      ),
+      message(Buffer.from('{oops'), 20),
+      message(encodeReading(reading(21, 40)), 21),
+      message(null, 22),
+    ];
+    const { scored, rejected } = processMessages(messages, scorer, 'v-test', NOW);
+
+    expect(scored).toHaveLength(21);
+    expect(scored.every((s) => s.detectorVersion === 'v-test')).toBe(true);
+    expect(scored.slice(0, 5).every((s) => s.verdict.warmingUp)).toBe(true);
+    expect(scored.slice(5, 20).every((s) => !s.verdict.isAnomaly)).toBe(true);
+    const spike = scored[20];
+    expect(spike?.reading.seq).toBe(21);
+    expect(spike?.verdict).toMatchObject({ isAnomaly: true, severity: 'critical' });
+
+    expect(rejected.map((r) => [r.offset, r.partition, r.code])).toEqual([
+      ['20', 3, 'not_json'],
+      ['22', 3, 'schema'],
+    ]);
+    expect(rejected[0]?.value?.toString()).toBe('{oops');
+  });
+});
+
+describe('explain and encodeScored', () => {
+  it('names the sensor, its z-score and baseline for an anomaly, and publishes the verdict with the reading', () => {
+    const verdict = {
+      isAnomaly: true,
+      severity: 'critical' as const,
+      score: 6.2345,
+      warmingUp: false,
+      anomalousSensors: [{ sensor: 'temperature', value: 31, mean: 22.1, stdDev: 1.4275, z: 6.2345 }],
+    };
+    expect(explain(verdict)).toBe('temperature z=+6.23 (value 31, mean 22.100, σ 1.427)');
+    const decoded = JSON.parse(
+      encodeScored({ reading: reading(1, 31), verdict, detectorVersion: 'v1' }, NOW).toString(),
+    );
+    expect(decoded).toMatchObject({
+      stationId: 'factory-x-s001',
+      seq: 1,
+      detectorVersion: 'v1',
+      scoredAt: '2026-11-23T12:00:00.000Z',
+      verdict: {
+        isAnomaly: true,
+        severity: 'critical',
+        score: 6.235,
+        sensors: [{ sensor: 'temperature', z: 6.235 }],
+      },
+    });
+  });
+
+  it('says why a normal reading is normal and when the detector is still warming up', () => {
+    const base = { isAnomaly: false, severity: 'none' as const, anomalousSensors: [] };
+    expect(explain({ ...base, score: 1.234, warmingUp: false })).toBe('normal: largest |z| 1.23');
+    expect(explain({ ...base, score: 0, warmingUp: true })).toBe('warming up: not enough history to judge');
+  });
+});

@@ -1,0 +1,40 @@
+import { DEFAULT_LIMITS, type ValidationLimits, validateReading } from '../common/reading/reading.js';
+import type { RejectedMessage, ScoredReading } from './scored-reading.js';
+import type { ThreeSigmaScorer } from './scoring/three-sigma.js';
+
+export interface RawMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface ProcessedMessages {
+  readonly scored: ScoredReading[];
+  readonly rejected: RejectedMessage[];
+}
+
+/**
+ * Validates and scores messages in order (a station's statistics depend on the order of its readings).
+ * Pure apart from the scorer's state: no I/O, so the whole decision is testable in memory.
+ */
+export function processMessages(
+  messages: readonly RawMessage[],
+  scorer: ThreeSigmaScorer,
+  detectorVersion: string,
+  now: number,
+  limits: ValidationLimits = DEFAULT_LIMITS,
+): ProcessedMessages {
+  const scored: ScoredReading[] = [];
+  const rejected: RejectedMessage[] = [];
+  for (const message of messages) {
+    const validation = validateReading(message.value, now, limits);
+    if (!validation.ok) {
+      rejected.push({ ...message, code: validation.code, reason: validation.reason });
+      continue;
+    }
+    const { reading } = validation;
+    scored.push({ reading, verdict: scorer.score(reading.stationId, reading.values), detectorVersion });
+  }
+  return { scored, rejected };
+}

@@ -1,0 +1,57 @@
+import os from 'node:os';
+import { z } from 'zod';
+import { type ConfigOf, envKey, intInRange, parseConfig } from '../common/config/env.js';
+import { KAFKA_KEYS, logLevel, METRICS_KEYS, TOPIC_KEYS } from '../common/config/shared.js';
+import { PROFILE_NAMES } from '../common/reading/profiles.js';
+
+/** Makes any host name a valid part of a station id (lower-case letters, digits, "-"). */
+export function replicaIdFrom(hostname: string): string {
+  return (
+    hostname
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'replica'
+  );
+}
+
+export const PRODUCER_CONFIG = {
+  ...KAFKA_KEYS,
+  readingsTopic: TOPIC_KEYS.readingsTopic,
+  ...METRICS_KEYS(9464),
+  replicaId: envKey(
+    'PRODUCER_REPLICA_ID',
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'expected up to 40 lower-case letters, digits or "-"' })
+      .default(replicaIdFrom(os.hostname())),
+    'Part of every station id this replica simulates, so replicas never clash (default: the host name).',
+  ),
+  profile: envKey(
+    'PRODUCER_PROFILE',
+    z.enum(PROFILE_NAMES).default('factory'),
+    'Profile of the simulated stations.',
+  ),
+  stations: envKey(
+    'PRODUCER_STATIONS',
+    intInRange(1, 100_000).default(10),
+    'Stations this replica simulates.',
+  ),
+  intervalMs: envKey(
+    'PRODUCER_INTERVAL_MS',
+    intInRange(1, 3_600_000).default(1_000),
+    'Time between two readings of a station; the replica sends STATIONS readings per interval.',
+  ),
+  anomalyRate: envKey(
+    'PRODUCER_ANOMALY_RATE',
+    z.coerce.number().min(0).max(1).default(0.01),
+    'Probability that a reading starts an injected anomaly episode.',
+  ),
+  logLevel: envKey('LOG_LEVEL', logLevel(), 'debug, info, warn or error.'),
+};
+
+export type ProducerConfig = ConfigOf<typeof PRODUCER_CONFIG>;
+
+export function loadProducerConfig(env: NodeJS.ProcessEnv = process.env): ProducerConfig {
+  return parseConfig(PRODUCER_CONFIG, env);
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { replicaIdFrom } from './config.js';
+import { Fleet, stationIds } from './fleet.js';
+
+describe('stationIds', () => {
+  it('names stations by profile and replica, zero-padded', () => {
+    expect(stationIds('factory', 'a1', 3)).toEqual(['factory-a1-s001', 'factory-a1-s002', 'factory-a1-s003']);
+    expect(stationIds('factory', 'a1', 1200)[1199]).toBe('factory-a1-s1200');
+  });
+
+  it('never repeats an id across replicas', () => {
+    const ids = ['r1', 'r2', 'r3'].flatMap((replica) => stationIds('factory', replica, 500));
+    expect(new Set(ids).size).toBe(1500);
+  });
+});
+
+describe('replicaIdFrom', () => {
+  it.each([
+    ['sensorwatch-producer-7', 'sensorwatch-producer-7'],
+    ['Host_Name.example.com', 'host-name-example-com'],
+    ['__', 'replica'],
+  ])('turns %j into %j', (host, id) => {
+    expect(replicaIdFrom(host)).toBe(id);
+  });
+});
+
+describe('Fleet', () => {
+  it('yields one reading per station per tick, with the tick time', () => {
+    const fleet = new Fleet({
+      replicaId: 'r1',
+      profile: 'factory',
+      stations: 4,
+      anomalyRate: 0,
+      originTs: 0,
+    });
+    const ts = Date.parse('2026-11-23T12:00:00.000Z');
+    const readings = fleet.tick(ts);
+    expect(readings.map((r) => r.stationId)).toEqual(stationIds('factory', 'r1', 4));
+    expect(readings.every((r) => r.ts === '2026-11-23T12:00:00.000Z' && r.seq === 0)).toBe(true);
+    expect(fleet.tick(ts + 1000).every((r) => r.seq === 1)).toBe(true);
+  });
+});

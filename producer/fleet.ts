@@ -1,0 +1,41 @@
+import type { ProfileName } from '../common/reading/profiles.js';
+import type { Reading } from '../common/reading/reading.js';
+import { SimulatedStation } from './simulation/station.js';
+
+export interface FleetOptions {
+  readonly replicaId: string;
+  readonly profile: ProfileName;
+  readonly stations: number;
+  readonly anomalyRate: number;
+  readonly originTs: number;
+}
+
+/** Station ids of a replica: `<profile>-<replica>-s<n>`, unique across replicas with distinct replica ids. */
+export function stationIds(profile: string, replicaId: string, count: number): string[] {
+  const width = Math.max(3, String(count).length);
+  return Array.from(
+    { length: count },
+    (_, i) => `${profile}-${replicaId}-s${String(i + 1).padStart(width, '0')}`,
+  );
+}
+
+/** The stations one producer replica simulates; each tick yields one reading per station. */
+export class Fleet {
+  readonly stations: readonly SimulatedStation[];
+
+  constructor(options: FleetOptions) {
+    this.stations = stationIds(options.profile, options.replicaId, options.stations).map(
+      (stationId) =>
+        new SimulatedStation({
+          stationId,
+          profile: options.profile,
+          anomalyRate: options.anomalyRate,
+          originTs: options.originTs,
+        }),
+    );
+  }
+
+  tick(ts: number): Reading[] {
+    return this.stations.map((station) => station.readingAt(ts));
+  }
+}

@@ -1,0 +1,107 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runMain } from '../common/config/run-main.js';
+import { startHealthServer } from '../common/http/health-server.js';
+import { createKafkaClient } from '../common/kafka/client.js';
+import { createLogger } from '../common/logger.js';
+import type { Reading } from '../common/reading/reading.js';
+import { onShutdown } from '../common/service/shutdown.js';
+import { loadProducerConfig } from './config.js';
+import { Fleet } from './fleet.js';
+import { createProducerMetrics } from './metrics.js';
+import { createKafkaReadingPublisher } from './readings.publisher.js';
+
+/**
+ * A producer replica: simulates its stations and publishes one reading per station every interval.
+ * A failed send is retried with the same readings (no new ones are simulated meanwhile), so a Kafka
+ * outage delays readings but neither drops them nor grows memory without bound.
+ */
+async function main(): Promise<void> {
+  const config = loadProducerConfig();
+  const logger = createLogger({ service: 'producer', replica: config.replicaId }, config.logLevel);
+  const metrics = createProducerMetrics();
+  const kafka = createKafkaClient({
+    clientId: `sensorwatch-producer-${config.replicaId}`,
+    brokers: config.kafkaBrokers,
+  });
+  const publisher = createKafkaReadingPublisher(kafka, config.readingsTopic);
+  const fleet = new Fleet({
+    replicaId: config.replicaId,
+    profile: config.profile,
+    stations: config.stations,
+    anomalyRate: config.anomalyRate,
+    originTs: Date.now(),
+  });
+  metrics.stations.labels(config.profile).set(fleet.stations.length);
+
+  let connected = false;
+  let lastError: string | undefined;
+  const server = await startHealthServer({
+    host: config.metricsHost,
+    port: config.metricsPort,
+    registry: metrics.registry,
+    notReadyReason: () => (!connected ? 'not connected to Kafka' : lastError),
+  });
+
+  let running = true;
+  let loop: Promise<void> = Promise.resolve();
+  onShutdown(logger, config.shutdownGraceMs, async () => {
+    running = false;
+    await loop;
+    await publisher.disconnect();
+    server.close();
+  });
+
+  await publisher.connect();
+  connected = true;
+  logger.info('producing', {
+    stations: fleet.stations.length,
+    profile: config.profile,
+    readingsPerSecond: (fleet.stations.length * 1000) / config.intervalMs,
+  });
+
+  loop = (async () => {
+    let nextTick = Date.now();
+    let pending: Reading[] = [];
+    let backoffMs = 100;
+    while (running) {
+      if (pending.length === 0) {
+        pending = fleet.tick(nextTick);
+        nextTick += config.intervalMs;
+      }
+      const timer = metrics.sendSeconds.startTimer();
+      try {
+        await publisher.publish(pending);
+        timer();
+        metrics.produced.labels(config.profile).inc(pending.length);
+        for (const reading of pending) {
+          if (reading.label) metrics.injected.labels(config.profile, reading.label.kind).inc();
+        }
+        pending = [];
+        lastError = undefined;
+        backoffMs = 100;
+      } catch (error) {
+        metrics.produceErrors.inc();
+        lastError = `send failing: ${(error as Error).message}`;
+        logger.warn('send failed; retrying the same readings', {
+          error,
+          readings: pending.length,
+          backoffMs,
+        });
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 10_000);
+        continue;
+      }
+      const behindMs = Date.now() - nextTick;
+      if (behindMs > 10 * config.intervalMs) {
+        // Far behind (after an outage, or the rate is more than the cluster takes): skip ahead rather than
+        // flood Kafka with a backlog of simulated past.
+        logger.warn('falling behind; skipping ahead', { behindMs });
+        nextTick = Date.now();
+      } else if (behindMs < 0) {
+        await sleep(-behindMs);
+      }
+    }
+  })();
+}
+
+runMain(main);

@@ -1,0 +1,239 @@
+import { types } from 'cassandra-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Partitioners } from '../common/kafka/kafkajs.js';
+import type { Reading } from '../common/reading/reading.js';
+import { DLQ_HEADERS } from '../detector/adapters/kafka-outputs.js';
+import { dayOf, hourOf } from '../detector/adapters/reading.repository.js';
+import { ThreeSigmaScorer } from '../detector/scoring/three-sigma.js';
+import { Fleet } from '../producer/fleet.js';
+import { createKafkaReadingPublisher } from '../producer/readings.publisher.js';
+import { consumeAll, createTestTopic, deleteTestTopic } from './support/kafka.js';
+import { metricValue, type RunningService, scrape, startService } from './support/service.js';
+import { cassandraClient, eventually, kafkaClient, uniqueName } from './support/stack.js';
+
+const SCORING = { warningZ: 3, criticalZ: 5, warmUp: 10, window: 50, minStdDev: 1e-6 };
+const kafka = kafkaClient();
+const cassandra = cassandraClient('sensorwatch');
+
+/** Readings of a fresh fleet: `ticks` readings per station, one a second, ending now. */
+function simulate(stations: number, ticks: number, anomalyRate: number): Reading[] {
+  const originTs = Date.now() - ticks * 1000;
+  const fleet = new Fleet({
+    replicaId: uniqueName('t'),
+    profile: 'factory',
+    stations,
+    anomalyRate,
+    originTs,
+  });
+  return Array.from({ length: ticks }, (_, i) => fleet.tick(originTs + i * 1000)).flat();
+}
+
+async function publish(topic: string, readings: readonly Reading[]): Promise<void> {
+  const publisher = createKafkaReadingPublisher(kafka, topic);
+  await publisher.connect();
+  for (let i = 0; i < readings.length; i += 500) await publisher.publish(readings.slice(i, i + 500));
+  await publisher.disconnect();
+}
+
+/** Stored rows of a station as seq → is_anomaly, over the days its readings span. */
+async function storedRows(stationId: string, readings: readonly Reading[]): Promise<Map<number, boolean>> {
+  const days = [...new Set(readings.map((r) => dayOf(Date.parse(r.ts)).toString()))];
+  const rows = new Map<number, boolean>();
+  for (const day of days) {
+    const result = await cassandra.execute(
+      'SELECT seq, is_anomaly, detector_version FROM readings_by_station WHERE station_id = ? AND day = ?',
+      [stationId, types.LocalDate.fromString(day)],
+      { prepare: true, fetchSize: 10_000 },
+    );
+    for (const row of result.rows) {
+      expect(row.get('detector_version')).toMatch(/^\d+\.\d+\.\d+\+3sigma\(w=3,c=5,n=50,warm=10\)$/);
+      rows.set(Number(row.get('seq')), row.get('is_anomaly') as boolean);
+    }
+  }
+  return rows;
+}
+
+describe('pipeline: producer → Kafka → detector → Cassandra', () => {
+  const topics = { readings: '', scored: '', deadLetter: '' };
+  let detector: RunningService;
+  const groupId = uniqueName('test.detector');
+  const startDetector = () =>
+    startService(uniqueName('detector'), 'detector/main.ts', {
+      READINGS_TOPIC: topics.readings,
+      SCORED_TOPIC: topics.scored,
+      DEAD_LETTER_TOPIC: topics.deadLetter,
+      DETECTOR_GROUP_ID: groupId,
+      DETECTOR_WARNING_Z: String(SCORING.warningZ),
+      DETECTOR_CRITICAL_Z: String(SCORING.criticalZ),
+      DETECTOR_WARM_UP: String(SCORING.warmUp),
+      DETECTOR_WINDOW: String(SCORING.window),
+      DETECTOR_CHUNK_SIZE: '100',
+    });
+
+  beforeAll(async () => {
+    topics.readings = await createTestTopic(kafka, 6);
+    topics.scored = await createTestTopic(kafka, 3);
+    topics.deadLetter = await createTestTopic(kafka, 1);
+    detector = await startDetector();
+  });
+
+  afterAll(async () => {
+    await detector?.stop();
+    await cassandra.shutdown();
+    for (const topic of Object.values(topics)) if (topic) await deleteTestTopic(kafka, topic).catch(() => {});
+  });
+
+  it('when valid, anomalous and malformed messages are produced, then each lands where it belongs, once', async () => {
+    const readings = simulate(5, 120, 0.03);
+    const scorer = new ThreeSigmaScorer(SCORING);
+    const expected = readings.map((r) => ({
+      reading: r,
+      isAnomaly: scorer.score(r.stationId, r.values).isAnomaly,
+    }));
+    const expectedAnomalies = expected.filter((e) => e.isAnomaly);
+    expect(expectedAnomalies.length).toBeGreaterThan(0);
+
+    const valid = readings[0] as Reading;
+    const malformed: Array<[string, string]> = [
+      ['not_json', '{"stationId": "x",'],
+      ['not_json', 'NaN'],
+      ['schema', JSON.stringify({ ...valid, seq: 'seven' })],
+      ['schema', JSON.stringify({ ...valid, ts: undefined })],
+      ['too_large', JSON.stringify({ ...valid, padding: 'x'.repeat(40_000) })],
+      ['unknown_profile', JSON.stringify({ ...valid, profile: 'spaceship' })],
+      ['out_of_range', JSON.stringify({ ...valid, values: { ...valid.values, humidity: 250 } })],
+    ];
+    await publish(topics.readings, readings);
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({
+      topic: topics.readings,
+      acks: -1,
+      messages: malformed.map(([, value], i) => ({ key: `bad-${i}`, value })),
+    });
+    await producer.disconnect();
+
+    const metrics = await eventually(
+      'the detector to store every valid reading and dead-letter every malformed one',
+      async () => {
+        const text = await scrape(detector);
+        const stored = metricValue(text, 'sensorwatch_readings_stored_total');
+        const deadLettered = metricValue(text, 'sensorwatch_readings_dead_lettered_total');
+        return stored >= readings.length && deadLettered >= malformed.length ? text : undefined;
+      },
+      90_000,
+    );
+
+    // Cassandra: every valid reading once, with the anomaly flag the scorer gives.
+    const stations = [...new Set(readings.map((r) => r.stationId))];
+    for (const stationId of stations) {
+      const own = expected.filter((e) => e.reading.stationId === stationId);
+      const rows = await storedRows(
+        stationId,
+        own.map((e) => e.reading),
+      );
+      expect(rows.size).toBe(own.length);
+      expect(own.filter((e) => rows.get(e.reading.seq) !== e.isAnomaly)).toEqual([]);
+    }
+    // Recent anomalies over all stations hold exactly the anomalous readings.
+    const hours = [...new Set(readings.map((r) => hourOf(Date.parse(r.ts)).getTime()))];
+    const listed = new Set<string>();
+    for (const hour of hours) {
+      const result = await cassandra.execute(
+        'SELECT station_id, seq FROM anomalies_by_hour WHERE hour = ?',
+        [new Date(hour)],
+        { prepare: true, fetchSize: 10_000 },
+      );
+      for (const row of result.rows) {
+        if (stations.includes(row.get('station_id')))
+          listed.add(`${row.get('station_id')}:${row.get('seq')}`);
+      }
+    }
+    expect([...listed].sort()).toEqual(expectedAnomalies.map((e) => e.reading.readingId).sort());
+
+    // The dead-letter topic holds every malformed message, untouched, with its reason.
+    const dead = await consumeDeadLetters(topics.deadLetter, malformed.length);
+    expect(dead.map((d) => d.code).sort()).toEqual(malformed.map(([code]) => code).sort());
+    expect(dead.every((d) => d.reason.length > 0 && d.sourceTopic === topics.readings)).toBe(true);
+    expect(dead.map((d) => d.value).sort()).toEqual(malformed.map(([, value]) => value).sort());
+
+    // /metrics agrees with what was stored and rejected.
+    expect(metricValue(metrics, 'sensorwatch_readings_consumed_total')).toBe(
+      readings.length + malformed.length,
+    );
+    expect(metricValue(metrics, 'sensorwatch_readings_stored_total', { profile: 'factory' })).toBe(
+      readings.length,
+    );
+    expect(metricValue(metrics, 'sensorwatch_readings_dead_lettered_total', { code: 'not_json' })).toBe(2);
+    expect(metricValue(metrics, 'sensorwatch_readings_dead_lettered_total', { code: 'schema' })).toBe(2);
+    expect(metricValue(metrics, 'sensorwatch_anomalies_total')).toBe(expectedAnomalies.length);
+    expect(metricValue(metrics, 'sensorwatch_end_to_end_latency_seconds_count')).toBe(readings.length);
+  });
+
+  it('when the detector is killed mid-stream and restarted, then no reading is lost or stored twice', async () => {
+    const readings = simulate(20, 150, 0.01);
+    await publish(topics.readings, readings);
+    const before = metricValue(await scrape(detector), 'sensorwatch_readings_stored_total');
+    await eventually(
+      'the detector to be part-way through',
+      async () => {
+        const stored = metricValue(await scrape(detector), 'sensorwatch_readings_stored_total') - before;
+        return stored >= 300 ? stored : undefined;
+      },
+      60_000,
+    );
+    await detector.stop('SIGKILL');
+    detector = await startDetector();
+
+    const stations = [...new Set(readings.map((r) => r.stationId))];
+    await eventually(
+      'every reading to be stored after the restart',
+      async () => {
+        const counts = await Promise.all(
+          stations.map(
+            async (s) =>
+              (
+                await storedRows(
+                  s,
+                  readings.filter((r) => r.stationId === s),
+                )
+              ).size,
+          ),
+        );
+        return counts.every((c) => c === 150) ? true : undefined;
+      },
+      90_000,
+    );
+    for (const stationId of stations) {
+      const rows = await storedRows(
+        stationId,
+        readings.filter((r) => r.stationId === stationId),
+      );
+      expect([...rows.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    }
+  });
+});
+
+async function consumeDeadLetters(topic: string, count: number) {
+  const consumer = kafka.consumer({ groupId: uniqueName('test.dlq'), maxWaitTimeInMs: 250 });
+  const records: Array<{ code: string; reason: string; sourceTopic: string; value: string }> = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const header = (name: string) => message.headers?.[name]?.toString() ?? '';
+        records.push({
+          code: header(DLQ_HEADERS.code),
+          reason: header(DLQ_HEADERS.reason),
+          sourceTopic: header(DLQ_HEADERS.sourceTopic),
+          value: message.value?.toString() ?? '',
+        });
+      },
+    });
+    await eventually(`${count} dead letters`, async () => (records.length >= count ? true : undefined));
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
