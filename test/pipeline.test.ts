@@ -152,9 +152,12 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
     expect([...listed].sort()).toEqual(expectedAnomalies.map((e) => e.reading.readingId).sort());
 
     // The dead-letter topic holds every malformed message, untouched, with its reason.
-    const dead = await consumeDeadLetters(topics.deadLetter, malformed.length);
-    expect(dead.map((d) => d.code).sort()).toEqual(malformed.map(([code]) => code).sort());
-    expect(dead.every((d) => d.reason.length > 0 && d.sourceTopic === topics.readings)).toBe(true);
+    const dead = await consumeAll(kafka, topics.deadLetter, malformed.length);
+    expect(dead.map((d) => d.headers[DLQ_HEADERS.code]).sort()).toEqual(
+      malformed.map(([code]) => code).sort(),
+    );
+    expect(dead.every((d) => (d.headers[DLQ_HEADERS.reason] ?? '').length > 0)).toBe(true);
+    expect(dead.every((d) => d.headers[DLQ_HEADERS.sourceTopic] === topics.readings)).toBe(true);
     expect(dead.map((d) => d.value).sort()).toEqual(malformed.map(([, value]) => value).sort());
 
     // /metrics agrees with what was stored and rejected.
@@ -213,27 +216,3 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
     }
   });
 });
-
-async function consumeDeadLetters(topic: string, count: number) {
-  const consumer = kafka.consumer({ groupId: uniqueName('test.dlq'), maxWaitTimeInMs: 250 });
-  const records: Array<{ code: string; reason: string; sourceTopic: string; value: string }> = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const header = (name: string) => message.headers?.[name]?.toString() ?? '';
-        records.push({
-          code: header(DLQ_HEADERS.code),
-          reason: header(DLQ_HEADERS.reason),
-          sourceTopic: header(DLQ_HEADERS.sourceTopic),
-          value: message.value?.toString() ?? '',
-        });
-      },
-    });
-    await eventually(`${count} dead letters`, async () => (records.length >= count ? true : undefined));
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
-}

@@ -52,6 +52,7 @@ export interface ConsumedRecord {
   readonly partition: number;
   readonly offset: string;
   readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -84,7 +85,10 @@ export async function consumeAll(
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        const record = { partition, offset: message.offset, value: message.value?.toString() ?? '' };
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString() ?? '']),
+        );
+        const record = { partition, offset: message.offset, value: message.value?.toString() ?? '', headers };
         records.set(`${partition}:${message.offset}`, record);
         lastArrival = Date.now();
       },
