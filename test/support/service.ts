@@ -34,6 +34,7 @@ export async function startService(
   name: string,
   entry: string,
   env: Record<string, string>,
+  { portVar = 'METRICS_PORT', hostVar = 'METRICS_HOST' } = {},
 ): Promise<RunningService> {
   const port = await freePort();
   const logDir = path.join(paths.logs, 'tests');
@@ -42,7 +43,7 @@ export async function startService(
   const out = createWriteStream(log, { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env, METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, [portVar]: String(port), [hostVar]: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(out);
