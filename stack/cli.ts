@@ -14,7 +14,8 @@ import { type StatusRow, secondsSince, stackDown, stackStatus, stackUp } from '.
 const USAGE = `Usage: tsx stack/cli.ts <command>
 
   install            download Kafka, Cassandra, the JMX exporter, Prometheus and Alertmanager
-  up                 install what is missing, start what is not running, wait until all is ready
+  up [--pipeline]    install what is missing, start what is not running, wait until all is ready;
+                     --pipeline also runs the producers, the detector and the exporter
   down [service…]    stop the stack's processes (all, or the named ones)
   status             what runs, on which ports, with which pid and memory
   logs [service] [-f] last lines of each service's log (or follow one)
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
       }
       case 'up': {
         const t0 = Date.now();
-        const { services } = await stackUp(config, log);
+        const { services } = await stackUp(config, log, { pipeline: args.includes('--pipeline') });
         log(`\nThe stack is up (${secondsSince(t0)} s).`);
         printStatus(await stackStatus(config));
         log('');
@@ -48,7 +49,9 @@ async function main(): Promise<void> {
             log(`  ${`${service.name} ${what}`.padEnd(22)} ${address}`);
           }
         }
-        log('\nStop it with: npm run stack:down');
+        log(
+          '\nStatus: npm run stack:status   Logs: npm run stack:logs [-- <service> -f]   Stop: npm run stack:down',
+        );
         return;
       }
       case 'down':

@@ -8,7 +8,7 @@ import { REPO_ROOT, type StackConfig } from './config.js';
 import { StackError } from './errors.js';
 import { installStack } from './install/index.js';
 import { kafkaRoundTrip } from './kafka-round-trip.js';
-import { stackPaths } from './paths.js';
+import { type StackPaths, stackPaths } from './paths.js';
 import { processRssMb } from './process/proc.js';
 import {
   isRecordAlive,
@@ -18,8 +18,9 @@ import {
   stopProcess,
 } from './process/supervisor.js';
 import { tcpOpen, waitUntilReady } from './readiness.js';
+import { pipelineServices as pipelineServicesOf } from './services/pipeline.js';
 import { SERVICE_NAMES, type StackService, stackServices } from './services/registry.js';
-import { CASSANDRA, HOST, KAFKA_BOOTSTRAP } from './topology.js';
+import { CASSANDRA, HOST, KAFKA_BOOTSTRAP, PROMETHEUS } from './topology.js';
 
 export type Log = (line: string) => void;
 
@@ -39,53 +40,78 @@ export const SCHEMA_FILE = path.join(REPO_ROOT, 'cassandra', 'schema.cql');
  * topics exist, a message round-trips through all three brokers, and the Cassandra schema is applied.
  * If any of that fails, the services this call started are stopped again before the error is thrown.
  */
-export async function stackUp(config: StackConfig, log: Log): Promise<UpResult> {
+export async function stackUp(config: StackConfig, log: Log, { pipeline = false } = {}): Promise<UpResult> {
   const paths = stackPaths(config.home);
   const installed = await installStack(paths, log);
-  const services = stackServices(paths, config, installed);
+  const infrastructure = stackServices(paths, config, installed);
   const deadline = Date.now() + config.startTimeoutSeconds * 1000;
-  const started: string[] = [];
-  const reused: string[] = [];
-  const records = new Map<string, PidRecord>();
+  const progress: Progress = { started: [], reused: [] };
 
   try {
-    for (const service of services) {
-      const existing = await readPidRecord(paths, service.name);
-      if (existing && isRecordAlive(existing)) {
-        reused.push(service.name);
-        records.set(service.name, existing);
-        await service.reload?.();
-        continue;
-      }
-      const spec = service.spec();
-      await ensurePortsFree(service.name, spec.ports);
-      await service.prepare();
-      records.set(service.name, await startProcess(paths, spec));
-      started.push(service.name);
-      log(`Started ${service.name} (pid ${records.get(service.name)?.pid})`);
-    }
-    if (reused.length > 0) log(`Reusing ${reused.join(', ')} (already running)`);
-
-    log('Waiting for every service to answer…');
-    await Promise.all(
-      services.map(async (service) => {
-        const t0 = Date.now();
-        const record = records.get(service.name);
-        await waitUntilReady(service.name, service.probe, { deadline, ...(record ? { record } : {}) });
-        if (started.includes(service.name)) log(`  ${service.name} ready after ${secondsSince(t0)} s`);
-      }),
-    );
-
+    await startAndAwait(infrastructure, paths, progress, deadline, log);
     await waitUntilReady('Kafka cluster topics and round trip', () => prepareKafka(log), { deadline });
     await waitUntilReady('Cassandra schema', () => prepareCassandraSchema(log), { deadline });
-    return { started, reused, services };
+    const services = [...infrastructure];
+    if (pipeline) {
+      const pipelineServices = pipelineServicesOf(paths);
+      await startAndAwait(pipelineServices, paths, progress, deadline, log);
+      services.push(...pipelineServices);
+    }
+    // Prometheus scrapes the pipeline services that run now.
+    await infrastructure.find((s) => s.name === PROMETHEUS.name)?.reload?.();
+    return { ...progress, services };
   } catch (error) {
-    if (started.length > 0) {
-      log(`Start-up failed; stopping what this run started (${started.join(', ')})`);
-      await stackDown(config, log, started);
+    if (progress.started.length > 0) {
+      log(`Start-up failed; stopping what this run started (${progress.started.join(', ')})`);
+      await stackDown(config, log, progress.started);
     }
     throw error;
   }
+}
+
+interface Progress {
+  started: string[];
+  reused: string[];
+}
+
+/** Starts each service that is not running (reloading the ones that are), then waits until all answer. */
+async function startAndAwait(
+  services: readonly StackService[],
+  paths: StackPaths,
+  progress: Progress,
+  deadline: number,
+  log: Log,
+): Promise<void> {
+  const records = new Map<string, PidRecord>();
+  const reused: string[] = [];
+  for (const service of services) {
+    const existing = await readPidRecord(paths, service.name);
+    if (existing && isRecordAlive(existing)) {
+      reused.push(service.name);
+      records.set(service.name, existing);
+      await service.reload?.();
+      continue;
+    }
+    const spec = service.spec();
+    await ensurePortsFree(service.name, spec.ports);
+    await service.prepare();
+    const record = await startProcess(paths, spec);
+    records.set(service.name, record);
+    progress.started.push(service.name);
+    log(`Started ${service.name} (pid ${record.pid})`);
+  }
+  progress.reused.push(...reused);
+  if (reused.length > 0) log(`Reusing ${reused.join(', ')} (already running)`);
+
+  log('Waiting for every service to answer…');
+  await Promise.all(
+    services.map(async (service) => {
+      const t0 = Date.now();
+      const record = records.get(service.name);
+      await waitUntilReady(service.name, service.probe, { deadline, ...(record ? { record } : {}) });
+      if (!reused.includes(service.name)) log(`  ${service.name} ready after ${secondsSince(t0)} s`);
+    }),
+  );
 }
 
 /**

@@ -44,3 +44,17 @@ export function kafkaNode(id: number): KafkaNode {
   if (!node) throw new Error(`No Kafka node ${id}; nodes are ${KAFKA_NODES.map((n) => n.id).join(', ')}`);
   return node;
 }
+
+/** The pipeline's own services, run by `npm start` on top of the infrastructure. */
+export const PIPELINE = {
+  producers: [1, 2].map((n) => ({ name: `producer-${n}`, replicaId: `native-${n}`, metricsPort: 9469 + n })),
+  detector: { name: 'detector', metricsPort: 9465 },
+  exporter: { name: 'exporter', port: 8080 },
+} as const;
+
+/** In start order; `stack:down` stops in reverse, so producers stop before the detector drains. */
+export const PIPELINE_SERVICE_NAMES: readonly string[] = [
+  PIPELINE.detector.name,
+  ...PIPELINE.producers.map((p) => p.name),
+  PIPELINE.exporter.name,
+];

@@ -1,9 +1,9 @@
-import { cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from '../config.js';
 import type { StackPaths } from '../paths.js';
 import type { ProcessSpec } from '../process/supervisor.js';
-import { ALERTMANAGER, CASSANDRA, HOST, KAFKA_NODES, PROMETHEUS } from '../topology.js';
+import { ALERTMANAGER, CASSANDRA, HOST, KAFKA_NODES, PIPELINE, PROMETHEUS } from '../topology.js';
 
 export const PROMETHEUS_SOURCE_DIR = path.join(REPO_ROOT, 'prometheus');
 
@@ -13,17 +13,26 @@ export interface FileSdGroup {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** The native stack's scrape targets, one group per service so each carries its service name as `instance`. */
-export function nativeScrapeTargets(): Record<string, FileSdGroup[]> {
+/**
+ * The native stack's scrape targets, one group per service so each carries its service name as
+ * `instance`. Pipeline services are listed only while they run (`npm start` runs them, the tests do not),
+ * so a stopped pipeline is not reported as targets down.
+ */
+export function nativeScrapeTargets(runningPipeline: readonly string[] = []): Record<string, FileSdGroup[]> {
   const target = (address: string, instance: string): FileSdGroup => ({
     targets: [address],
     labels: { instance },
   });
+  const running = (name: string) => runningPipeline.includes(name);
+  const { producers, detector, exporter } = PIPELINE;
   return {
     prometheus: [target(`${HOST}:${PROMETHEUS.port}`, PROMETHEUS.name)],
     alertmanager: [target(`${HOST}:${ALERTMANAGER.port}`, ALERTMANAGER.name)],
     kafka: KAFKA_NODES.map((n) => target(`${HOST}:${n.jmxExporterPort}`, n.name)),
     cassandra: [target(`${HOST}:${CASSANDRA.jmxExporterPort}`, CASSANDRA.name)],
+    producer: producers.filter((p) => running(p.name)).map((p) => target(`${HOST}:${p.metricsPort}`, p.name)),
+    detector: running(detector.name) ? [target(`${HOST}:${detector.metricsPort}`, detector.name)] : [],
+    exporter: running(exporter.name) ? [target(`${HOST}:${exporter.port}`, exporter.name)] : [],
   };
 }
 
@@ -36,15 +45,21 @@ function prometheusFiles(paths: StackPaths) {
  * Lays out the config folder: the repository's prometheus.yml copied, its rules linked (so an edit
  * takes effect on reload), and target files for this machine.
  */
-export async function preparePrometheus(paths: StackPaths): Promise<void> {
+export async function preparePrometheus(
+  paths: StackPaths,
+  runningPipeline: readonly string[] = [],
+): Promise<void> {
   const files = prometheusFiles(paths);
   await mkdir(path.join(files.conf, 'targets'), { recursive: true });
   await mkdir(files.data, { recursive: true });
   await cp(path.join(PROMETHEUS_SOURCE_DIR, 'prometheus.yml'), files.config);
   await rm(path.join(files.conf, 'rules'), { recursive: true, force: true });
   await symlink(path.join(PROMETHEUS_SOURCE_DIR, 'rules'), path.join(files.conf, 'rules'));
-  for (const [job, groups] of Object.entries(nativeScrapeTargets())) {
-    await writeFile(path.join(files.conf, 'targets', `${job}.json`), `${JSON.stringify(groups, null, 2)}\n`);
+  for (const [job, groups] of Object.entries(nativeScrapeTargets(runningPipeline))) {
+    // Write then rename: Prometheus watches these files and must never read one half-written.
+    const file = path.join(files.conf, 'targets', `${job}.json`);
+    await writeFile(`${file}.tmp`, `${JSON.stringify(groups, null, 2)}\n`);
+    await rename(`${file}.tmp`, file);
   }
 }
 

@@ -3,9 +3,16 @@ import { createCassandraClient } from '../../common/cassandra/client.js';
 import type { StackConfig } from '../config.js';
 import type { Installed } from '../install/index.js';
 import type { StackPaths } from '../paths.js';
-import type { ProcessSpec } from '../process/supervisor.js';
+import { isRecordAlive, type ProcessSpec, readPidRecord } from '../process/supervisor.js';
 import { httpOk, postOk, tcpOpen } from '../readiness.js';
-import { ALERTMANAGER, CASSANDRA, HOST, KAFKA_NODES, PROMETHEUS } from '../topology.js';
+import {
+  ALERTMANAGER,
+  CASSANDRA,
+  HOST,
+  KAFKA_NODES,
+  PIPELINE_SERVICE_NAMES,
+  PROMETHEUS,
+} from '../topology.js';
 import { cassandraProcessSpec, prepareCassandra } from './cassandra.js';
 import { kafkaProcessSpec, prepareKafkaNode } from './kafka.js';
 import {
@@ -89,11 +96,11 @@ export function stackServices(paths: StackPaths, config: StackConfig, installed:
 
   const prometheus: StackService = {
     name: PROMETHEUS.name,
-    prepare: () => preparePrometheus(paths),
+    prepare: async () => preparePrometheus(paths, await runningPipelineServices(paths)),
     spec: () => prometheusProcessSpec(paths),
     probe: () => httpOk(`http://${HOST}:${PROMETHEUS.port}/-/ready`),
     reload: async () => {
-      await preparePrometheus(paths);
+      await preparePrometheus(paths, await runningPipelineServices(paths));
       await postOk(`http://${HOST}:${PROMETHEUS.port}/-/reload`);
     },
     endpoints: { ui: `http://${HOST}:${PROMETHEUS.port}` },
@@ -102,10 +109,24 @@ export function stackServices(paths: StackPaths, config: StackConfig, installed:
   return [...kafka, cassandra, alertmanager, prometheus];
 }
 
-/** Service names in start order, known without installing anything (for status and down). */
-export const SERVICE_NAMES: readonly string[] = [
+/** Infrastructure service names in start order, known without installing anything. */
+export const INFRASTRUCTURE_NAMES: readonly string[] = [
   ...KAFKA_NODES.map((n) => n.name),
   CASSANDRA.name,
   ALERTMANAGER.name,
   PROMETHEUS.name,
 ];
+
+/** Every service the stack may run, in start order (for status and down). */
+export const SERVICE_NAMES: readonly string[] = [...INFRASTRUCTURE_NAMES, ...PIPELINE_SERVICE_NAMES];
+
+/** Pipeline services whose processes are running now: Prometheus scrapes exactly these. */
+async function runningPipelineServices(paths: StackPaths): Promise<string[]> {
+  const alive = await Promise.all(
+    PIPELINE_SERVICE_NAMES.map(async (name) => {
+      const record = await readPidRecord(paths, name);
+      return record && isRecordAlive(record) ? name : undefined;
+    }),
+  );
+  return alive.filter((name): name is string => name !== undefined);
+}

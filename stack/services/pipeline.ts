@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { REPO_ROOT } from '../config.js';
+import type { StackPaths } from '../paths.js';
+import { httpOk } from '../readiness.js';
+import { HOST, PIPELINE } from '../topology.js';
+import type { StackService } from './registry.js';
+
+/**
+ * The pipeline's services as processes of the native stack: two producer replicas, the detector and the
+ * exporter, each its real entry point run with tsx. They inherit the environment, so PRODUCER_STATIONS,
+ * DETECTOR_WARNING_Z and the rest can be set on `npm start`.
+ */
+export function pipelineServices(_paths: StackPaths): StackService[] {
+  const node = (entry: string, env: Record<string, string>, ports: Record<string, number>) => ({
+    name: '',
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(REPO_ROOT, entry)],
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    ports,
+  });
+  const service = (
+    name: string,
+    entry: string,
+    env: Record<string, string>,
+    ports: Record<string, number>,
+    readyUrl: string,
+    endpoints: Record<string, string>,
+  ): StackService => ({
+    name,
+    prepare: async () => {},
+    spec: () => ({ ...node(entry, env, ports), name }),
+    probe: () => httpOk(readyUrl),
+    endpoints,
+  });
+
+  const producers = PIPELINE.producers.map((p) =>
+    service(
+      p.name,
+      'producer/main.ts',
+      // Each replica its own id, so their station ids never clash.
+      { PRODUCER_REPLICA_ID: p.replicaId, METRICS_PORT: String(p.metricsPort), METRICS_HOST: HOST },
+      { metrics: p.metricsPort },
+      `http://${HOST}:${p.metricsPort}/readyz`,
+      { metrics: `http://${HOST}:${p.metricsPort}/metrics` },
+    ),
+  );
+  const { detector, exporter } = PIPELINE;
+  return [
+    service(
+      detector.name,
+      'detector/main.ts',
+      { METRICS_PORT: String(detector.metricsPort), METRICS_HOST: HOST },
+      { metrics: detector.metricsPort },
+      `http://${HOST}:${detector.metricsPort}/readyz`,
+      { metrics: `http://${HOST}:${detector.metricsPort}/metrics` },
+    ),
+    ...producers,
+    service(
+      exporter.name,
+      'exporter/main.ts',
+      { EXPORTER_PORT: String(exporter.port), EXPORTER_HOST: HOST },
+      { http: exporter.port },
+      `http://${HOST}:${exporter.port}/readyz`,
+      {
+        api: `http://${HOST}:${exporter.port}/api/anomalies/latest`,
+        metrics: `http://${HOST}:${exporter.port}/metrics`,
+      },
+    ),
+  ];
+}
