@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { ConfigError, type ConfigOf, envKey, intInRange, parseConfig } from '../common/config/env.js';
+import { packageVersion } from '../common/config/package-version.js';
 import { CASSANDRA_KEYS, KAFKA_KEYS, logLevel, METRICS_KEYS, TOPIC_KEYS } from '../common/config/shared.js';
 
 const positive = () => z.coerce.number({ error: 'expected a number' }).positive({ error: 'expected > 0' });
@@ -51,7 +51,7 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
   return config;
 }
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+const version = packageVersion();
 
 /** Recorded on every row: the code version and the scoring parameters that produced the verdict. */
 export function detectorVersion(config: DetectorConfig): string {

