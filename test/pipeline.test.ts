@@ -173,6 +173,42 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
     expect(metricValue(metrics, 'sensorwatch_end_to_end_latency_seconds_count')).toBe(readings.length);
   });
 
+  it('when a second detector joins the group, then the two share the partitions and store every reading once', async () => {
+    const second = await startDetector();
+    try {
+      const readings = simulate(30, 60, 0.01);
+      const firstBefore = metricValue(await scrape(detector), 'sensorwatch_readings_stored_total');
+      await publish(topics.readings, readings);
+      const stations = [...new Set(readings.map((r) => r.stationId))];
+      await eventually(
+        'every reading to be stored by the pair',
+        async () => {
+          const counts = await Promise.all(
+            stations.map(
+              async (s) =>
+                (
+                  await storedRows(
+                    s,
+                    readings.filter((r) => r.stationId === s),
+                  )
+                ).size,
+            ),
+          );
+          return counts.every((c) => c === 60) ? true : undefined;
+        },
+        90_000,
+      );
+      const byFirst = metricValue(await scrape(detector), 'sensorwatch_readings_stored_total') - firstBefore;
+      const bySecond = metricValue(await scrape(second), 'sensorwatch_readings_stored_total');
+      // Both did part of the work, and together exactly all of it: each partition had one owner.
+      expect(byFirst).toBeGreaterThan(0);
+      expect(bySecond).toBeGreaterThan(0);
+      expect(byFirst + bySecond).toBe(readings.length);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('when the detector is killed mid-stream and restarted, then no reading is lost or stored twice', async () => {
     const readings = simulate(20, 150, 0.01);
     await publish(topics.readings, readings);
