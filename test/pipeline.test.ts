@@ -53,6 +53,22 @@ async function storedRows(stationId: string, readings: readonly Reading[]): Prom
   return rows;
 }
 
+/** Waits until every reading has its row: the count per station is exact, so nothing is missing. */
+async function allStored(readings: readonly Reading[]): Promise<void> {
+  const byStation = new Map<string, Reading[]>();
+  for (const r of readings) byStation.set(r.stationId, [...(byStation.get(r.stationId) ?? []), r]);
+  await eventually(
+    `all ${readings.length} readings to be stored`,
+    async () => {
+      for (const [stationId, own] of byStation) {
+        if ((await storedRows(stationId, own)).size !== own.length) return undefined;
+      }
+      return true;
+    },
+    90_000,
+  );
+}
+
 describe('pipeline: producer → Kafka → detector → Cassandra', () => {
   const topics = { readings: '', scored: '', deadLetter: '' };
   let detector: RunningService;
@@ -179,25 +195,7 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
       const readings = simulate(30, 60, 0.01);
       const firstBefore = metricValue(await scrape(detector), 'sensorwatch_readings_stored_total');
       await publish(topics.readings, readings);
-      const stations = [...new Set(readings.map((r) => r.stationId))];
-      await eventually(
-        'every reading to be stored by the pair',
-        async () => {
-          const counts = await Promise.all(
-            stations.map(
-              async (s) =>
-                (
-                  await storedRows(
-                    s,
-                    readings.filter((r) => r.stationId === s),
-                  )
-                ).size,
-            ),
-          );
-          return counts.every((c) => c === 60) ? true : undefined;
-        },
-        90_000,
-      );
+      await allStored(readings);
       const byFirst = metricValue(await scrape(detector), 'sensorwatch_readings_stored_total') - firstBefore;
       const bySecond = metricValue(await scrape(second), 'sensorwatch_readings_stored_total');
       // Both did part of the work, and together exactly all of it: each partition had one owner.
@@ -224,25 +222,8 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
     await detector.stop('SIGKILL');
     detector = await startDetector();
 
+    await allStored(readings);
     const stations = [...new Set(readings.map((r) => r.stationId))];
-    await eventually(
-      'every reading to be stored after the restart',
-      async () => {
-        const counts = await Promise.all(
-          stations.map(
-            async (s) =>
-              (
-                await storedRows(
-                  s,
-                  readings.filter((r) => r.stationId === s),
-                )
-              ).size,
-          ),
-        );
-        return counts.every((c) => c === 150) ? true : undefined;
-      },
-      90_000,
-    );
     for (const stationId of stations) {
       const rows = await storedRows(
         stationId,
