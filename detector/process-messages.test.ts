@@ -71,7 +71,10 @@ describe('explain and encodeScored', () => {
     };
     expect(explain(verdict)).toBe('temperature z=+6.23 (value 31, mean 22.100, σ 1.427)');
     const decoded = JSON.parse(
-      encodeScored({ reading: reading(1, 31), verdict, detectorVersion: 'v1' }, NOW).toString(),
+      encodeScored(
+        { reading: reading(1, 31), verdict, explanation: explain(verdict), detectorVersion: 'v1' },
+        NOW,
+      ).toString(),
     );
     expect(decoded).toMatchObject({
       stationId: 'factory-x-s001',

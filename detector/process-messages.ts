@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, type ValidationLimits, validateReading } from '../common/reading/reading.js';
-import type { RejectedMessage, ScoredReading } from './scored-reading.js';
+import { explain, type RejectedMessage, type ScoredReading } from './scored-reading.js';
 import type { ThreeSigmaScorer } from './scoring/three-sigma.js';
 
 export interface RawMessage {
@@ -34,7 +34,8 @@ export function processMessages(
       continue;
     }
     const { reading } = validation;
-    scored.push({ reading, verdict: scorer.score(reading.stationId, reading.values), detectorVersion });
+    const verdict = scorer.score(reading.stationId, reading.values);
+    scored.push({ reading, verdict, explanation: explain(verdict), detectorVersion });
   }
   return { scored, rejected };
 }

@@ -5,6 +5,8 @@ import type { Verdict } from './scoring/verdict.js';
 export interface ScoredReading {
   readonly reading: Reading;
   readonly verdict: Verdict;
+  /** explain(verdict), made once and used by both the stored row and the scored message. */
+  readonly explanation: string;
   readonly detectorVersion: string;
 }
 
@@ -32,7 +34,7 @@ export function explain(verdict: Verdict): string {
 
 /** The JSON published to `sensor.readings.scored`. */
 export function encodeScored(scored: ScoredReading, scoredAt: number): Buffer {
-  const { reading, verdict, detectorVersion } = scored;
+  const { reading, verdict, explanation, detectorVersion } = scored;
   return Buffer.from(
     JSON.stringify({
       ...reading,
@@ -40,7 +42,7 @@ export function encodeScored(scored: ScoredReading, scoredAt: number): Buffer {
         isAnomaly: verdict.isAnomaly,
         severity: verdict.severity,
         score: round(verdict.score),
-        explanation: explain(verdict),
+        explanation,
         sensors: verdict.anomalousSensors.map((e) => ({ sensor: e.sensor, z: round(e.z) })),
       },
       detectorVersion,

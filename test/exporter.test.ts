@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reading } from '../common/reading/reading.js';
 import { createCassandraReadingRepository } from '../detector/adapters/reading.repository.js';
-import type { ScoredReading } from '../detector/scored-reading.js';
+import { explain, type ScoredReading } from '../detector/scored-reading.js';
 import type { Severity } from '../detector/scoring/verdict.js';
 import { metricValue, type RunningService, startService } from './support/service.js';
 import { cassandraClient, uniqueName } from './support/stack.js';
@@ -19,18 +19,15 @@ function scored(stationId: string, seq: number, ts: number, severity: Severity):
     label: { kind: 'spike', sensors: ['temperature'] },
   };
   const z = severity === 'critical' ? 7 : severity === 'warning' ? 4 : 1;
-  return {
-    reading,
-    detectorVersion: 'test-version',
-    verdict: {
-      isAnomaly: severity !== 'none',
-      severity,
-      score: z,
-      warmingUp: false,
-      anomalousSensors:
-        severity === 'none' ? [] : [{ sensor: 'temperature', value: 30 + seq, mean: 22, stdDev: 1.5, z }],
-    },
+  const verdict = {
+    isAnomaly: severity !== 'none',
+    severity,
+    score: z,
+    warmingUp: false,
+    anomalousSensors:
+      severity === 'none' ? [] : [{ sensor: 'temperature', value: 30 + seq, mean: 22, stdDev: 1.5, z }],
   };
+  return { reading, verdict, explanation: explain(verdict), detectorVersion: 'test-version' };
 }
 
 describe('exporter: REST API over Cassandra', () => {

@@ -1,5 +1,5 @@
 import { type Client, concurrent, errors as driverErrors, types } from 'cassandra-driver';
-import { explain, type ScoredReading } from '../scored-reading.js';
+import type { ScoredReading } from '../scored-reading.js';
 
 /** A storage failure, with whether trying again may help (timeouts, unavailable nodes) or not (bad query). */
 export class RepositoryError extends Error {
@@ -51,9 +51,8 @@ export function createCassandraReadingRepository(
       if (readings.length === 0) return;
       const storedAt = new Date(now());
       const statements: Array<{ query: string; params: unknown[] }> = [];
-      for (const { reading, verdict, detectorVersion } of readings) {
+      for (const { reading, verdict, explanation, detectorVersion } of readings) {
         const ts = Date.parse(reading.ts);
-        const explanation = explain(verdict);
         const injected = reading.label?.kind ?? null;
         statements.push({
           query: INSERT_READING,
