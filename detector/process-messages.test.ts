@@ -68,6 +68,7 @@ describe('explain and encodeScored', () => {
       score: 6.2345,
       warmingUp: false,
       anomalousSensors: [{ sensor: 'temperature', value: 31, mean: 22.1, stdDev: 1.4275, z: 6.2345 }],
+      zScores: { temperature: 6.2345, humidity: -0.51234 },
     };
     expect(explain(verdict)).toBe('temperature z=+6.23 (value 31, mean 22.100, σ 1.427)');
     const decoded = JSON.parse(
@@ -86,12 +87,13 @@ describe('explain and encodeScored', () => {
         severity: 'critical',
         score: 6.235,
         sensors: [{ sensor: 'temperature', z: 6.235 }],
+        zScores: { temperature: 6.235, humidity: -0.512 },
       },
     });
   });
 
   it('says why a normal reading is normal and when the detector is still warming up', () => {
-    const base = { isAnomaly: false, severity: 'none' as const, anomalousSensors: [] };
+    const base = { isAnomaly: false, severity: 'none' as const, anomalousSensors: [], zScores: {} };
     expect(explain({ ...base, score: 1.234, warmingUp: false })).toBe('normal: largest |z| 1.23');
     expect(explain({ ...base, score: 0, warmingUp: true })).toBe('warming up: not enough history to judge');
   });

@@ -44,6 +44,7 @@ export function encodeScored(scored: ScoredReading, scoredAt: number): Buffer {
         score: round(verdict.score),
         explanation,
         sensors: verdict.anomalousSensors.map((e) => ({ sensor: e.sensor, z: round(e.z) })),
+        zScores: Object.fromEntries(Object.entries(verdict.zScores).map(([sensor, z]) => [sensor, round(z)])),
       },
       detectorVersion,
       scoredAt: new Date(scoredAt).toISOString(),

@@ -11,6 +11,8 @@ export interface ExporterAppDependencies {
   readonly registry: Registry;
   readonly metrics: ExporterMetrics;
   readonly logger: Logger;
+  /** Whether the scored-topic consumer has joined its group, for /readyz. */
+  readonly kafkaReady: () => boolean;
 }
 
 /** The exporter's HTTP surface: /metrics, health, readiness (Cassandra reachable) and the REST API. */
@@ -34,12 +36,13 @@ export function createExporterApp(deps: ExporterAppDependencies): Express {
     response.json({ status: 'ok' });
   });
   app.get('/readyz', async (_request, response) => {
-    try {
-      await deps.anomalies.ping();
-      response.json({ status: 'ready', cassandra: 'ok' });
-    } catch (error) {
-      response.status(503).json({ status: 'not ready', cassandra: (error as Error).message });
-    }
+    const kafka = deps.kafkaReady() ? 'ok' : 'not in its consumer group yet';
+    const cassandra = await deps.anomalies.ping().then(
+      () => 'ok',
+      (error: Error) => error.message,
+    );
+    const ready = kafka === 'ok' && cassandra === 'ok';
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', kafka, cassandra });
   });
   app.use(anomaliesRouter(deps.anomalies));
   app.use(notFound);

@@ -26,6 +26,7 @@ function scored(stationId: string, seq: number, ts: number, severity: Severity):
     warmingUp: false,
     anomalousSensors:
       severity === 'none' ? [] : [{ sensor: 'temperature', value: 30 + seq, mean: 22, stdDev: 1.5, z }],
+    zScores: { temperature: z, humidity: 0.1, noise_level: -0.2 },
   };
   return { reading, verdict, explanation: explain(verdict), detectorVersion: 'test-version' };
 }
@@ -49,7 +50,8 @@ describe('exporter: REST API over Cassandra', () => {
     exporter = await startService(
       uniqueName('exporter'),
       'exporter/main.ts',
-      {},
+      // Its own group: it must not take scored partitions from an exporter the developer is running.
+      { EXPORTER_GROUP_ID: uniqueName('test.exporter') },
       { portVar: 'EXPORTER_PORT', hostVar: 'EXPORTER_HOST' },
     );
   });

@@ -189,6 +189,68 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
     expect(metricValue(metrics, 'sensorwatch_end_to_end_latency_seconds_count')).toBe(readings.length);
   });
 
+  it('when scored readings flow, then the exporter exports each station’s latest values, capped, and forgets silent ones', async () => {
+    const exporter = await startService(
+      uniqueName('exporter'),
+      'exporter/main.ts',
+      {
+        SCORED_TOPIC: topics.scored,
+        EXPORTER_GROUP_ID: uniqueName('test.exporter'),
+        EXPORTER_MAX_STATIONS: '3',
+        EXPORTER_STALE_AFTER_S: '10',
+      },
+      { portVar: 'EXPORTER_PORT', hostVar: 'EXPORTER_HOST' },
+    );
+    try {
+      const readings = simulate(5, 40, 0);
+      await publish(topics.readings, readings);
+      const metrics = await eventually(
+        'the exporter to hold three stations and drop the others’ readings',
+        async () => {
+          const text = await scrape(exporter);
+          const dropped = metricValue(text, 'sensorwatch_exporter_dropped_readings_total');
+          // Stations are capped at 3; the other two stations' 40 readings each are dropped.
+          return metricValue(text, 'sensorwatch_exporter_stations') === 3 && dropped === 80
+            ? text
+            : undefined;
+        },
+        60_000,
+      );
+      const exported = new Set<string>();
+      for (const line of metrics.split('\n')) {
+        const station = /^sensorwatch_sensor_value\{.*station="([^"]+)"/.exec(line)?.[1];
+        if (station) exported.add(station);
+      }
+      expect(exported.size).toBe(3);
+      for (const station of exported) {
+        const latest = readings.filter((r) => r.stationId === station).at(-1) as Reading;
+        for (const [sensor, value] of Object.entries(latest.values)) {
+          expect(metricValue(metrics, 'sensorwatch_sensor_value', { station, sensor })).toBe(value);
+        }
+        expect(metricValue(metrics, 'sensorwatch_station_last_reading_timestamp_seconds', { station })).toBe(
+          Date.parse(latest.ts) / 1000,
+        );
+        expect(
+          metricValue(metrics, 'sensorwatch_sensor_anomaly_score', { station, sensor: 'temperature' }),
+        ).toBeGreaterThanOrEqual(0);
+      }
+
+      // Ten seconds without readings: the stations are forgotten and their series disappear.
+      const silent = await eventually(
+        'silent stations to be forgotten',
+        async () => {
+          const text = await scrape(exporter);
+          return metricValue(text, 'sensorwatch_exporter_stations') === 0 ? text : undefined;
+        },
+        30_000,
+      );
+      expect(silent).not.toMatch(/^sensorwatch_sensor_value\{/m);
+      expect(metricValue(silent, 'sensorwatch_exporter_expired_stations_total')).toBe(3);
+    } finally {
+      await exporter.stop();
+    }
+  });
+
   it('when a second detector joins the group, then the two share the partitions and store every reading once', async () => {
     const second = await startDetector();
     try {

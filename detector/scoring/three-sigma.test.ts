@@ -69,6 +69,9 @@ describe('ThreeSigmaScorer', () => {
     expect(spike.anomalousSensors.map((e) => e.sensor)).toEqual(['t']);
     expect(spike.anomalousSensors[0]?.z).toBeCloseTo(spike.score, 9);
     expect(spike.score).toBeGreaterThan(3);
+    expect(Object.keys(spike.zScores).sort()).toEqual(['h', 't']);
+    expect(spike.zScores.t).toBeCloseTo(spike.score, 9);
+    expect(spike.zScores.h).toBe(0);
     expect(scorer.score('s1', { t: 40, h: 50 }).severity).toBe('critical');
     // s2 lives 100 units higher; the same 120 is normal there.
     expect(scorer.score('s2', { t: 121, h: 50 }).isAnomaly).toBe(false);

@@ -58,7 +58,15 @@ export class ThreeSigmaScorer {
       .sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
     const score = explanations.reduce((max, e) => Math.max(max, Math.abs(e.z)), 0);
     const severity = severityOf(score, this.options);
-    return { isAnomaly: severity !== 'none', severity, score, anomalousSensors: anomalous, warmingUp };
+    const zScores = Object.fromEntries(explanations.map((e) => [e.sensor, e.z]));
+    return {
+      isAnomaly: severity !== 'none',
+      severity,
+      score,
+      anomalousSensors: anomalous,
+      zScores,
+      warmingUp,
+    };
   }
 
   /** Number of (station, sensor) baselines held; bounded by the fleet, exported as a gauge. */

@@ -17,6 +17,8 @@ export interface Verdict {
   readonly score: number;
   /** Sensors at or past the warning threshold, worst first. */
   readonly anomalousSensors: readonly SensorExplanation[];
+  /** The z-score of every sensor that was judged (sensors still warming up are absent). */
+  readonly zScores: Readonly<Record<string, number>>;
   /** True while any sensor has too little history to judge. */
   readonly warmingUp: boolean;
 }
