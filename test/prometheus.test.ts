@@ -60,7 +60,13 @@ describe('Prometheus: scraping the stack', () => {
       data: { groups: Array<{ name: string }> };
     };
     expect(rules.data.groups.map((g) => g.name)).toEqual(
-      expect.arrayContaining(['sensorwatch-stack', 'sensorwatch-kafka', 'sensorwatch-cassandra']),
+      expect.arrayContaining([
+        'sensorwatch-stack',
+        'sensorwatch-kafka',
+        'sensorwatch-cassandra',
+        'sensorwatch-pipeline',
+        'sensorwatch-fleet',
+      ]),
     );
     const alertmanagers = (await (await fetch(`${api}/alertmanagers`)).json()) as {
       data: { activeAlertmanagers: Array<{ url: string }> };
