@@ -1,0 +1,83 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import { PROMETHEUS_DATASOURCE, promQuery, sensorwatchDashboard, timeseriesPanel } from './defaults.js';
+import { QUERIES } from './queries.js';
+
+// One function per panel: each says what question it answers.
+
+const throughput = () =>
+  timeseriesPanel(
+    'Readings produced and stored',
+    'Readings per second acknowledged by Kafka and stored in Cassandra.',
+    'reqps',
+  )
+    .withTarget(promQuery(QUERIES.producedRate, 'produced {{profile}}', 'A'))
+    .withTarget(promQuery(QUERIES.storedRate, 'stored {{profile}}', 'B'));
+
+const lagMessages = () =>
+  timeseriesPanel(
+    'Consumer lag per partition',
+    'Readings on each partition the detector has not processed yet.',
+    'short',
+  ).withTarget(promQuery(QUERIES.lagByPartition, 'partition {{partition}}'));
+
+const lagSeconds = () =>
+  timeseriesPanel(
+    'Consumer lag in seconds',
+    'How long the detector needs to clear its lag at the current storing rate.',
+    's',
+  ).withTarget(promQuery(QUERIES.lagSeconds, 'lag'));
+
+const latencyHeatmap = () =>
+  new heatmap.PanelBuilder()
+    .title('End-to-end latency')
+    .description('Reading timestamp to stored in Cassandra. Exemplars link to the trace of a reading.')
+    .datasource(PROMETHEUS_DATASOURCE)
+    .withTarget(
+      promQuery(QUERIES.latencyHeatmap, '{{le}}').format(prometheus.PromQueryFormat.Heatmap).exemplar(true),
+    )
+    .height(8)
+    .span(12);
+
+const latencyQuantiles = () =>
+  timeseriesPanel('End-to-end latency p50 / p99', 'Reading timestamp to stored in Cassandra.', 's')
+    .withTarget(promQuery(QUERIES.latencyQuantile(0.5), 'p50', 'A'))
+    .withTarget(promQuery(QUERIES.latencyQuantile(0.99), 'p99', 'B'));
+
+const deadLetters = () =>
+  timeseriesPanel(
+    'Dead-lettered messages by reason',
+    'Malformed or out-of-schema messages sent to the dead-letter topic.',
+    'reqps',
+  ).withTarget(promQuery(QUERIES.deadLetterRate, '{{code}}'));
+
+const cassandraWrites = () =>
+  timeseriesPanel(
+    'Cassandra writes',
+    'p99 time to store a chunk of readings, and failed writes per second.',
+    's',
+  )
+    .withTarget(promQuery(QUERIES.cassandraWriteP99, 'write p99', 'A'))
+    .withTarget(promQuery(QUERIES.cassandraWriteErrors, 'errors (retriable={{retriable}})', 'B'));
+
+const detectorResources = () =>
+  timeseriesPanel('Detector CPU and memory', 'CPU cores used and resident memory of each detector.', 'short')
+    .withTarget(promQuery(QUERIES.detectorCpu, 'cpu {{instance}}', 'A'))
+    .withTarget(promQuery(QUERIES.detectorMemory, 'rss {{instance}}', 'B'));
+
+export function pipelineHealthDashboard(): dashboard.DashboardBuilder {
+  return sensorwatchDashboard(
+    'sensorwatch-pipeline-health',
+    'sensorwatch / Pipeline health',
+    'Is the pipeline keeping up? Rates, lag, latency, rejected readings, storage and the detector’s resources.',
+  )
+    .withPanel(throughput())
+    .withPanel(lagMessages())
+    .withPanel(latencyHeatmap())
+    .withPanel(latencyQuantiles())
+    .withPanel(lagSeconds())
+    .withPanel(deadLetters())
+    .withPanel(cassandraWrites())
+    .withPanel(detectorResources());
+}

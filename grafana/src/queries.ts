@@ -1,0 +1,35 @@
+/**
+ * Every PromQL expression the dashboards use, defined once so panels (and later alert rules and the
+ * live-data check) share them. `$profile`, `$station` and `$sensor` are the dashboards' variables.
+ */
+export const QUERIES = {
+  producedRate: 'sum by (profile) (rate(sensorwatch_readings_produced_total[$__rate_interval]))',
+  storedRate: 'sum by (profile) (rate(sensorwatch_readings_stored_total[$__rate_interval]))',
+  deadLetterRate: 'sum by (code) (rate(sensorwatch_readings_dead_lettered_total[$__rate_interval]))',
+  anomalyRate: 'sum by (profile, severity) (rate(sensorwatch_anomalies_total[$__rate_interval]))',
+  lagByPartition: 'sum by (partition) (sensorwatch_consumer_lag_messages)',
+  lagSeconds:
+    'sum(sensorwatch_consumer_lag_messages) / clamp_min(sum(rate(sensorwatch_readings_stored_total[$__rate_interval])), 1)',
+  latencyHeatmap: 'sum by (le) (rate(sensorwatch_end_to_end_latency_seconds_bucket[$__rate_interval]))',
+  latencyQuantile: (q: number) =>
+    `histogram_quantile(${q}, sum by (le) (rate(sensorwatch_end_to_end_latency_seconds_bucket[$__rate_interval])))`,
+  cassandraWriteP99:
+    'histogram_quantile(0.99, sum by (le) (rate(sensorwatch_cassandra_write_seconds_bucket[$__rate_interval])))',
+  cassandraWriteErrors:
+    'sum by (retriable) (rate(sensorwatch_cassandra_write_errors_total[$__rate_interval]))',
+  detectorCpu: 'rate(process_cpu_seconds_total{job="detector"}[$__rate_interval])',
+  detectorMemory: 'process_resident_memory_bytes{job="detector"}',
+  sensorValue: 'sensorwatch_sensor_value{profile=~"$profile", station=~"$station", sensor=~"$sensor"}',
+  sensorScore:
+    'sensorwatch_sensor_anomaly_score{profile=~"$profile", station=~"$station", sensor=~"$sensor"}',
+  stationSeverity: 'sensorwatch_station_anomaly_severity{profile=~"$profile", station=~"$station"}',
+  stationSilentSeconds:
+    'time() - sensorwatch_station_last_reading_timestamp_seconds{profile=~"$profile", station=~"$station"}',
+} as const;
+
+/** Variable queries (Grafana's label_values), for the template variables. */
+export const VARIABLE_QUERIES = {
+  profile: 'label_values(sensorwatch_sensor_value, profile)',
+  station: 'label_values(sensorwatch_sensor_value{profile=~"$profile"}, station)',
+  sensor: 'label_values(sensorwatch_sensor_value{profile=~"$profile", station=~"$station"}, sensor)',
+} as const;
