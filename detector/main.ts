@@ -9,7 +9,7 @@ import { createCassandraReadingRepository } from './adapters/reading.repository.
 import { createReadingsConsumer } from './adapters/readings.consumer.js';
 import { detectorVersion, loadDetectorConfig } from './config.js';
 import { createDetector } from './detector.js';
-import { createDetectorMetrics } from './metrics.js';
+import { createDetectorMetrics, initialiseDetectorMetrics } from './metrics.js';
 import { ThreeSigmaScorer } from './scoring/three-sigma.js';
 
 /** The detector's composition root: reads config, builds the adapters, wires them and owns shutdown. */
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const version = detectorVersion(config);
   const logger = createLogger({ service: 'detector', version }, config.logLevel);
   const metrics = createDetectorMetrics();
+  initialiseDetectorMetrics(metrics);
   const kafka = createKafkaClient({ clientId: 'sensorwatch-detector', brokers: config.kafkaBrokers });
   const cassandra = createCassandraClient({
     contactPoints: config.cassandraContactPoints,

@@ -1,4 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { PROFILE_NAMES, sensorsOf } from '../common/reading/profiles.js';
+import { REJECTION_CODES } from '../common/reading/reading.js';
 
 /**
  * The detector's metrics on a registry of its own. Every label has a bounded set of values (profiles,
@@ -62,3 +64,19 @@ export function createDetectorMetrics() {
 }
 
 export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;
+
+/**
+ * Creates every known label combination at zero, so rate() and alerts see a series before the first
+ * event (a counter that appears only when it first counts hides its first increase from rate()).
+ */
+export function initialiseDetectorMetrics(metrics: DetectorMetrics): void {
+  for (const code of REJECTION_CODES) metrics.deadLettered.labels(code).inc(0);
+  for (const retriable of ['true', 'false']) metrics.cassandraWriteErrors.labels(retriable).inc(0);
+  for (const profile of PROFILE_NAMES) {
+    metrics.stored.labels(profile).inc(0);
+    for (const sensor of sensorsOf(profile)) {
+      for (const severity of ['warning', 'critical'])
+        metrics.anomalies.labels(profile, sensor, severity).inc(0);
+    }
+  }
+}

@@ -5,7 +5,8 @@ import { StackError } from './errors.js';
 import { stackDown, stackUp } from './stack.js';
 
 /**
- * `tsx stack/with-stack.ts -- <command…>`: brings the native stack up (reusing whatever is already
+ * `tsx stack/with-stack.ts [--pipeline] -- <command…>`: brings the native stack up (with `--pipeline`,
+ * the producers, detector and exporter too) (reusing whatever is already
  * running), runs the command, then stops exactly the services this run started, whatever the outcome.
  * The test command runs through this, so a developer's running stack is left alone and CI leaves
  * nothing behind.
@@ -13,13 +14,14 @@ import { stackDown, stackUp } from './stack.js';
 async function main(): Promise<void> {
   const separator = process.argv.indexOf('--');
   const [command, ...args] = separator === -1 ? [] : process.argv.slice(separator + 1);
-  if (!command) throw new StackError('Usage: tsx stack/with-stack.ts -- <command> [args…]');
+  const pipeline = process.argv.slice(2, separator === -1 ? undefined : separator).includes('--pipeline');
+  if (!command) throw new StackError('Usage: tsx stack/with-stack.ts [--pipeline] -- <command> [args…]');
   const config = loadStackConfig();
   const log = (line: string) => console.log(`[stack] ${line}`);
 
   let started: readonly string[] = [];
   try {
-    ({ started } = await stackUp(config, log));
+    ({ started } = await stackUp(config, log, { pipeline }));
   } catch (error) {
     console.error(error instanceof StackError ? `\n✗ ${error.describe()}` : error);
     process.exit(1);

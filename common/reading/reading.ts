@@ -23,14 +23,18 @@ export const readingSchema = z.strictObject({
 
 export type Reading = z.infer<typeof readingSchema> & { profile: ProfileName };
 
-export type RejectionCode =
-  | 'too_large'
-  | 'not_json'
-  | 'schema'
-  | 'unknown_profile'
-  | 'sensors'
-  | 'out_of_range'
-  | 'timestamp';
+/** Why a message was rejected; the `code` label of the dead-letter metric. */
+export const REJECTION_CODES = [
+  'too_large',
+  'not_json',
+  'schema',
+  'unknown_profile',
+  'sensors',
+  'out_of_range',
+  'timestamp',
+] as const;
+
+export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export type Validation =
   | { readonly ok: true; readonly reading: Reading }

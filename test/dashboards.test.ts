@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { renderDashboards } from '../grafana/src/index.js';
+import { HOST, PROMETHEUS } from '../stack/topology.js';
+import { eventually } from './support/stack.js';
+
+/** Grafana's variables as Grafana would fill them for "All" and a short range. */
+function substituteVariables(expr: string): string {
+  return expr
+    .replaceAll('$__rate_interval', '1m')
+    .replaceAll('$profile', '.*')
+    .replaceAll('$station', '.*')
+    .replaceAll('$sensor', '.*');
+}
+
+const targets = [...renderDashboards().entries()].flatMap(([file, json]) =>
+  (
+    JSON.parse(json) as { panels: Array<{ title: string; targets: Array<{ expr: string; refId: string }> }> }
+  ).panels.flatMap((panel) =>
+    panel.targets.map((t) => ({ where: `${file} / ${panel.title} / ${t.refId}`, expr: t.expr })),
+  ),
+);
+
+// Needs the pipeline running on the native stack (npm test starts it: with-stack --pipeline), so that
+// Prometheus scrapes the producers, the detector and the exporter.
+describe('dashboards: every panel query returns data from the live Prometheus', () => {
+  it.each(targets)('$where', async ({ expr }) => {
+    const query = substituteVariables(expr);
+    const series = await eventually(
+      `data for ${query}`,
+      async () => {
+        const url = `http://${HOST}:${PROMETHEUS.port}/api/v1/query?query=${encodeURIComponent(query)}`;
+        const body = (await (await fetch(url)).json()) as {
+          status: string;
+          data?: { result: unknown[] };
+          error?: string;
+        };
+        if (body.status !== 'success') throw new Error(body.error ?? 'query failed');
+        return (body.data?.result.length ?? 0) > 0 ? body.data?.result : undefined;
+      },
+      120_000,
+    );
+    expect(series?.length).toBeGreaterThan(0);
+  });
+});
