@@ -4,7 +4,8 @@ import type { DetectorOutputs } from './adapters/kafka-outputs.js';
 import { type ReadingRepository, RepositoryError } from './adapters/reading.repository.js';
 import type { DetectorMetrics } from './metrics.js';
 import { processMessages, type RawMessage } from './process-messages.js';
-import type { ThreeSigmaScorer } from './scoring/three-sigma.js';
+import { blamedSensors } from './scored-reading.js';
+import type { ScoringCore } from './scoring/scoring-core.js';
 
 export interface ChunkContext {
   readonly sourceTopic: string;
@@ -26,7 +27,7 @@ export interface Detector {
 }
 
 export interface DetectorDependencies {
-  readonly scorer: ThreeSigmaScorer;
+  readonly scorer: ScoringCore;
   readonly repository: ReadingRepository;
   readonly outputs: DetectorOutputs;
   readonly metrics: DetectorMetrics;
@@ -89,9 +90,9 @@ export function createDetector(deps: DetectorDependencies): Detector {
         deps.metrics.endToEndSeconds
           .labels(reading.profile)
           .observe((storedAt - Date.parse(reading.ts)) / 1000);
-        const worst = verdict.anomalousSensors[0];
+        const worst = blamedSensors(verdict)[0];
         if (verdict.isAnomaly && worst)
-          deps.metrics.anomalies.labels(reading.profile, worst.sensor, verdict.severity).inc();
+          deps.metrics.anomalies.labels(reading.profile, worst, verdict.severity).inc();
       }
       for (const r of rejected) deps.metrics.deadLettered.labels(r.code).inc();
       if (rejected.length > 0) {

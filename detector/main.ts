@@ -7,10 +7,10 @@ import { onShutdown } from '../common/service/shutdown.js';
 import { createKafkaDetectorOutputs } from './adapters/kafka-outputs.js';
 import { createCassandraReadingRepository } from './adapters/reading.repository.js';
 import { createReadingsConsumer } from './adapters/readings.consumer.js';
-import { detectorVersion, loadDetectorConfig } from './config.js';
+import { detectorVersion, loadDetectorConfig, MODEL_NAMES } from './config.js';
 import { createDetector } from './detector.js';
 import { createDetectorMetrics, initialiseDetectorMetrics } from './metrics.js';
-import { ThreeSigmaScorer } from './scoring/three-sigma.js';
+import { createScoringCore } from './scoring/scoring-core.js';
 
 /** The detector's composition root: reads config, builds the adapters, wires them and owns shutdown. */
 async function main(): Promise<void> {
@@ -29,13 +29,19 @@ async function main(): Promise<void> {
     scored: config.scoredTopic,
     deadLetter: config.deadLetterTopic,
   });
+  const vectorModelOptions = {
+    window: config.modelWindow,
+    minTraining: config.modelMinTraining,
+    retrainEvery: config.modelRetrainEvery,
+    windowSpanMs: config.modelWindowSpanS * 1000,
+  };
   const detector = createDetector({
-    scorer: new ThreeSigmaScorer({
-      warningZ: config.warningZ,
-      criticalZ: config.criticalZ,
-      warmUp: config.warmUp,
-      window: config.window,
-      minStdDev: 1e-6,
+    scorer: createScoringCore({
+      thresholds: { warningZ: config.warningZ, criticalZ: config.criticalZ },
+      stats: { warmUp: config.warmUp, window: config.window },
+      kmeans: vectorModelOptions,
+      isolationForest: vectorModelOptions,
+      without: MODEL_NAMES.filter((name) => !config.models.includes(name)),
     }),
     repository: createCassandraReadingRepository(cassandra),
     outputs,

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { PROFILE_NAMES, sensorsOf } from '../common/reading/profiles.js';
+import { profileNames, sensorsOf } from '../common/reading/profiles.js';
 import { REJECTION_CODES } from '../common/reading/reading.js';
 
 /**
@@ -72,7 +72,7 @@ export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;
 export function initialiseDetectorMetrics(metrics: DetectorMetrics): void {
   for (const code of REJECTION_CODES) metrics.deadLettered.labels(code).inc(0);
   for (const retriable of ['true', 'false']) metrics.cassandraWriteErrors.labels(retriable).inc(0);
-  for (const profile of PROFILE_NAMES) {
+  for (const profile of profileNames()) {
     metrics.stored.labels(profile).inc(0);
     for (const sensor of sensorsOf(profile)) {
       for (const severity of ['warning', 'critical'])

@@ -1,6 +1,7 @@
 import { DEFAULT_LIMITS, type ValidationLimits, validateReading } from '../common/reading/reading.js';
 import { explain, type RejectedMessage, type ScoredReading } from './scored-reading.js';
-import type { ThreeSigmaScorer } from './scoring/three-sigma.js';
+import { profileOf } from '../common/reading/profiles.js';
+import type { ScoringCore } from './scoring/scoring-core.js';
 
 export interface RawMessage {
   readonly key: Buffer | null;
@@ -20,7 +21,7 @@ export interface ProcessedMessages {
  */
 export function processMessages(
   messages: readonly RawMessage[],
-  scorer: ThreeSigmaScorer,
+  scorer: ScoringCore,
   detectorVersion: string,
   now: number,
   limits: ValidationLimits = DEFAULT_LIMITS,
@@ -34,7 +35,13 @@ export function processMessages(
       continue;
     }
     const { reading } = validation;
-    const verdict = scorer.score(reading.stationId, reading.values);
+    const verdict = scorer.score({
+      stationId: reading.stationId,
+      profile: reading.profile,
+      profileSpec: profileOf(reading.profile),
+      ts: Date.parse(reading.ts),
+      values: reading.values,
+    });
     scored.push({ reading, verdict, explanation: explain(verdict), detectorVersion });
   }
   return { scored, rejected };

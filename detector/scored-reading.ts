@@ -1,5 +1,5 @@
 import type { Reading } from '../common/reading/reading.js';
-import type { Verdict } from './scoring/verdict.js';
+import type { Verdict } from './scoring/scoring-core.js';
 
 /** A reading with the detector's verdict: what is stored in Cassandra and published to the scored topic. */
 export interface ScoredReading {
@@ -20,16 +20,19 @@ export interface RejectedMessage {
   readonly reason: string;
 }
 
-/** The human-readable account of a verdict, stored with the row ("temperature z=+6.2 (mean 22.1, σ 1.4)"). */
+/**
+ * The human-readable account of a verdict, stored with the row: each finding's explanation, worst first
+ * ("temperature at 31.2, z=+6.20 (mean 22.1, σ 1.4); K-means distance 4.1 from centroid 2 ...").
+ */
 export function explain(verdict: Verdict): string {
+  if (verdict.isAnomaly) return verdict.findings.map((f) => `[${f.model}] ${f.explanation}`).join('; ');
   if (verdict.warmingUp && verdict.score === 0) return 'warming up: not enough history to judge';
-  if (!verdict.isAnomaly) return `normal: largest |z| ${verdict.score.toFixed(2)}`;
-  return verdict.anomalousSensors
-    .map((e) => {
-      const z = `${e.z >= 0 ? '+' : ''}${e.z.toFixed(2)}`;
-      return `${e.sensor} z=${z} (value ${e.value}, mean ${e.mean.toFixed(3)}, σ ${e.stdDev.toFixed(3)})`;
-    })
-    .join('; ');
+  return `normal: highest score ${verdict.score.toFixed(2)}`;
+}
+
+/** The sensors a verdict blames, worst first, each once. */
+export function blamedSensors(verdict: Verdict): string[] {
+  return [...new Set(verdict.findings.flatMap((f) => f.sensors))];
 }
 
 /** The JSON published to `sensor.readings.scored`. */
@@ -43,7 +46,14 @@ export function encodeScored(scored: ScoredReading, scoredAt: number): Buffer {
         severity: verdict.severity,
         score: round(verdict.score),
         explanation,
-        sensors: verdict.anomalousSensors.map((e) => ({ sensor: e.sensor, z: round(e.z) })),
+        sensors: blamedSensors(verdict),
+        findings: verdict.findings.map((f) => ({
+          model: f.model,
+          kind: f.kind,
+          sensors: f.sensors,
+          score: round(f.score),
+          severity: f.severity,
+        })),
         zScores: Object.fromEntries(Object.entries(verdict.zScores).map(([sensor, z]) => [sensor, round(z)])),
       },
       detectorVersion,

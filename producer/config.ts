@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { type ConfigOf, envKey, intInRange, parseConfig } from '../common/config/env.js';
+import { type ConfigOf, envKey, intInRange, list, parseConfig } from '../common/config/env.js';
 import { KAFKA_KEYS, logLevel, METRICS_KEYS, TOPIC_KEYS } from '../common/config/shared.js';
-import { PROFILE_NAMES } from '../common/reading/profiles.js';
+import { isProfileName, profileNames } from '../common/reading/profiles.js';
 
 /** Makes any host name a valid part of a station id (lower-case letters, digits, "-"). */
 export function replicaIdFrom(hostname: string): string {
@@ -27,15 +27,19 @@ export const PRODUCER_CONFIG = {
       .default(replicaIdFrom(os.hostname())),
     'Part of every station id this replica simulates, so replicas never clash (default: the host name).',
   ),
-  profile: envKey(
-    'PRODUCER_PROFILE',
-    z.enum(PROFILE_NAMES).default('factory'),
-    'Profile of the simulated stations.',
+  profiles: envKey(
+    'PRODUCER_PROFILES',
+    list()
+      .default(['factory'])
+      .refine((names) => names.every(isProfileName), {
+        error: () => `expected profiles of the profiles file: ${profileNames().join(', ')}`,
+      }),
+    'Comma-separated profiles of the simulated stations (see config/profiles.yaml).',
   ),
   stations: envKey(
     'PRODUCER_STATIONS',
     intInRange(1, 100_000).default(10),
-    'Stations this replica simulates.',
+    'Stations this replica simulates per profile.',
   ),
   intervalMs: envKey(
     'PRODUCER_INTERVAL_MS',

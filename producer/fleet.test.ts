@@ -28,7 +28,7 @@ describe('Fleet', () => {
   it('yields one reading per station per tick, with the tick time', () => {
     const fleet = new Fleet({
       replicaId: 'r1',
-      profile: 'factory',
+      profiles: ['factory'],
       stations: 4,
       anomalyRate: 0,
       originTs: 0,
@@ -38,5 +38,24 @@ describe('Fleet', () => {
     expect(readings.map((r) => r.stationId)).toEqual(stationIds('factory', 'r1', 4));
     expect(readings.every((r) => r.ts === '2026-11-23T12:00:00.000Z' && r.seq === 0)).toBe(true);
     expect(fleet.tick(ts + 1000).every((r) => r.seq === 1)).toBe(true);
+  });
+
+  it('simulates the given number of stations for each profile', () => {
+    const fleet = new Fleet({
+      replicaId: 'r1',
+      profiles: ['factory', 'environment', 'power_plant'],
+      stations: 2,
+      anomalyRate: 0,
+      originTs: 0,
+    });
+    const readings = fleet.tick(Date.parse('2026-11-23T12:00:00.000Z'));
+    expect(readings.map((r) => r.profile)).toEqual([
+      'factory',
+      'factory',
+      'environment',
+      'environment',
+      'power_plant',
+      'power_plant',
+    ]);
   });
 });

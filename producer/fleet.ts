@@ -4,7 +4,8 @@ import { SimulatedStation } from './simulation/station.js';
 
 export interface FleetOptions {
   readonly replicaId: string;
-  readonly profile: ProfileName;
+  readonly profiles: readonly ProfileName[];
+  /** Stations per profile. */
   readonly stations: number;
   readonly anomalyRate: number;
   readonly originTs: number;
@@ -24,14 +25,16 @@ export class Fleet {
   readonly stations: readonly SimulatedStation[];
 
   constructor(options: FleetOptions) {
-    this.stations = stationIds(options.profile, options.replicaId, options.stations).map(
-      (stationId) =>
-        new SimulatedStation({
-          stationId,
-          profile: options.profile,
-          anomalyRate: options.anomalyRate,
-          originTs: options.originTs,
-        }),
+    this.stations = options.profiles.flatMap((profile) =>
+      stationIds(profile, options.replicaId, options.stations).map(
+        (stationId) =>
+          new SimulatedStation({
+            stationId,
+            profile,
+            anomalyRate: options.anomalyRate,
+            originTs: options.originTs,
+          }),
+      ),
     );
   }
 

@@ -26,12 +26,12 @@ async function main(): Promise<void> {
   const publisher = createKafkaReadingPublisher(kafka, config.readingsTopic);
   const fleet = new Fleet({
     replicaId: config.replicaId,
-    profile: config.profile,
+    profiles: config.profiles,
     stations: config.stations,
     anomalyRate: config.anomalyRate,
     originTs: Date.now(),
   });
-  metrics.stations.labels(config.profile).set(fleet.stations.length);
+  for (const profile of config.profiles) metrics.stations.labels(profile).set(config.stations);
 
   let connected = false;
   let lastError: string | undefined;
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   connected = true;
   logger.info('producing', {
     stations: fleet.stations.length,
-    profile: config.profile,
+    profiles: config.profiles,
     readingsPerSecond: (fleet.stations.length * 1000) / config.intervalMs,
   });
 
@@ -72,9 +72,9 @@ async function main(): Promise<void> {
       try {
         await publisher.publish(pending);
         timer();
-        metrics.produced.labels(config.profile).inc(pending.length);
         for (const reading of pending) {
-          if (reading.label) metrics.injected.labels(config.profile, reading.label.kind).inc();
+          metrics.produced.labels(reading.profile).inc();
+          if (reading.label) metrics.injected.labels(reading.profile, reading.label.kind).inc();
         }
         pending = [];
         lastError = undefined;

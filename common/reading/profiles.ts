@@ -1,52 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../config/env.js';
+
 /**
  * Station profiles: which sensors a kind of station has, their units, their normal behaviour (used by
- * the simulator) and the physical range a reading must fall in to be accepted at all (used by the
- * validator). A new profile or sensor is an entry here, not a code change elsewhere.
+ * the simulator), the physical range a reading must fall in to be accepted at all (used by the
+ * validator) and the threshold rules of each profile (used by the detector). They are configuration:
+ * `config/profiles.yaml`, or the file SENSORWATCH_PROFILES_FILE names.
  */
-export interface SensorSpec {
-  readonly unit: string;
-  /** Long-run mean and standard deviation of normal readings. */
-  readonly mean: number;
-  readonly stdDev: number;
-  /** Peak-to-mean amplitude of the daily cycle, as a multiple of stdDev. */
-  readonly dailyAmplitude: number;
-  /** Hour of day (UTC) at which the daily cycle peaks. */
-  readonly peakHour: number;
-  /** Values outside this range are physically impossible for the sensor: the reading is rejected. */
-  readonly validRange: readonly [number, number];
+
+const hour = z.number().min(0).max(24);
+
+const seasonSchema = z.discriminatedUnion('shape', [
+  z.strictObject({ shape: z.literal('daily'), amplitude: z.number().min(0), peakHour: hour }),
+  z.strictObject({
+    shape: z.literal('working_hours'),
+    amplitude: z.number().min(0),
+    startHour: hour,
+    endHour: hour,
+  }),
+  z.strictObject({ shape: z.literal('daylight'), sunriseHour: hour, sunsetHour: hour }),
+]);
+
+const sensorSchema = z
+  .strictObject({
+    unit: z.string(),
+    mean: z.number(),
+    stdDev: z.number().positive(),
+    validRange: z.tuple([z.number(), z.number()]),
+    season: seasonSchema.optional(),
+    walk: z
+      .strictObject({
+        reversionPerHour: z.number().positive().default(6),
+        momentum: z.number().min(0).max(0.9).default(0),
+      })
+      .default({ reversionPerHour: 6, momentum: 0 }),
+    driftPerDay: z.number().default(0.1),
+    intermittent: z.boolean().default(false),
+  })
+  .refine((s) => s.validRange[0] < s.validRange[1], { error: 'validRange must be [min, max] with min < max' });
+
+const ruleSchema = z
+  .strictObject({
+    sensor: z.string(),
+    severity: z.enum(['warning', 'critical']),
+    above: z.number().optional(),
+    clearBelow: z.number().optional(),
+    below: z.number().optional(),
+    clearAbove: z.number().optional(),
+    forReadings: z.number().int().min(1).default(1),
+    message: z.string(),
+  })
+  .refine((r) => (r.above === undefined) !== (r.below === undefined), {
+    error: 'a rule has exactly one of `above` or `below`',
+  })
+  .refine((r) => r.above === undefined || r.clearBelow === undefined || r.clearBelow <= r.above, {
+    error: 'clearBelow must not be above `above` (hysteresis clears lower than it fires)',
+  })
+  .refine((r) => r.below === undefined || r.clearAbove === undefined || r.clearAbove >= r.below, {
+    error: 'clearAbove must not be below `below`',
+  });
+
+const profileSchema = z
+  .strictObject({
+    description: z.string(),
+    sensors: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,47}$/), sensorSchema),
+    rules: z.array(ruleSchema).default([]),
+  })
+  .refine((p) => p.rules.every((r) => Object.hasOwn(p.sensors, r.sensor)), {
+    error: 'every rule must name a sensor of its profile',
+  });
+
+const catalogSchema = z.strictObject({
+  profiles: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,31}$/), profileSchema),
+});
+
+export type SensorSpec = z.output<typeof sensorSchema>;
+export type SeasonSpec = z.output<typeof seasonSchema>;
+export type RuleSpec = z.output<typeof ruleSchema>;
+export type ProfileSpec = z.output<typeof profileSchema>;
+export type ProfileCatalog = Readonly<Record<string, ProfileSpec>>;
+export type ProfileName = string;
+
+export const DEFAULT_PROFILES_FILE = fileURLToPath(new URL('../../config/profiles.yaml', import.meta.url));
+
+/** Parses and checks a profiles document; a mistake becomes a ConfigError naming the entry's path. */
+export function parseProfiles(text: string, source: string): ProfileCatalog {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError([`${source}: not valid YAML: ${(error as Error).message}`]);
+  }
+  const parsed = catalogSchema.safeParse(document);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${source}: ${issue.path.join('.') || '(top)'}: ${issue.message}`),
+    );
+  }
+  return parsed.data.profiles;
 }
 
-export interface ProfileSpec {
-  readonly description: string;
-  readonly sensors: Readonly<Record<string, SensorSpec>>;
+let loaded: ProfileCatalog | undefined;
+
+/** The profiles in force: read once, from SENSORWATCH_PROFILES_FILE or the repository's default file. */
+export function profiles(): ProfileCatalog {
+  if (!loaded) {
+    const file = process.env.SENSORWATCH_PROFILES_FILE || DEFAULT_PROFILES_FILE;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError([
+        `SENSORWATCH_PROFILES_FILE: cannot read ${file}: ${(error as Error).message}. The station profiles file.`,
+      ]);
+    }
+    loaded = parseProfiles(text, file);
+  }
+  return loaded;
 }
 
-export const PROFILES = {
-  factory: {
-    description: 'Machines of a wind-turbine parts plant',
-    sensors: {
-      temperature: {
-        unit: '°C',
-        mean: 22,
-        stdDev: 1.5,
-        dailyAmplitude: 1.5,
-        peakHour: 15,
-        validRange: [-40, 150],
-      },
-      humidity: { unit: '%', mean: 45, stdDev: 4, dailyAmplitude: 1, peakHour: 6, validRange: [0, 100] },
-      noise_level: { unit: 'dB', mean: 68, stdDev: 3, dailyAmplitude: 2, peakHour: 11, validRange: [0, 194] },
-    },
-  },
-} as const satisfies Record<string, ProfileSpec>;
+export function profileNames(): string[] {
+  return Object.keys(profiles());
+}
 
-export type ProfileName = keyof typeof PROFILES;
+export function isProfileName(name: string): boolean {
+  return Object.hasOwn(profiles(), name);
+}
 
-export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
-
-export function isProfileName(name: string): name is ProfileName {
-  return Object.hasOwn(PROFILES, name);
+export function profileOf(name: ProfileName): ProfileSpec {
+  const profile = profiles()[name];
+  if (!profile) throw new Error(`unknown profile "${name}"`);
+  return profile;
 }
 
 export function sensorsOf(profile: ProfileName): readonly string[] {
-  return Object.keys(PROFILES[profile].sensors);
+  return Object.keys(profileOf(profile).sensors);
 }

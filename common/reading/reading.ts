@@ -1,8 +1,16 @@
 import { z } from 'zod';
-import { isProfileName, PROFILES, type ProfileName } from './profiles.js';
+import { isProfileName, type ProfileName, profileNames, profileOf } from './profiles.js';
 
 /** Kinds of anomaly the simulator injects; the label travels with the reading as ground truth. */
-export const ANOMALY_KINDS = ['spike', 'level_shift', 'drift', 'stuck', 'noise_burst'] as const;
+export const ANOMALY_KINDS = [
+  'spike',
+  'level_shift',
+  'drift',
+  'stuck',
+  'dropout',
+  'noise_burst',
+  'correlated',
+] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 /** The JSON a producer publishes to `sensor.readings`, keyed by station id. */
@@ -16,7 +24,8 @@ export const readingSchema = z.strictObject({
   /** ISO 8601 in UTC, as produced by Date#toISOString. */
   ts: z.iso.datetime({ error: 'expected an ISO 8601 UTC timestamp' }),
   seq: z.number().int().nonnegative(),
-  values: z.record(z.string(), z.number()),
+  /** A sensor's value, or null when the station reported the sensor but had no value for it (dropout). */
+  values: z.record(z.string(), z.number().nullable()),
   /** Ground truth: the injected anomaly this reading carries, or null for a normal reading. */
   label: z.strictObject({ kind: z.enum(ANOMALY_KINDS), sensors: z.array(z.string()).min(1) }).nullable(),
 });
@@ -84,13 +93,10 @@ export function validateReading(
   if (!isProfileName(reading.profile)) {
     return reject(
       'unknown_profile',
-      `unknown profile "${reading.profile}"; known: ${Object.keys(PROFILES).join(', ')}`,
+      `unknown profile "${reading.profile}"; known: ${profileNames().join(', ')}`,
     );
   }
-  const sensors = PROFILES[reading.profile].sensors as Record<
-    string,
-    { validRange: readonly [number, number] }
-  >;
+  const { sensors } = profileOf(reading.profile);
   const expected = Object.keys(sensors);
   const given = Object.keys(reading.values);
   const missing = expected.filter((s) => !given.includes(s));
@@ -103,6 +109,7 @@ export function validateReading(
     return reject('sensors', `values for profile ${reading.profile}: ${parts.join('; ')}`);
   }
   for (const [sensor, value] of Object.entries(reading.values)) {
+    if (value === null) continue;
     const [min, max] = sensors[sensor]?.validRange ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
     if (value < min || value > max)
       return reject('out_of_range', `${sensor} = ${value} is outside [${min}, ${max}]`);

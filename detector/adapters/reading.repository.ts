@@ -63,7 +63,7 @@ export function createCassandraReadingRepository(
             types.Long.fromNumber(reading.seq),
             reading.readingId,
             reading.profile,
-            reading.values,
+            presentValues(reading.values),
             injected,
             verdict.isAnomaly,
             verdict.severity,
@@ -85,7 +85,7 @@ export function createCassandraReadingRepository(
               reading.profile,
               verdict.severity,
               verdict.score,
-              reading.values,
+              presentValues(reading.values),
               explanation,
               injected,
               detectorVersion,
@@ -100,6 +100,13 @@ export function createCassandraReadingRepository(
       }
     },
   };
+}
+
+/** Cassandra collections cannot hold null: a missing value (dropout) is stored as an absent key. */
+function presentValues(values: Readonly<Record<string, number | null>>): Record<string, number> {
+  const present: Record<string, number> = {};
+  for (const [sensor, value] of Object.entries(values)) if (value !== null) present[sensor] = value;
+  return present;
 }
 
 function toRepositoryError(error: unknown): RepositoryError {

@@ -41,8 +41,10 @@ export function registerLiveGauges(registry: Registry, state: LiveSensorState, n
     collect() {
       this.reset();
       for (const s of state.all()) {
-        for (const [sensor, value] of Object.entries(s.values))
-          this.labels(s.profile, s.stationId, sensor).set(value);
+        for (const [sensor, value] of Object.entries(s.values)) {
+          // A dropout has no value to show: the series is absent for that scrape, not a made-up zero.
+          if (value !== null) this.labels(s.profile, s.stationId, sensor).set(value);
+        }
       }
     },
   });

@@ -11,7 +11,7 @@ export interface StationState {
   readonly receivedAt: number;
   /** The reading's own timestamp (ms). */
   readonly readingTs: number;
-  readonly values: Readonly<Record<string, number>>;
+  readonly values: Readonly<Record<string, number | null>>;
   readonly zScores: Readonly<Record<string, number>>;
   /** 0 normal, 1 warning, 2 critical. */
   readonly severityLevel: number;

@@ -5,7 +5,7 @@ export const scoredMessageSchema = z.object({
   stationId: z.string(),
   profile: z.string(),
   ts: z.string(),
-  values: z.record(z.string(), z.number()),
+  values: z.record(z.string(), z.number().nullable()),
   verdict: z.object({
     isAnomaly: z.boolean(),
     severity: z.enum(['none', 'warning', 'critical']),

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { PROFILE_NAMES } from '../../common/reading/profiles.js';
+import { isProfileName, profileNames } from '../../common/reading/profiles.js';
 import type { AnomalyRepository } from '../anomaly.repository.js';
 import { validQuery } from '../http-errors.js';
 
@@ -11,7 +11,10 @@ export const latestAnomaliesQuery = z.strictObject({
     .min(1, { error: 'expected at least 1' })
     .max(1000, { error: 'expected at most 1000' })
     .default(50),
-  profile: z.enum(PROFILE_NAMES, { error: `expected one of ${PROFILE_NAMES.join(', ')}` }).optional(),
+  profile: z
+    .string()
+    .refine(isProfileName, { error: () => `expected one of ${profileNames().join(', ')}` })
+    .optional(),
   severity: z.enum(['warning', 'critical'], { error: 'expected warning or critical' }).optional(),
   station: z.string().min(1).max(96).optional(),
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../common/reading/profiles.js';
 import { encodeReading, validateReading } from '../../common/reading/reading.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../common/random.js';
 import { SensorSignal } from './signal.js';
 import { SimulatedStation } from './station.js';
 

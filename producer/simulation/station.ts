@@ -1,8 +1,8 @@
-import { PROFILES, type ProfileName, type SensorSpec } from '../../common/reading/profiles.js';
-import type { Reading } from '../../common/reading/reading.js';
-import { type AnomalyEpisode, applyEpisode, startEpisode } from './anomalies.js';
-import { type Random, seededRandom, seedFrom } from './random.js';
-import { SensorSignal, type SignalOptions } from './signal.js';
+import { type ProfileName, profileOf, type SensorSpec } from '../../common/reading/profiles.js';
+import { ANOMALY_KINDS, type AnomalyKind, type Reading } from '../../common/reading/reading.js';
+import { type AnomalyEpisode, advanceEpisode, applyEpisode, startEpisode } from './anomalies.js';
+import { type Random, seededRandom, seedFrom } from '../../common/random.js';
+import { SensorSignal } from './signal.js';
 
 export interface StationOptions {
   readonly stationId: string;
@@ -11,12 +11,11 @@ export interface StationOptions {
   readonly anomalyRate: number;
   /** Time the simulation starts at; drift is measured from here. */
   readonly originTs: number;
-  readonly signal?: SignalOptions;
+  /** Kinds of anomaly to inject (all by default); the quality benchmark measures one kind at a time. */
+  readonly anomalyKinds?: readonly AnomalyKind[];
   /** Defaults to a seed derived from the station id, so a station's signal is the same every run. */
   readonly random?: Random;
 }
-
-const DEFAULT_SIGNAL: SignalOptions = { reversionPerHour: 6, driftPerDay: 0.1 };
 
 /**
  * One simulated station: each sensor follows its own mean-reverting, seasonal, drifting signal, and now
@@ -31,15 +30,17 @@ export class SimulatedStation {
 
   constructor(private readonly options: StationOptions) {
     this.random = options.random ?? seededRandom(seedFrom(options.stationId));
-    const specs = PROFILES[options.profile].sensors as Readonly<Record<string, SensorSpec>>;
+    const specs = profileOf(options.profile).sensors;
     this.sensors = Object.entries(specs).map(
-      ([name, spec]) =>
-        [
-          name,
-          spec,
-          new SensorSignal(spec, options.signal ?? DEFAULT_SIGNAL, this.random, options.originTs),
-        ] as const,
+      ([name, spec]) => [name, spec, new SensorSignal(spec, this.random, options.originTs)] as const,
     );
+  }
+
+  /** What the sensor reports for `value`: saturated at its physical limits, to three decimals. */
+  private report(value: number | null, spec: SensorSpec): number | null {
+    if (value === null) return null;
+    const [min, max] = spec.validRange;
+    return round(Math.min(max, Math.max(min, value)), 3);
   }
 
   get stationId(): string {
@@ -51,19 +52,26 @@ export class SimulatedStation {
     if (!this.episode && this.random.next() < this.options.anomalyRate) {
       this.episode = startEpisode(
         this.random,
-        this.sensors.map(([name]) => name),
+        this.sensors.map(([name, spec]) => ({ name, intermittent: spec.intermittent })),
+        this.options.anomalyKinds ?? ANOMALY_KINDS,
       );
     }
-    const values: Record<string, number> = {};
+    const values: Record<string, number | null> = {};
+    const affected: string[] = [];
     for (const [name, spec, signal] of this.sensors) {
-      let value = signal.valueAt(ts);
-      if (this.episode?.sensor === name) value = applyEpisode(this.episode, value, spec.stdDev, this.random);
-      const [min, max] = spec.validRange;
-      // Physical sensors saturate at their limits rather than report the impossible.
-      values[name] = round(Math.min(max, Math.max(min, value)), 3);
+      const raw = signal.valueAt(ts);
+      const normal = this.report(raw, spec);
+      let value: number | null = normal;
+      if (this.episode?.sensors.includes(name)) {
+        value = this.report(applyEpisode(this.episode, name, raw, spec.stdDev, this.random), spec);
+        // Ground truth is what the fault did to the reading: a downward spike on a sensor already at zero,
+        // or the first reading of a frozen value, left it unchanged and is no anomaly anyone could see.
+        if (value !== normal) affected.push(name);
+      }
+      values[name] = value;
     }
-    const label = this.episode ? { kind: this.episode.kind, sensors: [this.episode.sensor] } : null;
-    if (this.episode && this.episode.remaining <= 0) this.episode = undefined;
+    const label = this.episode && affected.length > 0 ? { kind: this.episode.kind, sensors: affected } : null;
+    if (this.episode && !advanceEpisode(this.episode)) this.episode = undefined;
     const seq = this.seq++;
     return {
       readingId: `${this.options.stationId}:${seq}`,

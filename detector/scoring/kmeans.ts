@@ -1,0 +1,122 @@
+import { kmeans } from 'ml-kmeans';
+import { quantile, type Standardiser, fitStandardiser, standardise } from './standardiser.js';
+
+export interface KMeansTrainingOptions {
+  /** Candidate cluster counts; the one with the best silhouette on the training data wins. */
+  readonly kMin: number;
+  readonly kMax: number;
+  /** Quantile of training distances that becomes the anomaly threshold (an earlier system used 0.95). */
+  readonly thresholdQuantile: number;
+  /** Points used to compute silhouettes (the full computation is quadratic). */
+  readonly silhouetteSample: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_KMEANS_TRAINING: KMeansTrainingOptions = {
+  kMin: 2,
+  kMax: 8,
+  thresholdQuantile: 0.999,
+  silhouetteSample: 600,
+  seed: 42,
+};
+
+/** A trained K-means model: everything needed to score, serialisable as JSON for the model registry. */
+export interface KMeansParams {
+  readonly features: readonly string[];
+  readonly standardiser: Standardiser;
+  readonly centroids: readonly (readonly number[])[];
+  /** Distance from the nearest centroid at which a point is anomalous. */
+  readonly threshold: number;
+  readonly metrics: { readonly k: number; readonly silhouette: number; readonly inertia: number; readonly n: number };
+}
+
+/**
+ * Fits K-means (ml-kmeans, k-means++ seeding) on standardised vectors: tries each k in range, keeps the one
+ * with the best mean silhouette, and sets the threshold at a high quantile of the training points'
+ * distances to their nearest centroid.
+ */
+export function trainKMeans(
+  features: readonly string[],
+  vectors: readonly (readonly number[])[],
+  options: KMeansTrainingOptions = DEFAULT_KMEANS_TRAINING,
+): KMeansParams {
+  if (vectors.length < options.kMax * 10) {
+    throw new Error(`K-means needs at least ${options.kMax * 10} training vectors; got ${vectors.length}`);
+  }
+  const standardiser = fitStandardiser(vectors);
+  const points = vectors.map((v) => standardise(standardiser, v));
+  const sample = everyNth(points, Math.max(1, Math.floor(points.length / options.silhouetteSample)));
+  let best: { centroids: number[][]; silhouette: number; k: number } | undefined;
+  for (let k = options.kMin; k <= options.kMax; k++) {
+    const { centroids } = kmeans(points, k, { seed: options.seed + k, initialization: 'kmeans++' });
+    const silhouette = meanSilhouette(sample, centroids);
+    if (!best || silhouette > best.silhouette) best = { centroids, silhouette, k };
+  }
+  const chosen = best as { centroids: number[][]; silhouette: number; k: number };
+  const distances = points.map((p) => nearestCentroid(chosen.centroids, p).distance);
+  return {
+    features,
+    standardiser,
+    centroids: chosen.centroids,
+    threshold: quantile(distances, options.thresholdQuantile),
+    metrics: {
+      k: chosen.k,
+      silhouette: chosen.silhouette,
+      inertia: distances.reduce((sum, d) => sum + d * d, 0),
+      n: points.length,
+    },
+  };
+}
+
+export function nearestCentroid(
+  centroids: readonly (readonly number[])[],
+  point: readonly number[],
+): { index: number; distance: number } {
+  let index = 0;
+  let best = Number.POSITIVE_INFINITY;
+  for (let c = 0; c < centroids.length; c++) {
+    const centroid = centroids[c] as readonly number[];
+    let sum = 0;
+    for (let d = 0; d < point.length; d++) sum += ((point[d] as number) - (centroid[d] as number)) ** 2;
+    if (sum < best) {
+      best = sum;
+      index = c;
+    }
+  }
+  return { index, distance: Math.sqrt(best) };
+}
+
+/** Mean silhouette of the points, each assigned to its nearest centroid. */
+function meanSilhouette(points: readonly number[][], centroids: readonly number[][]): number {
+  const labels = points.map((p) => nearestCentroid(centroids, p).index);
+  let total = 0;
+  for (let i = 0; i < points.length; i++) {
+    const sums = new Array<number>(centroids.length).fill(0);
+    const counts = new Array<number>(centroids.length).fill(0);
+    for (let j = 0; j < points.length; j++) {
+      if (i === j) continue;
+      const label = labels[j] as number;
+      sums[label] = (sums[label] as number) + euclidean(points[i] as number[], points[j] as number[]);
+      counts[label] = (counts[label] as number) + 1;
+    }
+    const own = labels[i] as number;
+    const a = (counts[own] as number) > 0 ? (sums[own] as number) / (counts[own] as number) : 0;
+    let b = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < centroids.length; c++) {
+      if (c !== own && (counts[c] as number) > 0) b = Math.min(b, (sums[c] as number) / (counts[c] as number));
+    }
+    if (b === Number.POSITIVE_INFINITY) continue;
+    total += (b - a) / Math.max(a, b);
+  }
+  return total / points.length;
+}
+
+function euclidean(a: readonly number[], b: readonly number[]): number {
+  let sum = 0;
+  for (let d = 0; d < a.length; d++) sum += ((a[d] as number) - (b[d] as number)) ** 2;
+  return Math.sqrt(sum);
+}
+
+function everyNth<T>(items: readonly T[], n: number): T[] {
+  return items.filter((_, i) => i % n === 0);
+}
