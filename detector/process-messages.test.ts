@@ -2,18 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { encodeReading, type Reading } from '../common/reading/reading.js';
 import { processMessages, type RawMessage } from './process-messages.js';
 import { encodeScored, explain } from './scored-reading.js';
-import { ThreeSigmaScorer } from './scoring/three-sigma.js';
+import { createScoringCore, type Verdict } from './scoring/scoring-core.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 
 function reading(seq: number, temperature: number): Reading {
+  // Humidity and noise move a little, as real sensors do (a value repeated exactly looks stuck).
   return {
     readingId: `factory-x-s001:${seq}`,
     stationId: 'factory-x-s001',
     profile: 'factory',
     ts: new Date(NOW - 100_000 + seq * 1000).toISOString(),
     seq,
-    values: { temperature, humidity: 45, noise_level: 68 },
+    values: { temperature, humidity: 45 + (seq % 3) * 0.1, noise_level: 68 + (seq % 4) * 0.1 },
     label: null,
   };
 }
@@ -27,13 +28,7 @@ const message = (value: Buffer | null, offset: number): RawMessage => ({
 
 describe('processMessages', () => {
   it('scores valid readings in order and sets malformed ones aside with their origin and reason', () => {
-    const scorer = new ThreeSigmaScorer({
-      warningZ: 3,
-      criticalZ: 5,
-      warmUp: 5,
-      window: 50,
-      minStdDev: 1e-6,
-    });
+    const scorer = createScoringCore({ stats: { warmUp: 5, window: 50 } });
     const messages = [
       ...Array.from({ length: 20 }, (_, i) =>
         message(encodeReading(reading(i, 22 + (i % 2 ? 0.5 : -0.5))), i),
@@ -51,6 +46,8 @@ describe('processMessages', () => {
     const spike = scored[20];
     expect(spike?.reading.seq).toBe(21);
     expect(spike?.verdict).toMatchObject({ isAnomaly: true, severity: 'critical' });
+    expect(spike?.verdict.findings[0]).toMatchObject({ model: 'stats', sensors: ['temperature'] });
+    expect(spike?.explanation).toMatch(/^\[stats\] temperature (at|jumped to) 40, z=\+/);
 
     expect(rejected.map((r) => [r.offset, r.partition, r.code])).toEqual([
       ['20', 3, 'not_json'],
@@ -61,16 +58,38 @@ describe('processMessages', () => {
 });
 
 describe('explain and encodeScored', () => {
-  it('names the sensor, its z-score and baseline for an anomaly, and publishes the verdict with the reading', () => {
-    const verdict = {
-      isAnomaly: true,
-      severity: 'critical' as const,
-      score: 6.2345,
-      warmingUp: false,
-      anomalousSensors: [{ sensor: 'temperature', value: 31, mean: 22.1, stdDev: 1.4275, z: 6.2345 }],
-      zScores: { temperature: 6.2345, humidity: -0.51234 },
-    };
-    expect(explain(verdict)).toBe('temperature z=+6.23 (value 31, mean 22.100, σ 1.427)');
+  const verdict: Verdict = {
+    isAnomaly: true,
+    severity: 'critical',
+    score: 6.2345,
+    warmingUp: false,
+    findings: [
+      {
+        model: 'stats',
+        kind: 'level',
+        sensors: ['temperature'],
+        score: 6.2345,
+        severity: 'critical',
+        facts: { z: 6.2345 },
+        explanation: 'temperature at 31, z=+6.23 (mean 22.100, σ 1.427)',
+      },
+      {
+        model: 'kmeans',
+        kind: 'cluster',
+        sensors: ['temperature', 'humidity'],
+        score: 3.5,
+        severity: 'warning',
+        facts: {},
+        explanation: 'K-means distance 4.10 from centroid 2 (threshold 3.50); mostly temperature, humidity',
+      },
+    ],
+    zScores: { temperature: 6.2345, humidity: -0.51234 },
+  };
+
+  it('gives every model’s finding, worst first, and publishes the verdict with the reading', () => {
+    expect(explain(verdict)).toBe(
+      '[stats] temperature at 31, z=+6.23 (mean 22.100, σ 1.427); [kmeans] K-means distance 4.10 from centroid 2 (threshold 3.50); mostly temperature, humidity',
+    );
     const decoded = JSON.parse(
       encodeScored(
         { reading: reading(1, 31), verdict, explanation: explain(verdict), detectorVersion: 'v1' },
@@ -86,15 +105,25 @@ describe('explain and encodeScored', () => {
         isAnomaly: true,
         severity: 'critical',
         score: 6.235,
-        sensors: [{ sensor: 'temperature', z: 6.235 }],
+        sensors: ['temperature', 'humidity'],
+        findings: [
+          { model: 'stats', kind: 'level', sensors: ['temperature'], score: 6.235, severity: 'critical' },
+          {
+            model: 'kmeans',
+            kind: 'cluster',
+            sensors: ['temperature', 'humidity'],
+            score: 3.5,
+            severity: 'warning',
+          },
+        ],
         zScores: { temperature: 6.235, humidity: -0.512 },
       },
     });
   });
 
   it('says why a normal reading is normal and when the detector is still warming up', () => {
-    const base = { isAnomaly: false, severity: 'none' as const, anomalousSensors: [], zScores: {} };
-    expect(explain({ ...base, score: 1.234, warmingUp: false })).toBe('normal: largest |z| 1.23');
+    const base = { isAnomaly: false, severity: 'none' as const, findings: [], zScores: {} };
+    expect(explain({ ...base, score: 1.234, warmingUp: false })).toBe('normal: highest score 1.23');
     expect(explain({ ...base, score: 0, warmingUp: true })).toBe('warming up: not enough history to judge');
   });
 });

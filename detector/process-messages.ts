@@ -1,6 +1,6 @@
+import { profileOf } from '../common/reading/profiles.js';
 import { DEFAULT_LIMITS, type ValidationLimits, validateReading } from '../common/reading/reading.js';
 import { explain, type RejectedMessage, type ScoredReading } from './scored-reading.js';
-import { profileOf } from '../common/reading/profiles.js';
 import type { ScoringCore } from './scoring/scoring-core.js';
 
 export interface RawMessage {

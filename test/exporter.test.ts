@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reading } from '../common/reading/reading.js';
 import { createCassandraReadingRepository } from '../detector/adapters/reading.repository.js';
 import { explain, type ScoredReading } from '../detector/scored-reading.js';
-import type { Severity } from '../detector/scoring/verdict.js';
+import type { Severity } from '../detector/scoring/model.js';
+import type { Verdict } from '../detector/scoring/scoring-core.js';
 import { metricValue, type RunningService, startService } from './support/service.js';
 import { cassandraClient, uniqueName } from './support/stack.js';
 
@@ -19,13 +20,25 @@ function scored(stationId: string, seq: number, ts: number, severity: Severity):
     label: { kind: 'spike', sensors: ['temperature'] },
   };
   const z = severity === 'critical' ? 7 : severity === 'warning' ? 4 : 1;
-  const verdict = {
+  const verdict: Verdict = {
     isAnomaly: severity !== 'none',
     severity,
     score: z,
     warmingUp: false,
-    anomalousSensors:
-      severity === 'none' ? [] : [{ sensor: 'temperature', value: 30 + seq, mean: 22, stdDev: 1.5, z }],
+    findings:
+      severity === 'none'
+        ? []
+        : [
+            {
+              model: 'stats',
+              kind: 'level',
+              sensors: ['temperature'],
+              score: z,
+              severity,
+              facts: { z },
+              explanation: `temperature at ${30 + seq}, z=+${z.toFixed(2)} (mean 22.000, σ 1.500)`,
+            },
+          ],
     zScores: { temperature: z, humidity: 0.1, noise_level: -0.2 },
   };
   return { reading, verdict, explanation: explain(verdict), detectorVersion: 'test-version' };
@@ -76,7 +89,7 @@ describe('exporter: REST API over Cassandra', () => {
       detectorVersion: 'test-version',
       values: { temperature: 34, humidity: 45, noise_level: 68 },
     });
-    expect(anomalies[0]?.explanation).toBe('temperature z=+4.00 (value 34, mean 22.000, σ 1.500)');
+    expect(anomalies[0]?.explanation).toBe('[stats] temperature at 34, z=+4.00 (mean 22.000, σ 1.500)');
 
     const critical = await get(`/api/anomalies/latest?station=${station}&severity=critical`);
     expect((critical.body.anomalies as Array<{ seq: number }>).map((a) => a.seq)).toEqual([2]);

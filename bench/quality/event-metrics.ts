@@ -107,11 +107,15 @@ export interface Quality {
 }
 
 export function qualityOf(counts: EventCounts): Quality {
-  const precision = counts.detected + counts.falseAlarms === 0 ? 1 : counts.detected / (counts.detected + counts.falseAlarms);
+  const precision =
+    counts.detected + counts.falseAlarms === 0 ? 1 : counts.detected / (counts.detected + counts.falseAlarms);
   const recall = counts.episodes === 0 ? 1 : counts.detected / counts.episodes;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   const sorted = [...counts.delays].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number));
+  const at = (q: number) =>
+    sorted.length === 0
+      ? Number.NaN
+      : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
   return {
     precision,
     recall,

@@ -1,8 +1,8 @@
 import { profileOf } from '../../common/reading/profiles.js';
 import type { AnomalyKind } from '../../common/reading/reading.js';
-import { type ScoringCoreOptions, createScoringCore } from '../../detector/scoring/scoring-core.js';
+import { createScoringCore, type ScoringCoreOptions } from '../../detector/scoring/scoring-core.js';
 import { SimulatedStation } from '../../producer/simulation/station.js';
-import { countEvents, emptyCounts, type EventCounts, type JudgedReading } from './event-metrics.js';
+import { countEvents, type EventCounts, emptyCounts, type JudgedReading } from './event-metrics.js';
 
 export interface SimulatorRunOptions {
   readonly profile: string;

@@ -40,7 +40,9 @@ const sensorSchema = z
     driftPerDay: z.number().default(0.1),
     intermittent: z.boolean().default(false),
   })
-  .refine((s) => s.validRange[0] < s.validRange[1], { error: 'validRange must be [min, max] with min < max' });
+  .refine((s) => s.validRange[0] < s.validRange[1], {
+    error: 'validRange must be [min, max] with min < max',
+  });
 
 const ruleSchema = z
   .strictObject({

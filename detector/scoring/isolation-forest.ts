@@ -48,7 +48,8 @@ export function trainIsolationForest(
   const trees: Node[][] = [];
   for (let t = 0; t < options.trees; t++) {
     const sample: (readonly number[])[] = [];
-    for (let i = 0; i < sampleSize; i++) sample.push(vectors[Math.floor(random.next() * vectors.length)] as number[]);
+    for (let i = 0; i < sampleSize; i++)
+      sample.push(vectors[Math.floor(random.next() * vectors.length)] as number[]);
     const nodes: Node[] = [];
     buildNode(nodes, sample, 0, heightLimit, random);
     trees.push(nodes);

@@ -1,5 +1,5 @@
 import { kmeans } from 'ml-kmeans';
-import { quantile, type Standardiser, fitStandardiser, standardise } from './standardiser.js';
+import { fitStandardiser, quantile, type Standardiser, standardise } from './standardiser.js';
 
 export interface KMeansTrainingOptions {
   /** Candidate cluster counts; the one with the best silhouette on the training data wins. */
@@ -27,7 +27,12 @@ export interface KMeansParams {
   readonly centroids: readonly (readonly number[])[];
   /** Distance from the nearest centroid at which a point is anomalous. */
   readonly threshold: number;
-  readonly metrics: { readonly k: number; readonly silhouette: number; readonly inertia: number; readonly n: number };
+  readonly metrics: {
+    readonly k: number;
+    readonly silhouette: number;
+    readonly inertia: number;
+    readonly n: number;
+  };
 }
 
 /**
@@ -103,7 +108,8 @@ function meanSilhouette(points: readonly number[][], centroids: readonly number[
     const a = (counts[own] as number) > 0 ? (sums[own] as number) / (counts[own] as number) : 0;
     let b = Number.POSITIVE_INFINITY;
     for (let c = 0; c < centroids.length; c++) {
-      if (c !== own && (counts[c] as number) > 0) b = Math.min(b, (sums[c] as number) / (counts[c] as number));
+      if (c !== own && (counts[c] as number) > 0)
+        b = Math.min(b, (sums[c] as number) / (counts[c] as number));
     }
     if (b === Number.POSITIVE_INFINITY) continue;
     total += (b - a) / Math.max(a, b);

@@ -17,7 +17,11 @@ export interface VectorMethod<P> {
   readonly kind: string;
   train(features: readonly string[], vectors: readonly (readonly number[])[]): P;
   /** The score on the shared scale (its threshold maps to `warningZ`) and the figures behind it. */
-  judge(params: P, vector: readonly number[], warningZ: number): { score: number; facts: Record<string, number> };
+  judge(
+    params: P,
+    vector: readonly number[],
+    warningZ: number,
+  ): { score: number; facts: Record<string, number> };
   describe(facts: Readonly<Record<string, number | string>>): string;
 }
 
@@ -152,7 +156,10 @@ export class ProfileVectorModel<P> implements AnomalyModel {
   }
 }
 
-function vectorOf(features: readonly string[], values: Readonly<Record<string, number>>): number[] | undefined {
+function vectorOf(
+  features: readonly string[],
+  values: Readonly<Record<string, number>>,
+): number[] | undefined {
   const vector: number[] = [];
   for (const feature of features) {
     const value = values[feature];

@@ -9,7 +9,11 @@ import {
   type Thresholds,
   worseSeverity,
 } from './model.js';
-import { DEFAULT_PROFILE_VECTOR, ProfileVectorModel, type ProfileVectorOptions } from './profile-vector.model.js';
+import {
+  DEFAULT_PROFILE_VECTOR,
+  ProfileVectorModel,
+  type ProfileVectorOptions,
+} from './profile-vector.model.js';
 import { DEFAULT_SENSOR_STATS, SensorStatsModel, type SensorStatsOptions } from './sensor-stats.model.js';
 import { ThresholdRulesModel } from './threshold-rules.model.js';
 import { isolationForestMethod, kmeansMethod } from './vector-methods.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { type ProfileSpec, parseProfiles } from '../../common/reading/profiles.js';
 import { EwmaStats } from './ewma-stats.js';
-import { ThreeSigmaScorer } from './three-sigma.js';
-import { severityOf } from './verdict.js';
+import { type Finding, type Observation, severityOf } from './model.js';
+import { DEFAULT_SENSOR_STATS, SensorStatsModel } from './sensor-stats.model.js';
 
 describe('EwmaStats', () => {
   it('starts at the first value and converges to the mean and variance of a steady stream', () => {
@@ -42,54 +43,102 @@ describe('severityOf', () => {
   });
 });
 
-describe('ThreeSigmaScorer', () => {
-  const options = { warningZ: 3, criticalZ: 5, warmUp: 10, window: 50, minStdDev: 1e-6 };
-  const wiggle = (i: number) => 20 + (i % 2 === 0 ? -1 : 1);
+const profileSpec = parseProfiles(
+  `profiles:
+  test:
+    description: test
+    sensors:
+      t: { unit: C, mean: 20, stdDev: 1, validRange: [-100, 100] }
+      h: { unit: '%', mean: 50, stdDev: 1, validRange: [0, 100] }
+      rain: { unit: mm, mean: 0.3, stdDev: 0.6, validRange: [0, 100], intermittent: true }
+`,
+  'test',
+).test as ProfileSpec;
 
+const options = { ...DEFAULT_SENSOR_STATS, warmUp: 10, window: 50 };
+const wiggle = (i: number) => 20 + (i % 2 === 0 ? -1 : 1);
+let clock = 0;
+const observe = (stationId: string, values: Record<string, number | null>): Observation => {
+  clock += 1000;
+  return { stationId, profile: 'test', profileSpec, ts: clock, values };
+};
+
+/** Scores then learns, as the scoring core does. */
+function judge(model: SensorStatsModel, stationId: string, values: Record<string, number | null>) {
+  const observation = observe(stationId, values);
+  const findings = model.score(observation);
+  const anomalous = findings.filter((f) => f.severity !== 'none');
+  model.learn(observation, anomalous.length > 0);
+  return { findings, anomalous, worst: [...anomalous].sort((a, b) => b.score - a.score)[0] };
+}
+
+describe('SensorStatsModel', () => {
   it('does not judge a sensor until it has warmed up', () => {
-    const scorer = new ThreeSigmaScorer(options);
+    const model = new SensorStatsModel(options);
     for (let i = 0; i < 10; i++) {
-      const verdict = scorer.score('s1', { t: i === 5 ? 1_000 : wiggle(i) });
-      expect(verdict).toMatchObject({ warmingUp: true, isAnomaly: false, score: 0 });
+      expect(model.warmingUp(observe('s1', { t: 1 }))).toBe(true);
+      expect(judge(model, 's1', { t: i === 5 ? 1_000 : wiggle(i) }).findings).toEqual([]);
     }
-    expect(scorer.score('s1', { t: 20 }).warmingUp).toBe(false);
+    expect(model.warmingUp(observe('s1', { t: 1 }))).toBe(false);
   });
 
-  it('flags a spike with its sensor, z-score and severity, and keeps stations apart', () => {
-    const scorer = new ThreeSigmaScorer(options);
+  it('flags a level far from the moving mean, with its z, and keeps stations apart', () => {
+    const model = new SensorStatsModel(options);
     for (let i = 0; i < 100; i++) {
-      scorer.score('s1', { t: wiggle(i), h: 50 });
-      scorer.score('s2', { t: wiggle(i) + 100, h: 50 });
+      judge(model, 's1', { t: wiggle(i), h: 50 + (i % 3) });
+      judge(model, 's2', { t: wiggle(i) + 100, h: 50 + (i % 3) });
     }
-    const normal = scorer.score('s1', { t: 21, h: 50 });
-    expect(normal).toMatchObject({ isAnomaly: false, severity: 'none' });
-    const spike = scorer.score('s1', { t: 24.5, h: 50 });
-    expect(spike.isAnomaly).toBe(true);
-    expect(spike.severity).toBe('warning');
-    expect(spike.anomalousSensors.map((e) => e.sensor)).toEqual(['t']);
-    expect(spike.anomalousSensors[0]?.z).toBeCloseTo(spike.score, 9);
-    expect(spike.score).toBeGreaterThan(3);
-    expect(Object.keys(spike.zScores).sort()).toEqual(['h', 't']);
-    expect(spike.zScores.t).toBeCloseTo(spike.score, 9);
-    expect(spike.zScores.h).toBe(0);
-    expect(scorer.score('s1', { t: 40, h: 50 }).severity).toBe('critical');
-    // s2 lives 100 units higher; the same 120 is normal there.
-    expect(scorer.score('s2', { t: 121, h: 50 }).isAnomaly).toBe(false);
-    expect(scorer.trackedSeries).toBe(4);
+    expect(judge(model, 's1', { t: 21, h: 51 }).anomalous).toEqual([]);
+    const spike = judge(model, 's1', { t: 25.5, h: 51 }).worst;
+    expect(spike).toMatchObject({ model: 'stats', sensors: ['t'], severity: 'warning' });
+    expect(Number(spike?.facts.z)).toBeGreaterThan(4);
+    expect(model.explain(spike as Finding)).toMatch(/^t (at|jumped to) 25.5, z=\+\d/);
+    expect(judge(model, 's1', { t: 40, h: 51 }).worst?.severity).toBe('critical');
+    // s2 lives 100 units higher; 121 is normal there.
+    expect(judge(model, 's2', { t: 121, h: 51 }).anomalous).toEqual([]);
+    expect(model.trackedSeries).toBe(4);
   });
 
-  it('is not blinded by a spike it has just seen: the next spike is flagged as well', () => {
-    const scorer = new ThreeSigmaScorer(options);
-    for (let i = 0; i < 100; i++) scorer.score('s1', { t: wiggle(i) });
-    expect(scorer.score('s1', { t: 60 }).severity).toBe('critical');
-    expect(scorer.score('s1', { t: 60 }).severity).toBe('critical');
+  it('is not blinded by a spike it has just seen: the next one is flagged as well', () => {
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 100; i++) judge(model, 's1', { t: wiggle(i) });
+    expect(judge(model, 's1', { t: 60 }).worst?.severity).toBe('critical');
+    expect(judge(model, 's1', { t: 60 }).worst?.severity).toBe('critical');
   });
 
   it('learns a lasting level shift and stops flagging it', () => {
-    const scorer = new ThreeSigmaScorer(options);
-    for (let i = 0; i < 100; i++) scorer.score('s1', { t: wiggle(i) });
-    const shifted = Array.from({ length: 400 }, (_, i) => scorer.score('s1', { t: wiggle(i) + 10 }));
-    expect(shifted[0]?.isAnomaly).toBe(true);
-    expect(shifted.slice(-50).every((v) => !v.isAnomaly)).toBe(true);
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 100; i++) judge(model, 's1', { t: wiggle(i) });
+    const shifted = Array.from({ length: 400 }, (_, i) => judge(model, 's1', { t: wiggle(i) + 10 }));
+    expect(shifted[0]?.anomalous.length).toBeGreaterThan(0);
+    expect(shifted.slice(-50).every((v) => v.anomalous.length === 0)).toBe(true);
+  });
+
+  it('reports a sensor sent without a value as missing', () => {
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 20; i++) judge(model, 's1', { t: wiggle(i), h: 50 });
+    const { worst } = judge(model, 's1', { t: 20, h: null });
+    expect(worst).toMatchObject({ kind: 'missing', sensors: ['h'], severity: 'warning' });
+    expect(model.explain(worst as Finding)).toBe('h missing (no value sent)');
+  });
+
+  it('calls a value repeated exactly a stuck sensor, but never an intermittent one at zero', () => {
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 100; i++) judge(model, 's1', { t: 20 + Math.sin(i), rain: 0 });
+    const run = Array.from({ length: 8 }, () => judge(model, 's1', { t: 20.5, rain: 0 }));
+    const firstStuck = run.findIndex((r) => r.worst?.kind === 'stuck');
+    // The first repeat of five in a row (the fifth reading of the same value).
+    expect(firstStuck).toBe(options.stuckRun - 1);
+    expect(model.explain(run[7]?.worst as Finding)).toBe('t stuck at 20.5 for 8 readings');
+    expect(run.every((r) => r.anomalous.every((f) => f.sensors[0] !== 'rain'))).toBe(true);
+  });
+
+  it('catches a slow drift that no single step gives away', () => {
+    const model = new SensorStatsModel({ ...options, window: 300 });
+    for (let i = 0; i < 400; i++) judge(model, 's1', { t: wiggle(i) });
+    const drift = Array.from({ length: 40 }, (_, i) => judge(model, 's1', { t: wiggle(i) + 0.25 * (i + 1) }));
+    const first = drift.findIndex((r) => r.anomalous.length > 0);
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(30);
   });
 });

@@ -55,8 +55,8 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
   jumpZ: 5,
   jumpMinLevelZ: 1.5,
   trendWindow: 20,
-  trendZ: 3,
-  trendMinLevelZ: 2.5,
+  trendZ: 4.5,
+  trendMinLevelZ: 3,
   stuckRun: 5,
   stuckMaxRepeatShare: 0.2,
 };
@@ -194,9 +194,17 @@ export class SensorStatsModel implements AnomalyModel {
         this.series.set(k, state);
       }
       const repeated = value === state.last;
-      state.run = repeated ? state.run + 1 : 0;
-      // A stuck stretch must not teach the sensor that repeating itself is normal.
-      if (state.run + 1 < this.stuckRunFor(state.repeats.mean)) state.repeats.update(repeated ? 1 : 0);
+      if (repeated) {
+        state.run += 1;
+      } else {
+        // The share of repeats learns from a run only once it ended, and only if it was too short to be a
+        // fault: a stuck stretch must not teach the sensor that repeating itself is normal.
+        if (state.run + 1 < this.stuckRunFor(state.repeats.mean)) {
+          for (let r = 0; r < state.run; r++) state.repeats.update(1);
+        }
+        if (state.last !== undefined) state.repeats.update(0);
+        state.run = 0;
+      }
       if (state.last !== undefined) {
         const step = value - state.last;
         state.slope += this.trendAlpha * (step - state.slope);

@@ -14,7 +14,8 @@ export function fitStandardiser(vectors: readonly (readonly number[])[]): Standa
   for (const v of vectors) for (let d = 0; d < dims; d++) means[d] = (means[d] as number) + (v[d] as number);
   for (let d = 0; d < dims; d++) means[d] = (means[d] as number) / Math.max(1, vectors.length);
   for (const v of vectors) {
-    for (let d = 0; d < dims; d++) squares[d] = (squares[d] as number) + ((v[d] as number) - (means[d] as number)) ** 2;
+    for (let d = 0; d < dims; d++)
+      squares[d] = (squares[d] as number) + ((v[d] as number) - (means[d] as number)) ** 2;
   }
   // A constant feature gets σ 1 so it neither divides by zero nor dominates.
   const stdDevs = squares.map((s) => Math.sqrt(s / Math.max(1, vectors.length)) || 1);

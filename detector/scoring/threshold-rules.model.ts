@@ -1,5 +1,11 @@
 import type { RuleSpec } from '../../common/reading/profiles.js';
-import { type AnomalyModel, DEFAULT_THRESHOLDS, type Finding, type Observation, type Thresholds } from './model.js';
+import {
+  type AnomalyModel,
+  DEFAULT_THRESHOLDS,
+  type Finding,
+  type Observation,
+  type Thresholds,
+} from './model.js';
 
 /** A rule that is currently firing for a station: the citizen-facing warning. */
 export interface ActiveWarning {

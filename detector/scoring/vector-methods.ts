@@ -1,10 +1,24 @@
-import { type IsolationForestOptions, DEFAULT_ISOLATION_FOREST, isolationScore, trainIsolationForest, type IsolationForestParams } from './isolation-forest.js';
-import { DEFAULT_KMEANS_TRAINING, type KMeansParams, type KMeansTrainingOptions, nearestCentroid, trainKMeans } from './kmeans.js';
+import {
+  DEFAULT_ISOLATION_FOREST,
+  type IsolationForestOptions,
+  type IsolationForestParams,
+  isolationScore,
+  trainIsolationForest,
+} from './isolation-forest.js';
+import {
+  DEFAULT_KMEANS_TRAINING,
+  type KMeansParams,
+  type KMeansTrainingOptions,
+  nearestCentroid,
+  trainKMeans,
+} from './kmeans.js';
 import type { VectorMethod } from './profile-vector.model.js';
 import { standardise } from './standardiser.js';
 
 /** K-means distance: how far a reading is from the nearest centre of the profile's normal operating modes. */
-export function kmeansMethod(options: KMeansTrainingOptions = DEFAULT_KMEANS_TRAINING): VectorMethod<KMeansParams> {
+export function kmeansMethod(
+  options: KMeansTrainingOptions = DEFAULT_KMEANS_TRAINING,
+): VectorMethod<KMeansParams> {
   return {
     name: 'kmeans',
     kind: 'cluster',

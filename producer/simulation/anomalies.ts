@@ -1,5 +1,5 @@
-import { ANOMALY_KINDS, type AnomalyKind } from '../../common/reading/reading.js';
 import type { Random } from '../../common/random.js';
+import { ANOMALY_KINDS, type AnomalyKind } from '../../common/reading/reading.js';
 
 /** An anomaly in progress on one or more sensors: how it bends the normal values, and for how long. */
 export interface AnomalyEpisode {
@@ -63,7 +63,9 @@ export function startEpisode(
       const j = Math.floor(random.next() * (i + 1));
       [shuffled[i], shuffled[j]] = [shuffled[j] as SensorForFaults, shuffled[i] as SensorForFaults];
     }
-    chosen = shuffled.slice(0, Math.min(sensors.length, 2 + Math.floor(random.next() * 2))).map((s) => s.name);
+    chosen = shuffled
+      .slice(0, Math.min(sensors.length, 2 + Math.floor(random.next() * 2)))
+      .map((s) => s.name);
   } else {
     chosen = [pick(kind === 'stuck' ? steady : sensors).name];
   }

@@ -1,5 +1,5 @@
-import type { SeasonSpec, SensorSpec } from '../../common/reading/profiles.js';
 import type { Random } from '../../common/random.js';
+import type { SeasonSpec, SensorSpec } from '../../common/reading/profiles.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

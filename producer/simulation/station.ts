@@ -1,7 +1,7 @@
+import { type Random, seededRandom, seedFrom } from '../../common/random.js';
 import { type ProfileName, profileOf, type SensorSpec } from '../../common/reading/profiles.js';
 import { ANOMALY_KINDS, type AnomalyKind, type Reading } from '../../common/reading/reading.js';
 import { type AnomalyEpisode, advanceEpisode, applyEpisode, startEpisode } from './anomalies.js';
-import { type Random, seededRandom, seedFrom } from '../../common/random.js';
 import { SensorSignal } from './signal.js';
 
 export interface StationOptions {

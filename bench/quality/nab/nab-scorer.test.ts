@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadNabCorpus, readResultScores } from './nab-data.js';
+import {
+  NAB_PROFILES,
+  normalise,
+  optimiseThreshold,
+  probationPeriod,
+  type ScoredFile,
+  scaledSigmoid,
+  scoreFile,
+} from './nab-scorer.js';
+
+const standard = NAB_PROFILES.standard as (typeof NAB_PROFILES)[string];
+
+describe('NAB scoring, the toy vectors of SCORING.md §9', () => {
+  // 10 rows, no probation, one window on rows 4..5.
+  const toy = (detected: number[]): ScoredFile => ({
+    name: 'toy',
+    scores: Array.from({ length: 10 }, (_, i) => (detected.includes(i) ? 1 : 0)),
+    windows: [[4, 5]],
+    probation: 0,
+  });
+
+  it.each([
+    [[], -1],
+    [[4], 1],
+    [[5], 0.8597925669097837],
+    [[4, 5], 1],
+    [[6], -1.1085275727966573],
+    [[7], -1.1099900124688855],
+    [[0], -1.11],
+  ])('detections %j score %d', (detected, expected) => {
+    expect(scoreFile(toy(detected), 0.5, standard)).toBeCloseTo(expected, 12);
+  });
+
+  it('has the sigmoid and probation of the spec', () => {
+    expect(scaledSigmoid(-1)).toBeCloseTo(0.9866142981514305, 15);
+    expect(scaledSigmoid(0)).toBe(0);
+    expect(scaledSigmoid(3.0001)).toBe(-1);
+    expect(probationPeriod(4032)).toBe(604);
+    expect(probationPeriod(10320)).toBe(750);
+  });
+
+  it('sweeps to the best threshold, and "no detections" scores as the null detector', () => {
+    const file: ScoredFile = {
+      name: 'toy',
+      scores: [0.1, 0.2, 0.9, 0.1, 0.8, 0.3, 0.1, 0.1, 0.1, 0.1],
+      windows: [[4, 5]],
+      probation: 0,
+    };
+    const best = optimiseThreshold([file], standard);
+    expect(best.threshold).toBe(0.8);
+    expect(best.raw).toBeCloseTo(1 - 0.11, 12);
+    const silent = optimiseThreshold(
+      [{ ...file, scores: file.scores.map(() => 0.5), windows: [[4, 5]] }],
+      standard,
+    );
+    expect(silent.normalised).toBeGreaterThanOrEqual(0);
+    expect(normalise(-1, 1, standard)).toBe(0);
+    expect(normalise(1, 1, standard)).toBe(100);
+  });
+});
+
+// Golden figures: published detectors' outputs, scored at NAB's stored thresholds, must give NAB's stored
+// per-file scores. The tuning set is vendored in bench/nab (MIT, see its LICENSE.txt).
+const NAB_DIR = path.resolve(import.meta.dirname, '../../nab');
+
+describe('NAB scoring, against the published per-file scores', () => {
+  const corpus = loadNabCorpus(
+    path.join(NAB_DIR, 'data'),
+    path.join(NAB_DIR, 'labels/combined_windows.json'),
+  );
+
+  it('reads the five series of the tuning set with their windows', () => {
+    expect(corpus.map((s) => s.name)).toHaveLength(5);
+    expect(corpus.every((s) => s.windows.length > 0 && s.values.length === s.timestamps.length)).toBe(true);
+  });
+
+  it.each(['numenta', 'relativeEntropy', 'windowedGaussian', 'ARTime', 'contextOSE'])(
+    '%s: every file within 1e-9 of NAB, in all three profiles',
+    (detector) => {
+      for (const [profile, cost] of Object.entries(NAB_PROFILES)) {
+        const stored = readFileSync(
+          path.join(NAB_DIR, `reference/${detector}/${detector}_${profile}_scores.csv`),
+          'utf8',
+        )
+          .split('\n')
+          .slice(1)
+          .filter(Boolean)
+          .map((line) => line.split(','));
+        for (const series of corpus) {
+          const row = stored.find((r) => r[2] === series.name);
+          expect(row, `${detector} ${profile} ${series.name}`).toBeDefined();
+          const [category, file] = series.name.split('/') as [string, string];
+          const scores = readResultScores(
+            path.join(NAB_DIR, `reference/${detector}/${category}/${detector}_${file}`),
+          );
+          const scored: ScoredFile = {
+            name: series.name,
+            scores,
+            windows: series.windows,
+            probation: probationPeriod(scores.length),
+          };
+          expect(scoreFile(scored, Number(row?.[3]), cost)).toBeCloseTo(Number(row?.[4]), 9);
+        }
+      }
+    },
+  );
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { profileOf } from '../../common/reading/profiles.js';
+import { SimulatedStation } from '../../producer/simulation/station.js';
+import type { Observation } from './model.js';
+import { createScoringCore } from './scoring-core.js';
+
+const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
+
+/** A small factory fleet, one reading a minute, no injected faults: the models' idea of normal. */
+function normalFleet(readings: number) {
+  const stations = Array.from(
+    { length: 5 },
+    (_, i) =>
+      new SimulatedStation({
+        stationId: `factory-core-s${i}`,
+        profile: 'factory',
+        anomalyRate: 0,
+        originTs: ORIGIN,
+      }),
+  );
+  const observations: Observation[] = [];
+  for (let t = 0; t < readings; t++) {
+    for (const station of stations) {
+      const r = station.readingAt(ORIGIN + t * 60_000);
+      observations.push({
+        stationId: r.stationId,
+        profile: 'factory',
+        profileSpec: profileOf('factory'),
+        ts: ORIGIN + t * 60_000,
+        values: r.values,
+      });
+    }
+  }
+  return observations;
+}
+
+describe('ScoringCore', () => {
+  // Short windows so the multi-sensor models train within the test.
+  const core = createScoringCore({
+    kmeans: { minTraining: 300, window: 600, windowSpanMs: 600 * 60_000 },
+    isolationForest: { minTraining: 300, window: 600, windowSpanMs: 600 * 60_000 },
+  });
+  const history = normalFleet(400).map((o) => core.score(o));
+
+  it('trains K-means and the Isolation Forest on the residuals of readings it judged normal', () => {
+    expect(core.kmeans.paramsOf('factory')?.features).toEqual(['temperature', 'humidity', 'noise_level']);
+    expect(core.isolationForest.paramsOf('factory')).toBeDefined();
+    // Normal data: a few chance flags at most.
+    const flagged = history.slice(-500).filter((v) => v.isAnomaly).length;
+    expect(flagged).toBeLessThan(10);
+  });
+
+  it('combines the models: a correlated fault is found by several, each with its own explanation', () => {
+    const station = 'factory-core-s0';
+    const last = history.length;
+    const verdict = core.score({
+      stationId: station,
+      profile: 'factory',
+      profileSpec: profileOf('factory'),
+      ts: ORIGIN + last * 60_000,
+      values: { temperature: 22 + 5 * 1.5 + 2, humidity: 45 + 5 * 4, noise_level: 68 },
+    });
+    expect(verdict.isAnomaly).toBe(true);
+    const models = new Set(verdict.findings.map((f) => f.model));
+    expect(models.has('stats')).toBe(true);
+    expect(models.has('kmeans') || models.has('isolation_forest')).toBe(true);
+    expect(verdict.findings.every((f) => f.explanation.length > 0)).toBe(true);
+    expect(verdict.score).toBe(Math.max(...verdict.findings.map((f) => f.score)));
+    expect(Object.keys(verdict.zScores).sort()).toEqual(['humidity', 'noise_level', 'temperature']);
+  });
+
+  it('reports a threshold rule as a finding of its own', () => {
+    const verdicts = [0, 1, 2].map((i) =>
+      core.score({
+        stationId: 'factory-core-s1',
+        profile: 'factory',
+        profileSpec: profileOf('factory'),
+        ts: ORIGIN + (1000 + i) * 60_000,
+        values: { temperature: 45, humidity: 45, noise_level: 68 },
+      }),
+    );
+    const rules = verdicts[2]?.findings.filter((f) => f.model === 'rules').map((f) => f.facts.message);
+    expect(rules).toEqual(expect.arrayContaining(['Machine overheating']));
+  });
+
+  it('leaves out the models it is told to', () => {
+    const statsOnly = createScoringCore({ without: ['kmeans', 'isolation_forest', 'rules'] });
+    expect(statsOnly.models.map((m) => m.name)).toEqual(['stats']);
+  });
+});
