@@ -17,5 +17,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Station profiles are configuration: mount another file and point SENSORWATCH_PROFILES_FILE at it.
+COPY config ./config
+ENV SENSORWATCH_PROFILES_FILE=/app/config/profiles.yaml
 USER node
 CMD ["node", "dist/detector/main.js"]

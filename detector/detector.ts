@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../common/logger.js';
 import type { DetectorOutputs } from './adapters/kafka-outputs.js';
 import { type ReadingRepository, RepositoryError } from './adapters/reading.repository.js';
-import type { DetectorMetrics } from './metrics.js';
+import type { DetectorMetrics, QUALITY_OUTCOMES } from './metrics.js';
 import { processMessages, type RawMessage } from './process-messages.js';
 import { blamedSensors } from './scored-reading.js';
 import type { ScoringCore } from './scoring/scoring-core.js';
@@ -36,6 +36,18 @@ export interface DetectorDependencies {
   readonly now?: () => number;
   /** Backoff of storage retries: doubles from `initialMs` up to `maxMs`. */
   readonly retry?: { initialMs: number; maxMs: number };
+}
+
+/**
+ * Live detection quality, reading by reading: simulated readings carry their ground truth, so every
+ * verdict is a true positive, a false negative, a false positive, or (unlabelled and unflagged) nothing.
+ */
+export function qualityOutcome(
+  label: string | undefined,
+  flagged: boolean,
+): (typeof QUALITY_OUTCOMES)[number] | undefined {
+  if (label) return flagged ? 'true_positive' : 'false_negative';
+  return flagged ? 'false_positive' : undefined;
 }
 
 export class ChunkAbandonedError extends Error {
@@ -93,6 +105,12 @@ export function createDetector(deps: DetectorDependencies): Detector {
         const worst = blamedSensors(verdict)[0];
         if (verdict.isAnomaly && worst)
           deps.metrics.anomalies.labels(reading.profile, worst, verdict.severity).inc();
+        for (const finding of verdict.findings) {
+          deps.metrics.findings.labels(reading.profile, finding.model, finding.kind).inc();
+        }
+        const outcome = qualityOutcome(reading.label?.kind, verdict.isAnomaly);
+        if (outcome)
+          deps.metrics.quality.labels(reading.profile, reading.label?.kind ?? 'none', outcome).inc();
       }
       for (const r of rejected) deps.metrics.deadLettered.labels(r.code).inc();
       if (rejected.length > 0) {

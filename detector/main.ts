@@ -9,7 +9,7 @@ import { createCassandraReadingRepository } from './adapters/reading.repository.
 import { createReadingsConsumer } from './adapters/readings.consumer.js';
 import { detectorVersion, loadDetectorConfig, MODEL_NAMES } from './config.js';
 import { createDetector } from './detector.js';
-import { createDetectorMetrics, initialiseDetectorMetrics } from './metrics.js';
+import { createDetectorMetrics, initialiseDetectorMetrics, registerModelGauges } from './metrics.js';
 import { createScoringCore } from './scoring/scoring-core.js';
 
 /** The detector's composition root: reads config, builds the adapters, wires them and owns shutdown. */
@@ -35,14 +35,16 @@ async function main(): Promise<void> {
     retrainEvery: config.modelRetrainEvery,
     windowSpanMs: config.modelWindowSpanS * 1000,
   };
+  const scorer = createScoringCore({
+    thresholds: { warningZ: config.warningZ, criticalZ: config.criticalZ },
+    stats: { warmUp: config.warmUp, window: config.window },
+    kmeans: vectorModelOptions,
+    isolationForest: vectorModelOptions,
+    without: MODEL_NAMES.filter((name) => !config.models.includes(name)),
+  });
+  registerModelGauges(metrics.registry, [scorer.kmeans, scorer.isolationForest]);
   const detector = createDetector({
-    scorer: createScoringCore({
-      thresholds: { warningZ: config.warningZ, criticalZ: config.criticalZ },
-      stats: { warmUp: config.warmUp, window: config.window },
-      kmeans: vectorModelOptions,
-      isolationForest: vectorModelOptions,
-      without: MODEL_NAMES.filter((name) => !config.models.includes(name)),
-    }),
+    scorer,
     repository: createCassandraReadingRepository(cassandra),
     outputs,
     metrics,

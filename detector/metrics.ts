@@ -1,6 +1,18 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { profileNames, sensorsOf } from '../common/reading/profiles.js';
-import { REJECTION_CODES } from '../common/reading/reading.js';
+import { ANOMALY_KINDS, REJECTION_CODES } from '../common/reading/reading.js';
+import type { MODEL_NAMES } from './config.js';
+
+/** How a labelled (simulated) reading's verdict compares with its ground truth. */
+export const QUALITY_OUTCOMES = ['true_positive', 'false_negative', 'false_positive'] as const;
+
+/** The kinds of evidence each model reports, for the findings counter. */
+const FINDING_KINDS: Record<(typeof MODEL_NAMES)[number], readonly string[]> = {
+  stats: ['level', 'jump', 'trend', 'stuck', 'missing'],
+  kmeans: ['cluster'],
+  isolation_forest: ['isolation'],
+  rules: ['rule'],
+};
 
 /**
  * The detector's metrics on a registry of its own. Every label has a bounded set of values (profiles,
@@ -35,6 +47,18 @@ export function createDetectorMetrics() {
       labelNames: ['profile', 'sensor', 'severity'] as const,
       registers,
     }),
+    quality: new Counter({
+      name: 'sensorwatch_detection_quality_readings_total',
+      help: 'Labelled readings by how the verdict matched the injected ground truth: true_positive and false_negative by anomaly kind, false_positive (kind "none") for flags on normal readings. precision = tp / (tp + fp), recall = tp / (tp + fn).',
+      labelNames: ['profile', 'kind', 'outcome'] as const,
+      registers,
+    }),
+    findings: new Counter({
+      name: 'sensorwatch_detector_findings_total',
+      help: 'Findings at warning or worse, by the model and kind of evidence that made them.',
+      labelNames: ['profile', 'model', 'kind'] as const,
+      registers,
+    }),
     endToEndSeconds: new Histogram({
       name: 'sensorwatch_end_to_end_latency_seconds',
       help: 'Time from a reading’s timestamp until it is stored in Cassandra.',
@@ -65,6 +89,36 @@ export function createDetectorMetrics() {
 
 export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;
 
+/** The multi-sensor models' training state, read at scrape time. */
+export function registerModelGauges(
+  registry: Registry,
+  models: readonly { name: string; trainings(): { profile: string; trainedAt: number; vectors: number }[] }[],
+): void {
+  new Gauge({
+    name: 'sensorwatch_detector_model_trained_timestamp_seconds',
+    help: 'Time of the readings a multi-sensor model was last trained up to, per profile (absent until trained).',
+    labelNames: ['profile', 'model'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const model of models) {
+        for (const t of model.trainings()) this.labels(t.profile, model.name).set(t.trainedAt / 1000);
+      }
+    },
+  });
+  new Gauge({
+    name: 'sensorwatch_detector_model_training_vectors',
+    help: 'Normal readings in the window a multi-sensor model was last trained on, per profile.',
+    labelNames: ['profile', 'model'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const model of models)
+        for (const t of model.trainings()) this.labels(t.profile, model.name).set(t.vectors);
+    },
+  });
+}
+
 /**
  * Creates every known label combination at zero, so rate() and alerts see a series before the first
  * event (a counter that appears only when it first counts hides its first increase from rate()).
@@ -74,6 +128,14 @@ export function initialiseDetectorMetrics(metrics: DetectorMetrics): void {
   for (const retriable of ['true', 'false']) metrics.cassandraWriteErrors.labels(retriable).inc(0);
   for (const profile of profileNames()) {
     metrics.stored.labels(profile).inc(0);
+    metrics.quality.labels(profile, 'none', 'false_positive').inc(0);
+    for (const kind of ANOMALY_KINDS) {
+      metrics.quality.labels(profile, kind, 'true_positive').inc(0);
+      metrics.quality.labels(profile, kind, 'false_negative').inc(0);
+    }
+    for (const [model, kinds] of Object.entries(FINDING_KINDS)) {
+      for (const kind of kinds) metrics.findings.labels(profile, model, kind).inc(0);
+    }
     for (const sensor of sensorsOf(profile)) {
       for (const severity of ['warning', 'critical'])
         metrics.anomalies.labels(profile, sensor, severity).inc(0);

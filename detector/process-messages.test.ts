@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeReading, type Reading } from '../common/reading/reading.js';
+import { qualityOutcome } from './detector.js';
 import { processMessages, type RawMessage } from './process-messages.js';
 import { encodeScored, explain } from './scored-reading.js';
 import { createScoringCore, type Verdict } from './scoring/scoring-core.js';
@@ -125,5 +126,16 @@ describe('explain and encodeScored', () => {
     const base = { isAnomaly: false, severity: 'none' as const, findings: [], zScores: {} };
     expect(explain({ ...base, score: 1.234, warmingUp: false })).toBe('normal: highest score 1.23');
     expect(explain({ ...base, score: 0, warmingUp: true })).toBe('warming up: not enough history to judge');
+  });
+});
+
+describe('qualityOutcome', () => {
+  it.each([
+    ['spike', true, 'true_positive'],
+    ['spike', false, 'false_negative'],
+    [undefined, true, 'false_positive'],
+    [undefined, false, undefined],
+  ] as const)('label %s, flagged %s → %s', (label, flagged, outcome) => {
+    expect(qualityOutcome(label, flagged)).toBe(outcome);
   });
 });

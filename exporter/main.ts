@@ -3,12 +3,14 @@ import { createCassandraClient } from '../common/cassandra/client.js';
 import { runMain } from '../common/config/run-main.js';
 import { createKafkaClient } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
+import { profiles } from '../common/reading/profiles.js';
 import { onShutdown } from '../common/service/shutdown.js';
 import { createCassandraAnomalyRepository } from './anomaly.repository.js';
 import { createExporterApp } from './app.js';
 import { loadExporterConfig } from './config.js';
 import { registerLiveGauges } from './live/live-gauges.js';
 import { LiveSensorState } from './live/live-sensor-state.js';
+import { registerRuleThresholdGauge } from './live/rule-thresholds.js';
 import { createScoredConsumer } from './live/scored.consumer.js';
 import { createExporterMetrics } from './metrics.js';
 
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     staleAfterMs: config.staleAfterSeconds * 1000,
   });
   const counters = registerLiveGauges(metrics.registry, state);
+  registerRuleThresholdGauge(metrics.registry, profiles());
   const scored = createScoredConsumer({
     kafka: createKafkaClient({ clientId: 'sensorwatch-exporter', brokers: config.kafkaBrokers }),
     groupId: config.groupId,

@@ -30,11 +30,11 @@ export const PRODUCER_CONFIG = {
   profiles: envKey(
     'PRODUCER_PROFILES',
     list()
-      .default(['factory'])
-      .refine((names) => names.every(isProfileName), {
+      .optional()
+      .refine((names) => names === undefined || names.every(isProfileName), {
         error: () => `expected profiles of the profiles file: ${profileNames().join(', ')}`,
       }),
-    'Comma-separated profiles of the simulated stations (see config/profiles.yaml).',
+    'Comma-separated profiles of the simulated stations (default: every profile of config/profiles.yaml).',
   ),
   stations: envKey(
     'PRODUCER_STATIONS',
@@ -54,8 +54,11 @@ export const PRODUCER_CONFIG = {
   logLevel: envKey('LOG_LEVEL', logLevel(), 'debug, info, warn or error.'),
 };
 
-export type ProducerConfig = ConfigOf<typeof PRODUCER_CONFIG>;
+export type ProducerConfig = Omit<ConfigOf<typeof PRODUCER_CONFIG>, 'profiles'> & {
+  readonly profiles: readonly string[];
+};
 
 export function loadProducerConfig(env: NodeJS.ProcessEnv = process.env): ProducerConfig {
-  return parseConfig(PRODUCER_CONFIG, env);
+  const config = parseConfig(PRODUCER_CONFIG, env);
+  return { ...config, profiles: config.profiles ?? profileNames() };
 }

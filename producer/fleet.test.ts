@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replicaIdFrom } from './config.js';
+import { profileNames } from '../common/reading/profiles.js';
+import { loadProducerConfig, replicaIdFrom } from './config.js';
 import { Fleet, stationIds } from './fleet.js';
 
 describe('stationIds', () => {
@@ -57,5 +58,18 @@ describe('Fleet', () => {
       'power_plant',
       'power_plant',
     ]);
+  });
+});
+
+describe('loadProducerConfig', () => {
+  it('simulates every profile unless told otherwise, and names an unknown one', () => {
+    expect(loadProducerConfig({}).profiles).toEqual(profileNames());
+    expect(loadProducerConfig({ PRODUCER_PROFILES: 'factory, power_plant' }).profiles).toEqual([
+      'factory',
+      'power_plant',
+    ]);
+    expect(() => loadProducerConfig({ PRODUCER_PROFILES: 'factory,spaceship' })).toThrow(
+      /PRODUCER_PROFILES: expected profiles of the profiles file: factory, environment/,
+    );
   });
 });

@@ -150,6 +150,13 @@ export class ProfileVectorModel<P> implements AnomalyModel {
     return `${this.method.describe(finding.facts)}; mostly ${finding.sensors.join(', ')}`;
   }
 
+  /** Each trained profile: when it was last trained (reading time) and on how many vectors. */
+  trainings(): { profile: string; trainedAt: number; vectors: number }[] {
+    return [...this.profiles]
+      .filter(([, state]) => state.params !== undefined)
+      .map(([profile, state]) => ({ profile, trainedAt: state.trainedAt, vectors: state.window.length }));
+  }
+
   /** The trained parameters of a profile (for the registry and tests). */
   paramsOf(profile: string): P | undefined {
     return this.profiles.get(profile)?.params;
