@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigOf, envKey, intInRange, list, parseConfig } from '../common/config/env.js';
 import { packageVersion } from '../common/config/package-version.js';
-import { CASSANDRA_KEYS, KAFKA_KEYS, logLevel, METRICS_KEYS, TOPIC_KEYS } from '../common/config/shared.js';
+import {
+  CASSANDRA_KEYS,
+  KAFKA_KEYS,
+  logLevel,
+  METRICS_KEYS,
+  MODEL_REGISTRY_KEYS,
+  TOPIC_KEYS,
+} from '../common/config/shared.js';
 
 export const MODEL_NAMES = ['stats', 'kmeans', 'isolation_forest', 'rules'] as const;
 
@@ -11,6 +18,7 @@ export const DETECTOR_CONFIG = {
   ...KAFKA_KEYS,
   ...TOPIC_KEYS,
   ...CASSANDRA_KEYS,
+  ...MODEL_REGISTRY_KEYS,
   ...METRICS_KEYS(9465),
   groupId: envKey(
     'DETECTOR_GROUP_ID',
@@ -51,6 +59,36 @@ export const DETECTOR_CONFIG = {
     'DETECTOR_MODEL_MIN_TRAINING',
     intInRange(100, 1_000_000).default(1_000),
     'Normal readings a profile needs before its multi-sensor models are first trained.',
+  ),
+  registryPollS: envKey(
+    'DETECTOR_REGISTRY_POLL_S',
+    intInRange(1, 3_600).default(10),
+    'How often the detector checks the registry for a new active version (a new version or a rollback).',
+  ),
+  driftPsi: envKey(
+    'DETECTOR_DRIFT_PSI',
+    positive().default(0.25),
+    'Population Stability Index of a feature at which the profile’s models count as drifted.',
+  ),
+  driftAction: envKey(
+    'DETECTOR_DRIFT_ACTION',
+    z.enum(['alert', 'retrain'], { error: 'expected alert or retrain' }).default('alert'),
+    'What drift does: alert (export it; the alert rule fires) or retrain (also train and activate a new version).',
+  ),
+  driftCheckS: envKey(
+    'DETECTOR_DRIFT_CHECK_S',
+    intInRange(1, 86_400).default(60),
+    'How often drift is measured.',
+  ),
+  driftMinRecent: envKey(
+    'DETECTOR_DRIFT_MIN_RECENT',
+    intInRange(10, 1_000_000).default(500),
+    'Normal readings since the version was adopted before drift is measured.',
+  ),
+  driftCooldownS: envKey(
+    'DETECTOR_DRIFT_COOLDOWN_S',
+    intInRange(0, 30 * 86_400).default(3_600),
+    'Least time between two drift retrains of one profile.',
   ),
   modelRetrainEvery: envKey(
     'DETECTOR_MODEL_RETRAIN_EVERY',

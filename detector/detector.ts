@@ -3,9 +3,9 @@ import type { Logger } from '../common/logger.js';
 import type { DetectorOutputs } from './adapters/kafka-outputs.js';
 import { type ReadingRepository, RepositoryError } from './adapters/reading.repository.js';
 import type { DetectorMetrics, QUALITY_OUTCOMES } from './metrics.js';
+import type { Scorer } from './process-messages.js';
 import { processMessages, type RawMessage } from './process-messages.js';
 import { blamedSensors } from './scored-reading.js';
-import type { ScoringCore } from './scoring/scoring-core.js';
 
 export interface ChunkContext {
   readonly sourceTopic: string;
@@ -27,7 +27,7 @@ export interface Detector {
 }
 
 export interface DetectorDependencies {
-  readonly scorer: ScoringCore;
+  readonly scorer: Scorer;
   readonly repository: ReadingRepository;
   readonly outputs: DetectorOutputs;
   readonly metrics: DetectorMetrics;

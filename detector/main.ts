@@ -9,6 +9,8 @@ import { createCassandraReadingRepository } from './adapters/reading.repository.
 import { createReadingsConsumer } from './adapters/readings.consumer.js';
 import { detectorVersion, loadDetectorConfig, MODEL_NAMES } from './config.js';
 import { createDetector } from './detector.js';
+import { createModelLifecycle, type ModelLifecycle } from './lifecycle/model-lifecycle.js';
+import { createCassandraModelRegistry } from './lifecycle/model-registry.js';
 import { createDetectorMetrics, initialiseDetectorMetrics, registerModelGauges } from './metrics.js';
 import { createScoringCore } from './scoring/scoring-core.js';
 
@@ -29,20 +31,36 @@ async function main(): Promise<void> {
     scored: config.scoredTopic,
     deadLetter: config.deadLetterTopic,
   });
-  const vectorModelOptions = {
-    window: config.modelWindow,
-    minTraining: config.modelMinTraining,
-    retrainEvery: config.modelRetrainEvery,
-    windowSpanMs: config.modelWindowSpanS * 1000,
-  };
+  let lifecycle: ModelLifecycle | undefined;
   const scorer = createScoringCore({
     thresholds: { warningZ: config.warningZ, criticalZ: config.criticalZ },
     stats: { warmUp: config.warmUp, window: config.window },
-    kmeans: vectorModelOptions,
-    isolationForest: vectorModelOptions,
+    multiSensor: {
+      window: config.modelWindow,
+      minTraining: config.modelMinTraining,
+      retrainEvery: config.modelRetrainEvery,
+      windowSpanMs: config.modelWindowSpanS * 1000,
+    },
     without: MODEL_NAMES.filter((name) => !config.models.includes(name)),
+    // What the core trains itself goes to the registry, so other detectors and the API see it.
+    onTrained: (bundle) => {
+      lifecycle?.registerTrained(bundle).catch((error) => {
+        logger.warn('could not register a trained model version', { profile: bundle.profile, error });
+      });
+    },
   });
-  registerModelGauges(metrics.registry, [scorer.kmeans, scorer.isolationForest]);
+  lifecycle = createModelLifecycle({
+    core: scorer,
+    registry: createCassandraModelRegistry(cassandra, config.modelRegistry),
+    logger,
+    policy: {
+      psiThreshold: config.driftPsi,
+      action: config.driftAction,
+      minRecent: config.driftMinRecent,
+      cooldownMs: config.driftCooldownS * 1000,
+    },
+  });
+  registerModelGauges(metrics.registry, scorer, lifecycle);
   const detector = createDetector({
     scorer,
     repository: createCassandraReadingRepository(cassandra),
@@ -67,7 +85,24 @@ async function main(): Promise<void> {
     registry: metrics.registry,
     notReadyReason: () => (consumer.isConnected() ? detector.notReadyReason() : 'not connected to Kafka'),
   });
+  /** Runs `task` every `ms`, one run at a time; a failure is logged and the next run tries again. */
+  function every(ms: number, task: () => Promise<void>, what: string): NodeJS.Timeout {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((error) => logger.warn(`${what} failed`, { error }))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    return timer;
+  }
+  let timers: NodeJS.Timeout[] = [];
   onShutdown(logger, config.shutdownGraceMs, async () => {
+    for (const timer of timers) clearInterval(timer);
     await consumer.stop();
     await outputs.disconnect();
     await cassandra.shutdown();
@@ -75,6 +110,12 @@ async function main(): Promise<void> {
   });
 
   await cassandra.connect();
+  // Registry versions first, so the first readings are judged by them rather than by nothing.
+  await lifecycle.syncFromRegistry();
+  timers = [
+    every(config.registryPollS * 1000, () => lifecycle.syncFromRegistry(), 'following the model registry'),
+    every(config.driftCheckS * 1000, () => lifecycle.checkDrift(), 'measuring drift'),
+  ];
   await outputs.connect();
   await consumer.start();
   logger.info('detecting', {

@@ -2,6 +2,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { profileNames, sensorsOf } from '../common/reading/profiles.js';
 import { ANOMALY_KINDS, REJECTION_CODES } from '../common/reading/reading.js';
 import type { MODEL_NAMES } from './config.js';
+import type { ModelLifecycle } from './lifecycle/model-lifecycle.js';
+import type { DefaultScoringCore } from './scoring/scoring-core.js';
 
 /** How a labelled (simulated) reading's verdict compares with its ground truth. */
 export const QUALITY_OUTCOMES = ['true_positive', 'false_negative', 'false_positive'] as const;
@@ -89,32 +91,63 @@ export function createDetectorMetrics() {
 
 export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;
 
-/** The multi-sensor models' training state, read at scrape time. */
+/** The multi-sensor models at work and their drift, read at scrape time. */
 export function registerModelGauges(
   registry: Registry,
-  models: readonly { name: string; trainings(): { profile: string; trainedAt: number; vectors: number }[] }[],
+  core: DefaultScoringCore,
+  lifecycle: ModelLifecycle,
 ): void {
+  const registers = [registry];
   new Gauge({
-    name: 'sensorwatch_detector_model_trained_timestamp_seconds',
-    help: 'Time of the readings a multi-sensor model was last trained up to, per profile (absent until trained).',
-    labelNames: ['profile', 'model'] as const,
-    registers: [registry],
+    name: 'sensorwatch_detector_model_info',
+    help: 'The model version judging each profile (1), with why it was trained and whether it came from the registry (pinned).',
+    labelNames: ['profile', 'version', 'trigger', 'pinned'] as const,
+    registers,
     collect() {
       this.reset();
-      for (const model of models) {
-        for (const t of model.trainings()) this.labels(t.profile, model.name).set(t.trainedAt / 1000);
+      for (const profile of core.profilesWithModels()) {
+        const bundle = core.bundleOf(profile);
+        if (bundle)
+          this.labels(profile, bundle.version, bundle.trigger, String(core.isPinned(profile))).set(1);
+      }
+    },
+  });
+  new Gauge({
+    name: 'sensorwatch_detector_model_trained_timestamp_seconds',
+    help: 'Time of the newest reading the model version at work was trained on, per profile.',
+    labelNames: ['profile'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const profile of core.profilesWithModels()) {
+        const bundle = core.bundleOf(profile);
+        if (bundle) this.labels(profile).set(bundle.trainingTo / 1000);
       }
     },
   });
   new Gauge({
     name: 'sensorwatch_detector_model_training_vectors',
-    help: 'Normal readings in the window a multi-sensor model was last trained on, per profile.',
-    labelNames: ['profile', 'model'] as const,
-    registers: [registry],
+    help: 'Normal readings the model version at work was trained on, per profile.',
+    labelNames: ['profile'] as const,
+    registers,
     collect() {
       this.reset();
-      for (const model of models)
-        for (const t of model.trainings()) this.labels(t.profile, model.name).set(t.vectors);
+      for (const profile of core.profilesWithModels()) {
+        const bundle = core.bundleOf(profile);
+        if (bundle) this.labels(profile).set(bundle.metrics.vectors);
+      }
+    },
+  });
+  new Gauge({
+    name: 'sensorwatch_feature_drift_psi',
+    help: 'Population Stability Index of each model feature, recent normal readings against the training window (>0.25: a real shift).',
+    labelNames: ['profile', 'feature'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [profile, features] of lifecycle.drift()) {
+        for (const [feature, psi] of features) this.labels(profile, feature).set(psi);
+      }
     },
   });
 }

@@ -1,7 +1,14 @@
 import { profileOf } from '../common/reading/profiles.js';
 import { DEFAULT_LIMITS, type ValidationLimits, validateReading } from '../common/reading/reading.js';
 import { explain, type RejectedMessage, type ScoredReading } from './scored-reading.js';
-import type { ScoringCore } from './scoring/scoring-core.js';
+import type { Observation } from './scoring/model.js';
+import type { Verdict } from './scoring/scoring-core.js';
+
+/** What processing needs of the scoring core. */
+export interface Scorer {
+  score(observation: Observation): Verdict;
+  modelVersionOf(profile: string): string | undefined;
+}
 
 export interface RawMessage {
   readonly key: Buffer | null;
@@ -21,7 +28,7 @@ export interface ProcessedMessages {
  */
 export function processMessages(
   messages: readonly RawMessage[],
-  scorer: ScoringCore,
+  scorer: Scorer,
   detectorVersion: string,
   now: number,
   limits: ValidationLimits = DEFAULT_LIMITS,
@@ -42,7 +49,13 @@ export function processMessages(
       ts: Date.parse(reading.ts),
       values: reading.values,
     });
-    scored.push({ reading, verdict, explanation: explain(verdict), detectorVersion });
+    scored.push({
+      reading,
+      verdict,
+      explanation: explain(verdict),
+      detectorVersion,
+      modelVersion: scorer.modelVersionOf(reading.profile),
+    });
   }
   return { scored, rejected };
 }

@@ -8,6 +8,8 @@ export interface ScoredReading {
   /** explain(verdict), made once and used by both the stored row and the scored message. */
   readonly explanation: string;
   readonly detectorVersion: string;
+  /** The version of the profile's multi-sensor models that judged it (undefined: not trained yet). */
+  readonly modelVersion?: string | undefined;
 }
 
 /** A raw message the detector refused, with where it came from and why. */
@@ -37,7 +39,7 @@ export function blamedSensors(verdict: Verdict): string[] {
 
 /** The JSON published to `sensor.readings.scored`. */
 export function encodeScored(scored: ScoredReading, scoredAt: number): Buffer {
-  const { reading, verdict, explanation, detectorVersion } = scored;
+  const { reading, verdict, explanation, detectorVersion, modelVersion } = scored;
   return Buffer.from(
     JSON.stringify({
       ...reading,
@@ -57,6 +59,7 @@ export function encodeScored(scored: ScoredReading, scoredAt: number): Buffer {
         zScores: Object.fromEntries(Object.entries(verdict.zScores).map(([sensor, z]) => [sensor, round(z)])),
       },
       detectorVersion,
+      modelVersion: modelVersion ?? null,
       scoredAt: new Date(scoredAt).toISOString(),
     }),
   );

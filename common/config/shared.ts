@@ -56,3 +56,14 @@ export const TOPIC_KEYS = {
     'Topic of rejected messages, with the reason in their headers.',
   ),
 };
+
+export const MODEL_REGISTRY_KEYS = {
+  modelRegistry: envKey(
+    'MODEL_REGISTRY',
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'expected lower-case letters, digits, ".", "_" or "-"' })
+      .default('default'),
+    'Name of the model registry (in Cassandra) that detectors follow and training registers versions in.',
+  ),
+};

@@ -19,13 +19,15 @@ export interface ReadingRepository {
 
 const INSERT_READING = `INSERT INTO readings_by_station
   (station_id, day, ts, seq, reading_id, profile, sensor_values, injected_anomaly, is_anomaly, severity, score,
-   explanation, detector_version, stored_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+   explanation, detector_version, model_version, stored_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 const INSERT_ANOMALY = `INSERT INTO anomalies_by_hour
   (hour, ts, station_id, seq, reading_id, profile, severity, score, sensor_values, explanation, injected_anomaly,
-   detector_version)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+   detector_version, model_version)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const UPSERT_STATION = 'INSERT INTO stations_by_profile (profile, station_id, last_seen) VALUES (?, ?, ?)';
 
 const HOUR_MS = 3_600_000;
 
@@ -46,13 +48,24 @@ export function createCassandraReadingRepository(
   client: Client,
   { concurrencyLevel = 64, now = () => Date.now() } = {},
 ): ReadingRepository {
+  const listed = new Map<string, number>();
   return {
     async save(readings) {
       if (readings.length === 0) return;
       const storedAt = new Date(now());
+      const toList = new Map<string, number>();
       const statements: Array<{ query: string; params: unknown[] }> = [];
-      for (const { reading, verdict, explanation, detectorVersion } of readings) {
+      for (const { reading, verdict, explanation, detectorVersion, modelVersion } of readings) {
         const ts = Date.parse(reading.ts);
+        // A station is (re)listed once per UTC hour of its readings, not with every reading.
+        const hour = Math.floor(ts / HOUR_MS);
+        if ((listed.get(reading.stationId) ?? -1) < hour && !toList.has(reading.stationId)) {
+          toList.set(reading.stationId, hour);
+          statements.push({
+            query: UPSERT_STATION,
+            params: [reading.profile, reading.stationId, new Date(ts)],
+          });
+        }
         const injected = reading.label?.kind ?? null;
         statements.push({
           query: INSERT_READING,
@@ -70,6 +83,7 @@ export function createCassandraReadingRepository(
             verdict.score,
             explanation,
             detectorVersion,
+            modelVersion ?? null,
             storedAt,
           ],
         });
@@ -89,12 +103,15 @@ export function createCassandraReadingRepository(
               explanation,
               injected,
               detectorVersion,
+              modelVersion ?? null,
             ],
           });
         }
       }
       try {
         await concurrent.executeConcurrent(client, statements, { concurrencyLevel, raiseOnFirstError: true });
+        // Only once written: a failed chunk is saved again, stations and all.
+        for (const [station, hour] of toList) listed.set(station, hour);
       } catch (error) {
         throw toRepositoryError(error);
       }

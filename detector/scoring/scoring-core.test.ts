@@ -36,15 +36,20 @@ function normalFleet(readings: number) {
 
 describe('ScoringCore', () => {
   // Short windows so the multi-sensor models train within the test.
+  const trained: string[] = [];
   const core = createScoringCore({
-    kmeans: { minTraining: 300, window: 600, windowSpanMs: 600 * 60_000 },
-    isolationForest: { minTraining: 300, window: 600, windowSpanMs: 600 * 60_000 },
+    multiSensor: { minTraining: 300, window: 600, windowSpanMs: 600 * 60_000, retrainEvery: 0 },
+    onTrained: (bundle) => trained.push(`${bundle.profile}:${bundle.trigger}`),
   });
   const history = normalFleet(400).map((o) => core.score(o));
 
   it('trains K-means and the Isolation Forest on the residuals of readings it judged normal', () => {
     expect(core.kmeans.paramsOf('factory')?.features).toEqual(['temperature', 'humidity', 'noise_level']);
     expect(core.isolationForest.paramsOf('factory')).toBeDefined();
+    // Trained once, when the window first held enough normal readings, and announced.
+    expect(trained).toEqual(['factory:bootstrap']);
+    expect(core.modelVersionOf('factory')).toMatch(/^factory-\d{14}-[0-9a-f]{4}$/);
+    expect(core.isPinned('factory')).toBe(false);
     // Normal data: a few chance flags at most.
     const flagged = history.slice(-500).filter((v) => v.isAnomaly).length;
     expect(flagged).toBeLessThan(10);
@@ -83,8 +88,23 @@ describe('ScoringCore', () => {
     expect(rules).toEqual(expect.arrayContaining(['Machine overheating']));
   });
 
-  it('leaves out the models it is told to', () => {
-    const statsOnly = createScoringCore({ without: ['kmeans', 'isolation_forest', 'rules'] });
+  it('adopts a version from elsewhere (the registry), pinned, and judges with it from the next reading', () => {
+    const bundle = core.trainFromWindow(
+      'factory',
+      ['temperature', 'humidity', 'noise_level'],
+      'manual',
+      ORIGIN,
+    );
+    const other = { ...bundle, version: 'factory-20260101000000-beef' };
+    core.adopt(other, { pinned: true });
+    expect(core.modelVersionOf('factory')).toBe('factory-20260101000000-beef');
+    expect(core.isPinned('factory')).toBe(true);
+    expect(core.kmeans.versionOf('factory')).toBe('factory-20260101000000-beef');
+    expect(core.isolationForest.versionOf('factory')).toBe('factory-20260101000000-beef');
+  });
+
+  it('leaves out the models it is told to, but always keeps the statistics the others build on', () => {
+    const statsOnly = createScoringCore({ without: ['stats', 'kmeans', 'isolation_forest', 'rules'] });
     expect(statsOnly.models.map((m) => m.name)).toEqual(['stats']);
   });
 });

@@ -1,3 +1,4 @@
+import { type ModelBundle, trainBundle } from '../lifecycle/model-bundle.js';
 import type { IsolationForestParams } from './isolation-forest.js';
 import type { KMeansParams } from './kmeans.js';
 import {
@@ -9,13 +10,10 @@ import {
   type Thresholds,
   worseSeverity,
 } from './model.js';
-import {
-  DEFAULT_PROFILE_VECTOR,
-  ProfileVectorModel,
-  type ProfileVectorOptions,
-} from './profile-vector.model.js';
+import { ProfileVectorModel, vectorOf } from './profile-vector.model.js';
 import { DEFAULT_SENSOR_STATS, SensorStatsModel, type SensorStatsOptions } from './sensor-stats.model.js';
 import { ThresholdRulesModel } from './threshold-rules.model.js';
+import { TrainingWindows } from './training-window.js';
 import { isolationForestMethod, kmeansMethod } from './vector-methods.js';
 
 /** A finding that made the verdict, with its explanation in words. */
@@ -79,39 +77,160 @@ export class ScoringCore {
   }
 }
 
+export interface MultiSensorOptions {
+  /** Normal vectors a profile needs before its first training. */
+  readonly minTraining: number;
+  /** Vectors in each profile's training window. */
+  readonly window: number;
+  /** Time the window spans (ms): vectors are sampled so it holds a whole daily cycle. */
+  readonly windowSpanMs: number;
+  /** Retrain on the slid window after this many new vectors (0: never); not while a registry version is pinned. */
+  readonly retrainEvery: number;
+  /** A point is anomalous past the trained threshold times this margin. */
+  readonly thresholdMargin: number;
+}
+
+export const DEFAULT_MULTI_SENSOR: MultiSensorOptions = {
+  minTraining: 1000,
+  window: 4000,
+  windowSpanMs: 24 * 3_600_000,
+  retrainEvery: 2000,
+  thresholdMargin: 1.25,
+};
+
 export interface ScoringCoreOptions {
   readonly thresholds?: Thresholds;
   readonly stats?: Partial<SensorStatsOptions>;
-  readonly kmeans?: Partial<ProfileVectorOptions>;
-  readonly isolationForest?: Partial<ProfileVectorOptions>;
-  /** Leave a model out (the benchmark measures each one's contribution). */
+  readonly multiSensor?: Partial<MultiSensorOptions>;
+  /** Leave a model out. The statistics model always runs: the others judge its residuals. */
   readonly without?: readonly ('stats' | 'kmeans' | 'isolation_forest' | 'rules')[];
+  /** Called with every bundle the core trains itself (bootstrap or sliding), e.g. to register it. */
+  readonly onTrained?: (bundle: ModelBundle) => void;
 }
 
-export interface DefaultScoringCore extends ScoringCore {
+/**
+ * The detector's models with their configured thresholds, and the lifecycle of the multi-sensor ones:
+ * the core collects each profile's normal residual vectors in a sliding window, trains K-means and the
+ * Isolation Forest on it once it is big enough and again as it slides, unless a version from the model
+ * registry has been adopted (pinned), which it then keeps until another is adopted.
+ */
+export class DefaultScoringCore extends ScoringCore {
   readonly stats: SensorStatsModel;
   readonly kmeans: ProfileVectorModel<KMeansParams>;
   readonly isolationForest: ProfileVectorModel<IsolationForestParams>;
   readonly rules: ThresholdRulesModel;
+  readonly windows: TrainingWindows;
+  private readonly bundles = new Map<
+    string,
+    { bundle: ModelBundle; pinned: boolean; addedAtTraining: number }
+  >();
+  private readonly multi: MultiSensorOptions;
+  private readonly multiSensorOn: boolean;
+
+  constructor(private readonly coreOptions: ScoringCoreOptions = {}) {
+    const thresholds = coreOptions.thresholds ?? DEFAULT_THRESHOLDS;
+    const multi = { ...DEFAULT_MULTI_SENSOR, ...coreOptions.multiSensor };
+    const vectorOptions = { ...thresholds, thresholdMargin: multi.thresholdMargin };
+    const stats = new SensorStatsModel({ ...DEFAULT_SENSOR_STATS, ...thresholds, ...coreOptions.stats });
+    const kmeans = new ProfileVectorModel(kmeansMethod(), vectorOptions);
+    const isolationForest = new ProfileVectorModel(isolationForestMethod(), vectorOptions);
+    const rules = new ThresholdRulesModel(thresholds);
+    const without = new Set<string>(coreOptions.without ?? []);
+    super(
+      [stats, kmeans, isolationForest, rules].filter((m) => m.name === 'stats' || !without.has(m.name)),
+      thresholds,
+    );
+    this.stats = stats;
+    this.kmeans = kmeans;
+    this.isolationForest = isolationForest;
+    this.rules = rules;
+    this.multi = multi;
+    this.multiSensorOn = !without.has('kmeans') || !without.has('isolation_forest');
+    this.windows = new TrainingWindows(multi.window, multi.windowSpanMs);
+  }
+
+  override score(observation: Observation): Verdict {
+    const verdict = super.score(observation);
+    if (this.multiSensorOn && !verdict.isAnomaly) this.collect(observation, verdict);
+    return verdict;
+  }
+
+  /** Puts a trained version to work for its profile; `pinned` (a registry version) stops self-retraining. */
+  adopt(bundle: ModelBundle, { pinned }: { pinned: boolean }): void {
+    this.kmeans.adopt(bundle.profile, bundle.features, bundle.kmeans, bundle.version);
+    this.isolationForest.adopt(bundle.profile, bundle.features, bundle.isolationForest, bundle.version);
+    this.bundles.set(bundle.profile, { bundle, pinned, addedAtTraining: this.windows.added(bundle.profile) });
+  }
+
+  /** The version of the multi-sensor models judging a profile, recorded with every reading. */
+  modelVersionOf(profile: string): string | undefined {
+    return this.bundles.get(profile)?.bundle.version;
+  }
+
+  bundleOf(profile: string): ModelBundle | undefined {
+    return this.bundles.get(profile)?.bundle;
+  }
+
+  /** Whether the profile's version came from the registry (and so is not retrained as the window slides). */
+  isPinned(profile: string): boolean {
+    return this.bundles.get(profile)?.pinned ?? false;
+  }
+
+  /** The newest normal vectors seen since the profile's current version was adopted, at most `max`. */
+  recentSinceAdoption(profile: string, max: number): (readonly number[])[] {
+    const adopted = this.bundles.get(profile);
+    if (!adopted) return [];
+    const since = this.windows.added(profile) - adopted.addedAtTraining;
+    return this.windows.newest(profile, Math.min(max, since));
+  }
+
+  /** Every profile with a version at work. */
+  profilesWithModels(): string[] {
+    return [...this.bundles.keys()];
+  }
+
+  /** The features (non-intermittent sensors) the multi-sensor models of a profile use. */
+  static featuresOf(profileSpec: Observation['profileSpec']): string[] {
+    return Object.entries(profileSpec.sensors)
+      .filter(([, spec]) => !spec.intermittent)
+      .map(([name]) => name);
+  }
+
+  /** Trains a bundle on a profile's current window (for drift-triggered retraining and tools). */
+  trainFromWindow(
+    profile: string,
+    features: readonly string[],
+    trigger: ModelBundle['trigger'],
+    now: number,
+  ): ModelBundle {
+    const { vectors, from, to } = this.windows.contents(profile);
+    return trainBundle({ profile, features, vectors, from, to, trigger, now });
+  }
+
+  private collect(observation: Observation, verdict: Verdict): void {
+    const features = DefaultScoringCore.featuresOf(observation.profileSpec);
+    const vector = vectorOf(features, verdict.zScores);
+    if (!vector || !this.windows.offer(observation.profile, observation.ts, vector)) return;
+    const current = this.bundles.get(observation.profile);
+    const size = this.windows.size(observation.profile);
+    const due = current
+      ? !current.pinned &&
+        this.multi.retrainEvery > 0 &&
+        this.windows.added(observation.profile) - current.addedAtTraining >= this.multi.retrainEvery
+      : size >= this.multi.minTraining;
+    if (!due) return;
+    const bundle = this.trainFromWindow(
+      observation.profile,
+      features,
+      current ? 'sliding' : 'bootstrap',
+      observation.ts,
+    );
+    this.adopt(bundle, { pinned: false });
+    this.coreOptions.onTrained?.(bundle);
+  }
 }
 
 /** The detector's models with their configured thresholds. */
 export function createScoringCore(options: ScoringCoreOptions = {}): DefaultScoringCore {
-  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
-  const stats = new SensorStatsModel({ ...DEFAULT_SENSOR_STATS, ...thresholds, ...options.stats });
-  const kmeans = new ProfileVectorModel(kmeansMethod(), {
-    ...DEFAULT_PROFILE_VECTOR,
-    ...thresholds,
-    ...options.kmeans,
-  });
-  const isolationForest = new ProfileVectorModel(isolationForestMethod(), {
-    ...DEFAULT_PROFILE_VECTOR,
-    ...thresholds,
-    ...options.isolationForest,
-  });
-  const rules = new ThresholdRulesModel(thresholds);
-  const without = new Set(options.without ?? []);
-  const models = [stats, kmeans, isolationForest, rules].filter((m) => !without.has(m.name as never));
-  const core = new ScoringCore(models, thresholds);
-  return Object.assign(core, { stats, kmeans, isolationForest, rules });
+  return new DefaultScoringCore(options);
 }

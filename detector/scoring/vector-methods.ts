@@ -1,28 +1,13 @@
-import {
-  DEFAULT_ISOLATION_FOREST,
-  type IsolationForestOptions,
-  type IsolationForestParams,
-  isolationScore,
-  trainIsolationForest,
-} from './isolation-forest.js';
-import {
-  DEFAULT_KMEANS_TRAINING,
-  type KMeansParams,
-  type KMeansTrainingOptions,
-  nearestCentroid,
-  trainKMeans,
-} from './kmeans.js';
+import { type IsolationForestParams, isolationScore } from './isolation-forest.js';
+import { type KMeansParams, nearestCentroid } from './kmeans.js';
 import type { VectorMethod } from './profile-vector.model.js';
 import { standardise } from './standardiser.js';
 
 /** K-means distance: how far a reading is from the nearest centre of the profile's normal operating modes. */
-export function kmeansMethod(
-  options: KMeansTrainingOptions = DEFAULT_KMEANS_TRAINING,
-): VectorMethod<KMeansParams> {
+export function kmeansMethod(): VectorMethod<KMeansParams> {
   return {
     name: 'kmeans',
     kind: 'cluster',
-    train: (features, vectors) => trainKMeans(features, vectors, options),
     judge(params, vector, warningZ) {
       const { index, distance } = nearestCentroid(params.centroids, standardise(params.standardiser, vector));
       return {
@@ -36,13 +21,10 @@ export function kmeansMethod(
 }
 
 /** Isolation Forest: how easily random splits isolate the reading from the profile's recent normal ones. */
-export function isolationForestMethod(
-  options: IsolationForestOptions = DEFAULT_ISOLATION_FOREST,
-): VectorMethod<IsolationForestParams> {
+export function isolationForestMethod(): VectorMethod<IsolationForestParams> {
   return {
     name: 'isolation_forest',
     kind: 'isolation',
-    train: (_features, vectors) => trainIsolationForest(vectors, options),
     judge(params, vector, warningZ) {
       const score = isolationScore(params, vector);
       const margin = Math.max(1e-9, params.threshold - params.medianScore);
