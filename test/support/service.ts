@@ -91,3 +91,25 @@ export function metricValue(text: string, name: string, labels: Record<string, s
 export async function scrape(service: RunningService): Promise<string> {
   return (await fetch(`${service.metricsUrl}/metrics`)).text();
 }
+
+/** Runs a command-line entry point (e.g. detector/train.ts) to completion; its exit code and output. */
+export async function runCli(
+  entry: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  return { code, output };
+}
