@@ -1,4 +1,5 @@
 import type { Client } from 'cassandra-driver';
+import type { IsolationForestParams } from '../scoring/isolation-forest.js';
 import type { ModelBundle } from './model-bundle.js';
 
 /** A registered version, without its (large) parameters: what listings show. */
@@ -94,7 +95,7 @@ export function createCassandraModelRegistry(client: Client, registry: string): 
           new Date(bundle.trainingTo),
           metrics.vectors,
           JSON.stringify(metrics),
-          JSON.stringify({ features, kmeans, isolationForest, baselines }),
+          JSON.stringify({ features, kmeans, isolationForest: packForest(isolationForest), baselines }),
         ],
         options,
       );
@@ -137,10 +138,10 @@ export function createCassandraModelRegistry(client: Client, registry: string): 
       const row = result.first();
       if (!row)
         throw new RegistryError(`profile ${profile} has no version ${version} in registry ${registry}`);
-      const parameters = JSON.parse(row.get('parameters')) as Pick<
-        ModelBundle,
-        'features' | 'kmeans' | 'isolationForest' | 'baselines'
-      >;
+      const stored = JSON.parse(row.get('parameters')) as Pick<ModelBundle, 'features' | 'kmeans' | 'baselines'> & {
+        isolationForest: PackedForest;
+      };
+      const parameters = { ...stored, isolationForest: unpackForest(stored.isolationForest) };
       return {
         profile,
         version,
@@ -170,6 +171,31 @@ export function createCassandraModelRegistry(client: Client, registry: string): 
         metrics: JSON.parse(row.get('metrics')),
       }));
     },
+  };
+}
+
+/** Trees as arrays of [feature, split, left, right, size]: a third of the JSON of named fields. */
+type PackedForest = Omit<IsolationForestParams, 'trees'> & { trees: number[][][] };
+
+function packForest(forest: IsolationForestParams): PackedForest {
+  return {
+    ...forest,
+    trees: forest.trees.map((nodes) => nodes.map((n) => [n.feature, n.split, n.left, n.right, n.size])),
+  };
+}
+
+function unpackForest(packed: PackedForest): IsolationForestParams {
+  return {
+    ...packed,
+    trees: packed.trees.map((nodes) =>
+      nodes.map(([feature, split, left, right, size]) => ({
+        feature: feature as number,
+        split: split as number,
+        left: left as number,
+        right: right as number,
+        size: size as number,
+      })),
+    ),
   };
 }
 

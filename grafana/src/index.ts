@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { modelQualityDashboard } from './model-quality.js';
 import { pipelineHealthDashboard } from './pipeline-health.js';
 import { stationDetailDashboard } from './station-detail.js';
 
@@ -7,6 +8,7 @@ export const DASHBOARDS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 
 /** Every dashboard, by the file it is generated to. */
 export const DASHBOARDS = {
+  'model-quality.json': modelQualityDashboard,
   'pipeline-health.json': pipelineHealthDashboard,
   'station-detail.json': stationDetailDashboard,
 } as const;

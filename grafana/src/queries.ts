@@ -25,6 +25,17 @@ export const QUERIES = {
   stationSeverity: 'sensorwatch_station_anomaly_severity{profile=~"$profile", station=~"$station"}',
   stationSilentSeconds:
     'time() - sensorwatch_station_last_reading_timestamp_seconds{profile=~"$profile", station=~"$station"}',
+  livePrecision:
+    'sum by (profile) (rate(sensorwatch_detection_quality_readings_total{profile=~"$profile", outcome="true_positive"}[$__rate_interval])) / sum by (profile) (rate(sensorwatch_detection_quality_readings_total{profile=~"$profile", outcome=~"true_positive|false_positive"}[$__rate_interval]))',
+  liveRecallByKind:
+    'sum by (kind) (rate(sensorwatch_detection_quality_readings_total{profile=~"$profile", outcome="true_positive"}[$__rate_interval])) / sum by (kind) (rate(sensorwatch_detection_quality_readings_total{profile=~"$profile", outcome=~"true_positive|false_negative"}[$__rate_interval]))',
+  findingsByModel:
+    'sum by (model, kind) (rate(sensorwatch_detector_findings_total{profile=~"$profile"}[$__rate_interval]))',
+  modelInUse:
+    'max by (profile, version, trigger, pinned) (sensorwatch_detector_model_info{profile=~"$profile"})',
+  modelAgeSeconds:
+    'time() - max by (profile) (sensorwatch_detector_model_trained_timestamp_seconds{profile=~"$profile"})',
+  featureDrift: 'max by (profile, feature) (sensorwatch_feature_drift_psi{profile=~"$profile"})',
 } as const;
 
 /** Variable queries (Grafana's label_values), for the template variables. */

@@ -10,6 +10,21 @@ import type { StackService } from './registry.js';
  * exporter, each its real entry point run with tsx. They inherit the environment, so PRODUCER_STATIONS,
  * DETECTOR_WARNING_Z and the rest can be set on `npm start`.
  */
+/**
+ * The native stack is for trying sensorwatch out: its detector trains its first models on a quarter of an
+ * hour of readings (not a day) and measures drift every 15 s, so models, their versions and drift show
+ * within minutes. Set any of these variables to override.
+ */
+const DEMO_DETECTOR = Object.fromEntries(
+  Object.entries({
+    DETECTOR_MODEL_WINDOW_SPAN_S: '900',
+    DETECTOR_MODEL_MIN_TRAINING: '300',
+    DETECTOR_MODEL_RETRAIN_EVERY: '0',
+    DETECTOR_DRIFT_CHECK_S: '15',
+    DETECTOR_DRIFT_MIN_RECENT: '200',
+  }).filter(([key]) => process.env[key] === undefined),
+);
+
 export function pipelineServices(_paths: StackPaths): StackService[] {
   const node = (entry: string, env: Record<string, string>, ports: Record<string, number>) => ({
     name: '',
@@ -50,7 +65,7 @@ export function pipelineServices(_paths: StackPaths): StackService[] {
     service(
       detector.name,
       'detector/main.ts',
-      { METRICS_PORT: String(detector.metricsPort), METRICS_HOST: HOST },
+      { ...DEMO_DETECTOR, METRICS_PORT: String(detector.metricsPort), METRICS_HOST: HOST },
       { metrics: detector.metricsPort },
       `http://${HOST}:${detector.metricsPort}/readyz`,
       { metrics: `http://${HOST}:${detector.metricsPort}/metrics` },

@@ -19,14 +19,25 @@ const NAB_PROFILE: ProfileSpec = {
   rules: [],
 };
 
+/** Rows over which an alarm's onset is judged: the statistics' window, the time a shift takes to be learnt. */
+const ONSET_ROWS = 300;
+/** Weight of the score itself next to its rise, so a lasting but growing anomaly still scores. */
+const LEVEL_WEIGHT = 0.2;
+
 /**
  * Runs the detector's scoring core over a NAB series, row by row (each row's score is computed before the
- * row is learnt, from the rows before it only), and maps the verdict's score (σ equivalents, unbounded) to
- * NAB's [0, 1]: score / (score + warning z), so the detector's own warning threshold lands at 0.5.
+ * row is learnt, from the rows before it only), and turns the verdicts into NAB's anomaly scores.
+ *
+ * NAB rewards the first detection in a window and charges every later one outside it, as an operator
+ * wants one alarm when an episode starts, not one per reading while the level is off. So a row's score is
+ * its rise above the highest verdict score of the previous ONSET_ROWS rows, plus a fifth of the score
+ * itself, mapped to [0, 1) as s / (s + warning z). Only the benchmark's output is shaped this way; the
+ * detector's verdicts are the core's.
  */
 export function scoreNabSeries(series: NabSeries, options: ScoringCoreOptions = {}): number[] {
   const core = createScoringCore(options);
   const warningZ = options.thresholds?.warningZ ?? 3;
+  const onset = onsetScorer(ONSET_ROWS, LEVEL_WEIGHT);
   const scores: number[] = [];
   const origin = Date.parse('2000-01-01T00:00:00Z');
   series.values.forEach((value, i) => {
@@ -38,7 +49,25 @@ export function scoreNabSeries(series: NabSeries, options: ScoringCoreOptions = 
       ts: origin + i * 60_000,
       values: { value },
     });
-    scores.push(verdict.score / (verdict.score + warningZ));
+    const shaped = onset(verdict.score);
+    scores.push(shaped / (shaped + warningZ));
   });
   return scores;
+}
+
+/**
+ * max(0, s − max of the previous `rows` scores) + levelWeight · s, streaming: a monotonic deque keeps the
+ * window's maximum in O(1) amortised per row.
+ */
+export function onsetScorer(rows: number, levelWeight: number): (score: number) => number {
+  const window: { index: number; score: number }[] = [];
+  let index = 0;
+  return (score) => {
+    while (window.length > 0 && (window[0] as { index: number }).index < index - rows) window.shift();
+    const previousMax = window.length > 0 ? (window[0] as { score: number }).score : 0;
+    while (window.length > 0 && (window[window.length - 1] as { score: number }).score <= score) window.pop();
+    window.push({ index, score });
+    index += 1;
+    return Math.max(0, score - previousMax) + levelWeight * score;
+  };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNabCorpus, readResultScores } from './nab-data.js';
+import { onsetScorer } from './nab-detector.js';
 import {
   NAB_PROFILES,
   normalise,
@@ -108,4 +109,19 @@ describe('NAB scoring, against the published per-file scores', () => {
       }
     },
   );
+});
+
+describe('onsetScorer', () => {
+  it('scores the rise above the recent maximum plus a share of the score itself', () => {
+    const onset = onsetScorer(2, 0.5);
+    expect([1, 3, 3, 2, 0, 0, 4].map((s) => onset(s))).toEqual([
+      1 + 0.5, // rises by 1 from nothing
+      2 + 1.5, // rises by 2
+      0 + 1.5, // no rise
+      0 + 1, // below the recent maximum (3)
+      0, // 3 is still within the last two rows
+      0,
+      4 + 2, // the 3s have left the window
+    ]);
+  });
 });

@@ -1,0 +1,88 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import {
+  labelVariable,
+  PROMETHEUS_DATASOURCE,
+  promQuery,
+  sensorwatchDashboard,
+  timeseriesPanel,
+} from './defaults.js';
+import { QUERIES } from './queries.js';
+
+const modelsInUse = () =>
+  new table.PanelBuilder()
+    .title('Model versions in use')
+    .description(
+      'The K-means and Isolation Forest version judging each profile; pinned = from the registry (npm run train, activate, rollback), otherwise trained by the detector itself.',
+    )
+    .datasource(PROMETHEUS_DATASOURCE)
+    .withTarget(
+      promQuery(QUERIES.modelInUse)
+        .instant()
+        .format(prometheus.PromQueryFormat.Table) as prometheus.DataqueryBuilder,
+    )
+    .height(8)
+    .span(12);
+
+const modelAge = () =>
+  timeseriesPanel(
+    'Age of the training data',
+    'Time since the newest reading the version in use was trained on.',
+    's',
+  ).withTarget(promQuery(QUERIES.modelAgeSeconds, '{{profile}}'));
+
+const drift = () =>
+  timeseriesPanel(
+    'Feature drift (PSI)',
+    'Population Stability Index of each model feature, recent normal readings against the training window. Above 0.25 the SensorwatchFeatureDrift alert fires (and, with DETECTOR_DRIFT_ACTION=retrain, the detector retrains).',
+    'short',
+  )
+    .withTarget(promQuery(QUERIES.featureDrift, '{{profile}} {{feature}}'))
+    .span(24);
+
+const precision = () =>
+  timeseriesPanel(
+    'Live precision by profile',
+    'Share of flagged labelled readings that carried an injected anomaly (simulated stations only).',
+    'percentunit',
+  )
+    .withTarget(promQuery(QUERIES.livePrecision, '{{profile}}'))
+    .min(0)
+    .max(1);
+
+const recall = () =>
+  timeseriesPanel(
+    'Live recall by anomaly type',
+    'Share of readings carrying an injected anomaly that were flagged, per type (per reading: the first readings of a slow drift are hard to see by design).',
+    'percentunit',
+  )
+    .withTarget(promQuery(QUERIES.liveRecallByKind, '{{kind}}'))
+    .min(0)
+    .max(1);
+
+const findings = () =>
+  timeseriesPanel(
+    'Findings by model and kind',
+    'Which model raised the findings behind anomalies: statistics (level, jump, trend, stuck, missing), K-means (cluster), Isolation Forest (isolation), rules.',
+    'reqps',
+  )
+    .withTarget(promQuery(QUERIES.findingsByModel, '{{model}} {{kind}}'))
+    .span(24);
+
+export function modelQualityDashboard(): dashboard.DashboardBuilder {
+  return sensorwatchDashboard(
+    'sensorwatch-model-quality',
+    'sensorwatch / Model quality',
+    'Which model versions judge each profile, how far their features have drifted, and live precision and recall on labelled readings.',
+  )
+    .withVariable(
+      labelVariable('profile', 'Profile', 'label_values(sensorwatch_readings_stored_total, profile)'),
+    )
+    .withPanel(modelsInUse())
+    .withPanel(modelAge())
+    .withPanel(drift())
+    .withPanel(precision())
+    .withPanel(recall())
+    .withPanel(findings());
+}
