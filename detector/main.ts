@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       windowSpanMs: config.modelWindowSpanS * 1000,
     },
     without: MODEL_NAMES.filter((name) => !config.models.includes(name)),
+    clock: () => Date.now(),
     // What the core trains itself goes to the registry, so other detectors and the API see it.
     onTrained: (bundle) => {
       lifecycle?.registerTrained(bundle).catch((error) => {

@@ -82,6 +82,8 @@ describe('detection end to end: every kind of anomaly is flagged and explained i
       SCORED_TOPIC: topics.scored,
       DEAD_LETTER_TOPIC: topics.deadLetter,
       DETECTOR_GROUP_ID: uniqueName('test.detection'),
+      // A registry of its own: the versions it trains must not reach other detectors.
+      MODEL_REGISTRY: uniqueName('test-registry'),
       // Every model, with windows small enough that K-means and the Isolation Forest train within the test.
       DETECTOR_MODEL_MIN_TRAINING: '100',
       DETECTOR_MODEL_WINDOW: '200',

@@ -97,6 +97,7 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
       DETECTOR_WARM_UP: String(SCORING.warmUp),
       DETECTOR_WINDOW: String(SCORING.window),
       DETECTOR_MODELS: 'stats,rules',
+      MODEL_REGISTRY: uniqueName('test-registry'),
       DETECTOR_CHUNK_SIZE: '100',
     });
 

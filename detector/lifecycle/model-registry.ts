@@ -138,7 +138,10 @@ export function createCassandraModelRegistry(client: Client, registry: string): 
       const row = result.first();
       if (!row)
         throw new RegistryError(`profile ${profile} has no version ${version} in registry ${registry}`);
-      const stored = JSON.parse(row.get('parameters')) as Pick<ModelBundle, 'features' | 'kmeans' | 'baselines'> & {
+      const stored = JSON.parse(row.get('parameters')) as Pick<
+        ModelBundle,
+        'features' | 'kmeans' | 'baselines'
+      > & {
         isolationForest: PackedForest;
       };
       const parameters = { ...stored, isolationForest: unpackForest(stored.isolationForest) };

@@ -106,6 +106,8 @@ export interface ScoringCoreOptions {
   readonly without?: readonly ('stats' | 'kmeans' | 'isolation_forest' | 'rules')[];
   /** Called with every bundle the core trains itself (bootstrap or sliding), e.g. to register it. */
   readonly onTrained?: (bundle: ModelBundle) => void;
+  /** Time a bundle is created at (its version id); by default the time of the reading that completed its window, so replays are reproducible. */
+  readonly clock?: () => number;
 }
 
 /**
@@ -157,6 +159,8 @@ export class DefaultScoringCore extends ScoringCore {
 
   /** Puts a trained version to work for its profile; `pinned` (a registry version) stops self-retraining. */
   adopt(bundle: ModelBundle, { pinned }: { pinned: boolean }): void {
+    // Without K-means and the Isolation Forest there is nothing to adopt (and no version to record).
+    if (!this.multiSensorOn) return;
     this.kmeans.adopt(bundle.profile, bundle.features, bundle.kmeans, bundle.version);
     this.isolationForest.adopt(bundle.profile, bundle.features, bundle.isolationForest, bundle.version);
     this.bundles.set(bundle.profile, { bundle, pinned, addedAtTraining: this.windows.added(bundle.profile) });
@@ -223,7 +227,7 @@ export class DefaultScoringCore extends ScoringCore {
       observation.profile,
       features,
       current ? 'sliding' : 'bootstrap',
-      observation.ts,
+      this.coreOptions.clock?.() ?? observation.ts,
     );
     this.adopt(bundle, { pinned: false });
     this.coreOptions.onTrained?.(bundle);

@@ -19,7 +19,8 @@ export class TrainingWindows {
       window = { vectors: [], timestamps: [], next: 0, lastKept: Number.NEGATIVE_INFINITY, added: 0 };
       this.profiles.set(profile, window);
     }
-    if (ts - window.lastKept < this.spanMs / this.capacity) return false;
+    // Readings of different partitions arrive somewhat out of order: the spacing is a rate limit, both ways.
+    if (Math.abs(ts - window.lastKept) < this.spanMs / this.capacity) return false;
     window.lastKept = ts;
     window.added += 1;
     if (window.vectors.length < this.capacity) {

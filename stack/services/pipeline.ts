@@ -18,10 +18,10 @@ import type { StackService } from './registry.js';
 const DEMO_DETECTOR = Object.fromEntries(
   Object.entries({
     DETECTOR_MODEL_WINDOW_SPAN_S: '900',
-    DETECTOR_MODEL_MIN_TRAINING: '300',
+    DETECTOR_MODEL_MIN_TRAINING: '200',
     DETECTOR_MODEL_RETRAIN_EVERY: '0',
     DETECTOR_DRIFT_CHECK_S: '15',
-    DETECTOR_DRIFT_MIN_RECENT: '200',
+    DETECTOR_DRIFT_MIN_RECENT: '100',
   }).filter(([key]) => process.env[key] === undefined),
 );
 
