@@ -137,7 +137,7 @@ if (!args['skip-nab']) {
   const { result, scores } = runNab(corpus);
   const baselines = nabBaselines(corpus, args['nab-reference']);
   console.log(
-    `NAB: ${corpus.length} series from ${args['nab-data']}; threshold re-optimised on them for every detector.\n`,
+    `NAB: ${corpus.length} series from ${path.relative(process.cwd(), args['nab-data']) || '.'}; threshold re-optimised on them for every detector.\n`,
   );
   const profiles = Object.keys(result.byProfile);
   console.log(`${'detector'.padEnd(18)} ${profiles.map((p) => p.padStart(20)).join('')}`);

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { profileNames, sensorsOf } from '../common/reading/profiles.js';
+import { profileNames, profiles, sensorsOf } from '../common/reading/profiles.js';
 import { ANOMALY_KINDS, REJECTION_CODES } from '../common/reading/reading.js';
 import type { MODEL_NAMES } from './config.js';
 import type { ModelLifecycle } from './lifecycle/model-lifecycle.js';
@@ -135,6 +135,23 @@ export function registerModelGauges(
       for (const profile of core.profilesWithModels()) {
         const bundle = core.bundleOf(profile);
         if (bundle) this.labels(profile).set(bundle.metrics.vectors);
+      }
+    },
+  });
+  new Gauge({
+    name: 'sensorwatch_active_warnings',
+    help: 'Threshold rules firing now (the citizen warnings), by profile, sensor and severity.',
+    labelNames: ['profile', 'sensor', 'severity'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const catalog = profiles();
+      // Every rule's series exists, at zero when quiet, so "no warnings" is a value, not a gap.
+      for (const [profile, spec] of Object.entries(catalog)) {
+        for (const rule of spec.rules) this.labels(profile, rule.sensor, rule.severity).set(0);
+      }
+      for (const warning of core.rules.activeWarnings(catalog)) {
+        this.labels(warning.profile, warning.rule.sensor, warning.rule.severity).inc();
       }
     },
   });

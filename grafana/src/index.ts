@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fleetOverviewDashboard } from './fleet-overview.js';
+import { kafkaCassandraDashboard } from './kafka-cassandra.js';
 import { modelQualityDashboard } from './model-quality.js';
 import { pipelineHealthDashboard } from './pipeline-health.js';
 import { stationDetailDashboard } from './station-detail.js';
@@ -8,6 +10,8 @@ export const DASHBOARDS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 
 /** Every dashboard, by the file it is generated to. */
 export const DASHBOARDS = {
+  'fleet-overview.json': fleetOverviewDashboard,
+  'kafka-cassandra.json': kafkaCassandraDashboard,
   'model-quality.json': modelQualityDashboard,
   'pipeline-health.json': pipelineHealthDashboard,
   'station-detail.json': stationDetailDashboard,

@@ -36,6 +36,26 @@ export const QUERIES = {
   modelAgeSeconds:
     'time() - max by (profile) (sensorwatch_detector_model_trained_timestamp_seconds{profile=~"$profile"})',
   featureDrift: 'max by (profile, feature) (sensorwatch_feature_drift_psi{profile=~"$profile"})',
+  activeWarnings: 'sum by (profile, severity) (sensorwatch_active_warnings{profile=~"$profile"})',
+  topAnomalousStations:
+    'topk(10, sum by (station) (count_over_time((sensorwatch_station_anomaly_severity{profile=~"$profile"} > 0)[1h:1m])))',
+  silentStations:
+    'topk(10, time() - sensorwatch_station_last_reading_timestamp_seconds{profile=~"$profile"})',
+  stationsReporting:
+    'count by (profile) (sensorwatch_station_last_reading_timestamp_seconds{profile=~"$profile"})',
+  kafkaBrokersUp: 'sum(up{job="kafka"})',
+  kafkaActiveControllers: 'sum(kafka_controller_active_controller_count)',
+  kafkaUnderReplicated: 'sum by (instance) (kafka_server_under_replicated_partitions)',
+  kafkaOfflinePartitions: 'max(kafka_controller_offline_partitions)',
+  kafkaUnderMinIsr: 'sum by (instance) (kafka_server_under_min_isr_partitions)',
+  kafkaIsrShrinks: 'sum by (instance) (rate(kafka_server_isr_shrinks_total[$__rate_interval]))',
+  kafkaMessagesIn: 'sum by (topic) (rate(kafka_server_topic_messages_in_total[$__rate_interval]))',
+  kafkaRequestLatencyP99: 'max by (request) (kafka_network_request_total_time_seconds{quantile="0.99"})',
+  cassandraLatencyP99: 'max by (scope) (cassandra_client_request_latency_seconds{quantile="0.99"})',
+  cassandraPendingCompactions: 'sum by (instance) (cassandra_compaction_pending_tasks)',
+  cassandraDropped: 'sum by (message_type) (rate(cassandra_dropped_messages_total[$__rate_interval]))',
+  cassandraRequestErrors:
+    'sum by (scope) (rate(cassandra_client_request_failures_total[$__rate_interval]) + rate(cassandra_client_request_timeouts_total[$__rate_interval]) + rate(cassandra_client_request_unavailables_total[$__rate_interval]))',
 } as const;
 
 /** Variable queries (Grafana's label_values), for the template variables. */
