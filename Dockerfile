@@ -21,4 +21,4 @@ COPY --from=build /app/dist ./dist
 COPY config ./config
 ENV SENSORWATCH_PROFILES_FILE=/app/config/profiles.yaml
 USER node
-CMD ["node", "dist/detector/main.js"]
+CMD ["node", "--import", "./dist/detector/instrumentation.js", "dist/detector/main.js"]

@@ -2,10 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../common/logger.js';
 import type { DetectorOutputs } from './adapters/kafka-outputs.js';
 import { type ReadingRepository, RepositoryError } from './adapters/reading.repository.js';
+import { ChunkTrace, type TraceTarget } from './chunk-tracing.js';
 import type { DetectorMetrics, QUALITY_OUTCOMES } from './metrics.js';
 import type { Scorer } from './process-messages.js';
 import { processMessages, type RawMessage } from './process-messages.js';
-import { blamedSensors } from './scored-reading.js';
+import { blamedSensors, type RejectedMessage, type ScoredReading } from './scored-reading.js';
 
 export interface ChunkContext {
   readonly sourceTopic: string;
@@ -33,6 +34,8 @@ export interface DetectorDependencies {
   readonly metrics: DetectorMetrics;
   readonly logger: Logger;
   readonly detectorVersion: string;
+  /** What the detector's spans name: its consumer group and keyspace (the topic comes with each chunk). */
+  readonly traceTarget?: Omit<TraceTarget, 'topic'>;
   readonly now?: () => number;
   /** Backoff of storage retries: doubles from `initialMs` up to `maxMs`. */
   readonly retry?: { initialMs: number; maxMs: number };
@@ -89,41 +92,65 @@ export function createDetector(deps: DetectorDependencies): Detector {
   return {
     async handleChunk(messages, context) {
       deps.metrics.consumed.inc(messages.length);
-      const { scored, rejected } = processMessages(messages, deps.scorer, deps.detectorVersion, now());
-      await untilStored(() => deps.repository.save(scored), context);
-      await Promise.all([
-        deps.outputs.deadLetter(rejected, context.sourceTopic),
-        deps.outputs.publishScored(scored),
-      ]);
-
-      const storedAt = now();
-      for (const { reading, verdict } of scored) {
-        deps.metrics.stored.labels(reading.profile).inc();
-        deps.metrics.endToEndSeconds
-          .labels(reading.profile)
-          .observe((storedAt - Date.parse(reading.ts)) / 1000);
-        const worst = blamedSensors(verdict)[0];
-        if (verdict.isAnomaly && worst)
-          deps.metrics.anomalies.labels(reading.profile, worst, verdict.severity).inc();
-        for (const finding of verdict.findings) {
-          deps.metrics.findings.labels(reading.profile, finding.model, finding.kind).inc();
-        }
-        const outcome = qualityOutcome(reading.label?.kind, verdict.isAnomaly);
-        if (outcome)
-          deps.metrics.quality.labels(reading.profile, reading.label?.kind ?? 'none', outcome).inc();
-      }
-      for (const r of rejected) deps.metrics.deadLettered.labels(r.code).inc();
-      if (rejected.length > 0) {
-        deps.logger.info('dead-lettered malformed messages', {
-          count: rejected.length,
-          first: {
-            partition: rejected[0]?.partition,
-            offset: rejected[0]?.offset,
-            reason: rejected[0]?.reason,
-          },
-        });
+      const chunkTrace = new ChunkTrace(messages, {
+        topic: context.sourceTopic,
+        groupId: deps.traceTarget?.groupId ?? '',
+        keyspace: deps.traceTarget?.keyspace ?? '',
+      });
+      try {
+        const { scored, rejected } = processMessages(messages, deps.scorer, deps.detectorVersion, now());
+        chunkTrace.annotate(scored, rejected);
+        const writeStart = Date.now();
+        await untilStored(() => deps.repository.save(scored), context);
+        chunkTrace.stored(scored, writeStart, Date.now());
+        await Promise.all([
+          deps.outputs.deadLetter(rejected, context.sourceTopic),
+          deps.outputs.publishScored(scored),
+        ]);
+        record(scored, rejected, chunkTrace);
+      } finally {
+        chunkTrace.end();
       }
     },
     notReadyReason: () => (storageFailure ? `storage failing: ${storageFailure}` : undefined),
   };
+
+  /** The chunk's metrics, once it is durable; a sampled reading's latency carries its trace id as exemplar. */
+  function record(
+    scored: readonly ScoredReading[],
+    rejected: readonly RejectedMessage[],
+    chunkTrace: ChunkTrace,
+  ) {
+    const storedAt = now();
+    for (const one of scored) {
+      const { reading, verdict } = one;
+      deps.metrics.stored.labels(reading.profile).inc();
+      const traceId = chunkTrace.traceIdOf(one);
+      deps.metrics.endToEndSeconds.observe({
+        labels: { profile: reading.profile },
+        value: (storedAt - Date.parse(reading.ts)) / 1000,
+        // prom-client types exemplar labels like the metric's; an exemplar's are its own (trace_id).
+        ...(traceId ? { exemplarLabels: { trace_id: traceId } as never } : {}),
+      });
+      const worst = blamedSensors(verdict)[0];
+      if (verdict.isAnomaly && worst)
+        deps.metrics.anomalies.labels(reading.profile, worst, verdict.severity).inc();
+      for (const finding of verdict.findings) {
+        deps.metrics.findings.labels(reading.profile, finding.model, finding.kind).inc();
+      }
+      const outcome = qualityOutcome(reading.label?.kind, verdict.isAnomaly);
+      if (outcome) deps.metrics.quality.labels(reading.profile, reading.label?.kind ?? 'none', outcome).inc();
+    }
+    for (const r of rejected) deps.metrics.deadLettered.labels(r.code).inc();
+    if (rejected.length > 0) {
+      deps.logger.info('dead-lettered malformed messages', {
+        count: rejected.length,
+        first: {
+          partition: rejected[0]?.partition,
+          offset: rejected[0]?.offset,
+          reason: rejected[0]?.reason,
+        },
+      });
+    }
+  }
 }

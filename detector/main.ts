@@ -4,6 +4,7 @@ import { startHealthServer } from '../common/http/health-server.js';
 import { createKafkaClient } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
 import { onShutdown } from '../common/service/shutdown.js';
+import { stopTracing } from '../common/telemetry/tracing.js';
 import { createKafkaDetectorOutputs } from './adapters/kafka-outputs.js';
 import { createCassandraReadingRepository } from './adapters/reading.repository.js';
 import { createReadingsConsumer } from './adapters/readings.consumer.js';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     metrics,
     logger,
     detectorVersion: version,
+    traceTarget: { groupId: config.groupId, keyspace: config.cassandraKeyspace },
   });
   const consumer = createReadingsConsumer({
     kafka,
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     await consumer.stop();
     await outputs.disconnect();
     await cassandra.shutdown();
+    await stopTracing();
     server.close();
   });
 

@@ -1,4 +1,11 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type OpenMetricsContentType,
+  Registry,
+} from 'prom-client';
 import { profileNames, profiles, sensorsOf } from '../common/reading/profiles.js';
 import { ANOMALY_KINDS, REJECTION_CODES } from '../common/reading/reading.js';
 import type { MODEL_NAMES } from './config.js';
@@ -21,7 +28,9 @@ const FINDING_KINDS: Record<(typeof MODEL_NAMES)[number], readonly string[]> = {
  * sensors, severities, rejection codes, partitions): never a station or reading id.
  */
 export function createDetectorMetrics() {
-  const registry = new Registry();
+  // OpenMetrics, so the latency histogram can carry exemplars (the trace id of a sampled reading).
+  const registry = new Registry<OpenMetricsContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
@@ -63,7 +72,8 @@ export function createDetectorMetrics() {
     }),
     endToEndSeconds: new Histogram({
       name: 'sensorwatch_end_to_end_latency_seconds',
-      help: 'Time from a reading’s timestamp until it is stored in Cassandra.',
+      help: 'Time from a reading’s timestamp until it is stored in Cassandra (exemplars: trace ids).',
+      enableExemplars: true,
       labelNames: ['profile'] as const,
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
@@ -93,7 +103,7 @@ export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;
 
 /** The multi-sensor models at work and their drift, read at scrape time. */
 export function registerModelGauges(
-  registry: Registry,
+  registry: Registry<OpenMetricsContentType>,
   core: DefaultScoringCore,
   lifecycle: ModelLifecycle,
 ): void {

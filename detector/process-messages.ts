@@ -1,5 +1,6 @@
 import { profileOf } from '../common/reading/profiles.js';
 import { DEFAULT_LIMITS, type ValidationLimits, validateReading } from '../common/reading/reading.js';
+import type { KafkaHeaders } from '../common/telemetry/kafka-context.js';
 import { explain, type RejectedMessage, type ScoredReading } from './scored-reading.js';
 import type { Observation } from './scoring/model.js';
 import type { Verdict } from './scoring/scoring-core.js';
@@ -15,6 +16,8 @@ export interface RawMessage {
   readonly value: Buffer | null;
   readonly partition: number;
   readonly offset: string;
+  /** Kafka headers: the W3C trace context of the producer's send span, when tracing is on. */
+  readonly headers?: KafkaHeaders;
 }
 
 export interface ProcessedMessages {
@@ -38,7 +41,14 @@ export function processMessages(
   for (const message of messages) {
     const validation = validateReading(message.value, now, limits);
     if (!validation.ok) {
-      rejected.push({ ...message, code: validation.code, reason: validation.reason });
+      rejected.push({
+        key: message.key,
+        value: message.value,
+        partition: message.partition,
+        offset: message.offset,
+        code: validation.code,
+        reason: validation.reason,
+      });
       continue;
     }
     const { reading } = validation;
@@ -55,6 +65,7 @@ export function processMessages(
       explanation: explain(verdict),
       detectorVersion,
       modelVersion: scorer.modelVersionOf(reading.profile),
+      source: { partition: message.partition, offset: message.offset },
     });
   }
   return { scored, rejected };

@@ -10,6 +10,8 @@ export interface ScoredReading {
   readonly detectorVersion: string;
   /** The version of the profile's multi-sensor models that judged it (undefined: not trained yet). */
   readonly modelVersion?: string | undefined;
+  /** Where the reading was read from (for tracing and diagnostics). */
+  readonly source?: { readonly partition: number; readonly offset: string };
 }
 
 /** A raw message the detector refused, with where it came from and why. */

@@ -5,6 +5,7 @@ import { createKafkaClient } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
 import { profiles } from '../common/reading/profiles.js';
 import { onShutdown } from '../common/service/shutdown.js';
+import { stopTracing } from '../common/telemetry/tracing.js';
 import { createCassandraAnomalyRepository } from './anomaly.repository.js';
 import { createExporterApp } from './app.js';
 import { loadExporterConfig } from './config.js';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     await scored.stop();
     await new Promise((resolve) => server.close(resolve));
     await cassandra.shutdown();
+    await stopTracing();
   });
   await scored.start();
   logger.info('serving', { port: config.port, scoredTopic: config.scoredTopic, groupId: config.groupId });

@@ -5,6 +5,7 @@ import { createKafkaClient } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
 import type { Reading } from '../common/reading/reading.js';
 import { onShutdown } from '../common/service/shutdown.js';
+import { stopTracing } from '../common/telemetry/tracing.js';
 import { loadProducerConfig } from './config.js';
 import { Fleet } from './fleet.js';
 import { createProducerMetrics } from './metrics.js';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     running = false;
     await loop;
     await publisher.disconnect();
+    await stopTracing();
     server.close();
   });
 

@@ -1,6 +1,19 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { KafkaClient } from '../common/kafka/kafkajs.js';
 import { CompressionTypes, Partitioners } from '../common/kafka/kafkajs.js';
 import { encodeReading, type Reading } from '../common/reading/reading.js';
+import {
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_KAFKA_MESSAGE_KEY,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_PROFILE,
+  ATTR_STATION,
+} from '../common/telemetry/attributes.js';
+import { injectTraceHeaders } from '../common/telemetry/kafka-context.js';
+
+const tracer = trace.getTracer('sensorwatch-producer');
 
 /** Where simulated readings go. Kept small so another Kafka client could stand behind it. */
 export interface ReadingPublisher {
@@ -28,16 +41,47 @@ export function createKafkaReadingPublisher(kafka: KafkaClient, topic: string): 
     connect: () => producer.connect(),
     publish: async (readings) => {
       if (readings.length === 0) return;
-      await producer.send({
-        topic,
-        acks: -1,
-        compression: CompressionTypes.None,
-        messages: readings.map((reading) => ({
-          key: reading.stationId,
-          value: encodeReading(reading),
-          timestamp: String(Date.parse(reading.ts)),
-        })),
-      });
+      // One send span per reading (each reading is its own trace), ended when the batch is acknowledged;
+      // its context travels in the message headers. With tracing off these are no-ops.
+      const spans = readings.map((reading) =>
+        tracer.startSpan(`send ${topic}`, {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            [ATTR_MESSAGING_SYSTEM]: 'kafka',
+            [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
+            [ATTR_MESSAGING_OPERATION_NAME]: 'send',
+            [ATTR_MESSAGING_DESTINATION_NAME]: topic,
+            [ATTR_MESSAGING_KAFKA_MESSAGE_KEY]: reading.stationId,
+            [ATTR_STATION]: reading.stationId,
+            [ATTR_PROFILE]: reading.profile,
+          },
+        }),
+      );
+      try {
+        await producer.send({
+          topic,
+          acks: -1,
+          compression: CompressionTypes.None,
+          messages: readings.map((reading, i) => {
+            const span = spans[i];
+            const headers = span?.isRecording()
+              ? injectTraceHeaders(trace.setSpan(context.active(), span))
+              : undefined;
+            return {
+              key: reading.stationId,
+              value: encodeReading(reading),
+              timestamp: String(Date.parse(reading.ts)),
+              ...(headers ? { headers } : {}),
+            };
+          }),
+        });
+      } catch (error) {
+        for (const span of spans)
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        for (const span of spans) span.end();
+      }
     },
     disconnect: () => producer.disconnect(),
   };

@@ -142,7 +142,7 @@ describe('docker-compose.yml matches the native stack', () => {
     );
     expect(longRunning.map(([name]) => name).sort()).toEqual(
       [
-        ...['kafka-1', 'kafka-2', 'kafka-3', 'cassandra', 'prometheus', 'alertmanager', 'grafana'],
+        ...['kafka-1', 'kafka-2', 'kafka-3', 'cassandra', 'prometheus', 'alertmanager', 'grafana', 'jaeger'],
         ...PIPELINE_SERVICES,
       ].sort(),
     );

@@ -1,10 +1,10 @@
 import http from 'node:http';
-import type { Registry } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
 
 export interface HealthServerOptions {
   readonly host: string;
   readonly port: number;
-  readonly registry: Registry;
+  readonly registry: Registry<RegistryContentType>;
   /** Resolves to a reason when the service should not get traffic; undefined when ready. */
   readonly notReadyReason: () => string | undefined;
 }

@@ -76,6 +76,7 @@ export function createReadingsConsumer(options: {
                 value: m.value,
                 partition: batch.partition,
                 offset: m.offset,
+                headers: m.headers,
               })),
               { sourceTopic: batch.topic, heartbeat, isRunning: running },
             );

@@ -29,7 +29,14 @@ export function pipelineServices(_paths: StackPaths): StackService[] {
   const node = (entry: string, env: Record<string, string>, ports: Record<string, number>) => ({
     name: '',
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(REPO_ROOT, entry)],
+    // The service's instrumentation file first, so OpenTelemetry is in place before the service loads.
+    args: [
+      '--import',
+      'tsx',
+      '--import',
+      path.join(REPO_ROOT, path.dirname(entry), 'instrumentation.ts'),
+      path.join(REPO_ROOT, entry),
+    ],
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     ports,

@@ -41,11 +41,16 @@ export async function startService(
   mkdirSync(logDir, { recursive: true });
   const log = path.join(logDir, `${name}.log`);
   const out = createWriteStream(log, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, [portVar]: String(port), [hostVar]: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const instrumentation = path.join(REPO_ROOT, path.dirname(entry), 'instrumentation.ts');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', instrumentation, path.join(REPO_ROOT, entry)],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, [portVar]: String(port), [hostVar]: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,0 +1,40 @@
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+
+let sdk: NodeSDK | undefined;
+
+/** Paths that are scraped or probed all day long: tracing them would drown the traces that matter. */
+const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
+
+/**
+ * Starts OpenTelemetry tracing for a service, configured by the standard OTEL_* variables: spans are
+ * exported with OTLP over HTTP to OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+ * sampled by OTEL_TRACES_SAMPLER. With no endpoint set (or OTEL_SDK_DISABLED=true) nothing starts and the
+ * API stays a no-op, so tracing costs nothing unless asked for. Called from each service's
+ * instrumentation file, which Node loads before anything else (`--import`), so http is patched in time.
+ */
+export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (sdk || !endpoint || env.OTEL_SDK_DISABLED === 'true') return false;
+  sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME || serviceName,
+    traceExporter: new OTLPTraceExporter(),
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+        // The services' own outgoing HTTP is Prometheus-style polling at most; only serving is traced.
+        ignoreOutgoingRequestHook: () => true,
+      }),
+    ],
+  });
+  sdk.start();
+  return true;
+}
+
+/** Flushes and stops tracing (a no-op when it never started); part of every service's shutdown. */
+export async function stopTracing(): Promise<void> {
+  const running = sdk;
+  sdk = undefined;
+  await running?.shutdown();
+}
