@@ -4,7 +4,7 @@ import { Partitioners } from '../common/kafka/kafkajs.js';
 import { TOPICS } from '../common/kafka/topics.js';
 import type { Reading } from '../common/reading/reading.js';
 import { createKafkaReadingPublisher } from '../producer/readings.publisher.js';
-import { ALERTMANAGER, HOST } from '../stack/topology.js';
+import { ALERTMANAGER, HOST, PROMETHEUS } from '../stack/topology.js';
 import { eventually, kafkaClient, uniqueName } from './support/stack.js';
 
 interface AlertmanagerAlert {
@@ -34,6 +34,19 @@ function reading(stationId: string, seq: number, ts: number, temperature: number
 // Prometheus scrapes, and Prometheus sends to the stack's Alertmanager.
 describe('alerting: from the pipeline through Prometheus to Alertmanager', () => {
   it('when a malformed message reaches the pipeline, then SensorwatchDeadLetters fires in Prometheus and Alertmanager receives it', async () => {
+    // increase() needs the counter's value before the message too: wait until Prometheus has scraped it twice.
+    await eventually(
+      'Prometheus to have scraped the dead-letter counter',
+      async () => {
+        const query = 'count_over_time(sensorwatch_readings_dead_lettered_total{code="not_json"}[5m])';
+        const url = `http://${HOST}:${PROMETHEUS.port}/api/v1/query?query=${encodeURIComponent(query)}`;
+        const body = (await (await fetch(url)).json()) as {
+          data: { result: Array<{ value: [number, string] }> };
+        };
+        return Number(body.data.result[0]?.value[1] ?? 0) >= 2 ? true : undefined;
+      },
+      90_000,
+    );
     const kafka = kafkaClient();
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -56,7 +69,7 @@ describe('alerting: from the pipeline through Prometheus to Alertmanager', () =>
     });
     expect(alert.annotations.summary).toMatch(/messages rejected in 5 minutes \(not_json\)/);
     expect(alert.status.state).toBe('active');
-  });
+  }, 240_000);
 
   it('when a station turns critical and stays so (an anomaly storm), then SensorwatchStationCritical fires for that station and reaches Alertmanager', async () => {
     const stationId = `${uniqueName('factory-storm')}-s001`;
