@@ -34,27 +34,29 @@ function reading(stationId: string, seq: number, ts: number, temperature: number
 // Prometheus scrapes, and Prometheus sends to the stack's Alertmanager.
 describe('alerting: from the pipeline through Prometheus to Alertmanager', () => {
   it('when a malformed message reaches the pipeline, then SensorwatchDeadLetters fires in Prometheus and Alertmanager receives it', async () => {
-    // increase() needs the counter's value before the message too: wait until Prometheus has scraped it twice.
-    await eventually(
-      'Prometheus to have scraped the dead-letter counter',
-      async () => {
-        const query = 'count_over_time(sensorwatch_readings_dead_lettered_total{code="not_json"}[5m])';
-        const url = `http://${HOST}:${PROMETHEUS.port}/api/v1/query?query=${encodeURIComponent(query)}`;
-        const body = (await (await fetch(url)).json()) as {
-          data: { result: Array<{ value: [number, string] }> };
-        };
-        return Number(body.data.result[0]?.value[1] ?? 0) >= 2 ? true : undefined;
-      },
-      90_000,
-    );
     const kafka = kafkaClient();
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    await producer.send({
-      topic: TOPICS.readings.name,
-      acks: -1,
-      messages: [{ key: uniqueName('alert-test'), value: '{"this is": not json' }],
-    });
+    const sendMalformed = () =>
+      producer.send({
+        topic: TOPICS.readings.name,
+        acks: -1,
+        messages: [{ key: uniqueName('alert-test'), value: '{"this is": not json' }],
+      });
+    // increase() needs a sample before the rise: a just-started detector may count the first message before
+    // Prometheus first scrapes it. So one message, seen by Prometheus, then a second one.
+    await sendMalformed();
+    await eventually(
+      'Prometheus to have scraped the first dead letter',
+      async () => {
+        const query = 'sensorwatch_readings_dead_lettered_total{code="not_json", job="detector"} >= 1';
+        const url = `http://${HOST}:${PROMETHEUS.port}/api/v1/query?query=${encodeURIComponent(query)}`;
+        const body = (await (await fetch(url)).json()) as { data: { result: unknown[] } };
+        return body.data.result.length > 0 ? true : undefined;
+      },
+      90_000,
+    );
+    await sendMalformed();
     await producer.disconnect();
 
     const alert = await eventually(
