@@ -13,13 +13,20 @@ function substituteVariables(expr: string): string {
     .replaceAll('$sensor', '.*');
 }
 
-const targets = [...renderDashboards().entries()].flatMap(([file, json]) =>
-  (
-    JSON.parse(json) as { panels: Array<{ title: string; targets: Array<{ expr: string; refId: string }> }> }
-  ).panels.flatMap((panel) =>
-    panel.targets.map((t) => ({ where: `${file} / ${panel.title} / ${t.refId}`, expr: t.expr })),
-  ),
-);
+const targets = [...renderDashboards().entries()].flatMap(([file, json]) => {
+  const parsed = JSON.parse(json) as {
+    panels: Array<{ title: string; targets: Array<{ expr: string; refId: string }> }>;
+    annotations?: { list?: Array<{ name: string; expr?: string }> };
+  };
+  return [
+    ...parsed.panels.flatMap((panel) =>
+      panel.targets.map((t) => ({ where: `${file} / ${panel.title} / ${t.refId}`, expr: t.expr })),
+    ),
+    ...(parsed.annotations?.list ?? [])
+      .filter((a) => a.expr)
+      .map((a) => ({ where: `${file} / annotation ${a.name}`, expr: a.expr as string })),
+  ];
+});
 
 // Needs the pipeline running on the native stack (npm test starts it: with-stack --pipeline), so that
 // Prometheus scrapes the producers, the detector and the exporter.

@@ -25,6 +25,9 @@ export const QUERIES = {
   stationSeverity: 'sensorwatch_station_anomaly_severity{profile=~"$profile", station=~"$station"}',
   stationSilentSeconds:
     'time() - sensorwatch_station_last_reading_timestamp_seconds{profile=~"$profile", station=~"$station"}',
+  ruleLimits:
+    'max by (profile, sensor, severity) (sensorwatch_rule_threshold{profile=~"$profile", sensor=~"$sensor", bound="fire"})',
+  anomalyAnnotation: 'sensorwatch_station_anomaly_severity{profile=~"$profile", station=~"$station"} > 0',
   livePrecision:
     'sum by (profile) (rate(sensorwatch_detection_quality_readings_total{profile=~"$profile", outcome="true_positive"}[$__rate_interval])) / sum by (profile) (rate(sensorwatch_detection_quality_readings_total{profile=~"$profile", outcome=~"true_positive|false_positive"}[$__rate_interval]))',
   liveRecallByKind:

@@ -1,14 +1,21 @@
-import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { labelVariable, promQuery, sensorwatchDashboard, timeseriesPanel } from './defaults.js';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  labelVariable,
+  PROMETHEUS_DATASOURCE,
+  promQuery,
+  sensorwatchDashboard,
+  timeseriesPanel,
+} from './defaults.js';
 import { QUERIES, VARIABLE_QUERIES } from './queries.js';
 
 const sensorValues = () =>
   timeseriesPanel(
     'Sensor values',
-    'Each sensor’s latest value over time, from the exporter’s gauges.',
+    'Each sensor’s latest value over time, from the exporter’s gauges, with its profile’s rule limits (dashed) and the station’s anomalies as annotations.',
     'short',
   )
     .withTarget(promQuery(QUERIES.sensorValue, '{{station}} {{sensor}}'))
+    .withTarget(promQuery(QUERIES.ruleLimits, '{{severity}} limit {{sensor}}', 'B'))
     .span(24);
 
 const anomalyScores = () =>
@@ -42,6 +49,17 @@ export function stationDetailDashboard(): dashboard.DashboardBuilder {
     .withVariable(labelVariable('profile', 'Profile', VARIABLE_QUERIES.profile))
     .withVariable(labelVariable('station', 'Station', VARIABLE_QUERIES.station))
     .withVariable(labelVariable('sensor', 'Sensor', VARIABLE_QUERIES.sensor))
+    .annotation(
+      new dashboard.AnnotationQueryBuilder()
+        .name('Anomalies')
+        .datasource(PROMETHEUS_DATASOURCE)
+        .enable(true)
+        .iconColor('red')
+        .expr(QUERIES.anomalyAnnotation)
+        .step('15s')
+        .titleFormat('{{station}} anomalous')
+        .textFormat('{{profile}} station {{station}}: its latest reading was anomalous'),
+    )
     .withPanel(sensorValues())
     .withPanel(anomalyScores())
     .withPanel(severity())
