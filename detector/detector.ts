@@ -132,6 +132,11 @@ export function createDetector(deps: DetectorDependencies): Detector {
         // prom-client types exemplar labels like the metric's; an exemplar's are its own (trace_id).
         ...(traceId ? { exemplarLabels: { trace_id: traceId } as never } : {}),
       });
+      deps.metrics.anomalyScore.observe({
+        labels: { profile: reading.profile },
+        value: verdict.score,
+        ...(traceId ? { exemplarLabels: { trace_id: traceId } as never } : {}),
+      });
       const worst = blamedSensors(verdict)[0];
       if (verdict.isAnomaly && worst)
         deps.metrics.anomalies.labels(reading.profile, worst, verdict.severity).inc();

@@ -78,6 +78,14 @@ export function createDetectorMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
+    anomalyScore: new Histogram({
+      name: 'sensorwatch_anomaly_score',
+      help: 'The verdict score of every reading (σ equivalents; ≥ 3 warning, ≥ 5 critical by default), by profile (exemplars: trace ids).',
+      labelNames: ['profile'] as const,
+      buckets: [0.5, 1, 2, 3, 4, 5, 7, 10, 20, 50],
+      enableExemplars: true,
+      registers,
+    }),
     cassandraWriteSeconds: new Histogram({
       name: 'sensorwatch_cassandra_write_seconds',
       help: 'Time to write one chunk of readings (all its rows, concurrently) to Cassandra.',

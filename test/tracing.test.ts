@@ -168,14 +168,15 @@ describe('traces: a reading’s trace crosses Kafka from the producer to the det
     });
   });
 
-  it('when the latency histogram is scraped as OpenMetrics, then its buckets carry trace ids of exported traces as exemplars', async () => {
+  it('when the latency and anomaly-score histograms are scraped as OpenMetrics, then their buckets carry trace ids of exported traces as exemplars', async () => {
     const exemplar = await eventually('an exemplar with a trace id', async () => {
       const text = await (
         await fetch(`${detector.metricsUrl}/metrics`, { headers: { accept: 'application/openmetrics-text' } })
       ).text();
-      return /sensorwatch_end_to_end_latency_seconds_bucket\{[^}]*\} \d+ # \{trace_id="([0-9a-f]{32})"\}/.exec(
-        text,
-      )?.[1];
+      const exemplarOf = (histogram: string) =>
+        new RegExp(`${histogram}_bucket\\{[^}]*\\} \\d+ # \\{trace_id="([0-9a-f]{32})"\\}`).exec(text)?.[1];
+      const latency = exemplarOf('sensorwatch_end_to_end_latency_seconds');
+      return latency && exemplarOf('sensorwatch_anomaly_score') ? latency : undefined;
     });
     await eventually('the exemplar’s trace to be exported', async () =>
       receiver.spans.some((s) => s.traceId === exemplar && s.kind === KIND.consumer) ? true : undefined,

@@ -1,4 +1,5 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import {
@@ -61,6 +62,21 @@ const recall = () =>
     .min(0)
     .max(1);
 
+const scoreDistribution = () =>
+  new heatmap.PanelBuilder()
+    .title('Verdict score distribution')
+    .description(
+      'Every reading’s score in σ equivalents (warning at 3, critical at 5 by default). Exemplars open the trace of a sampled reading.',
+    )
+    .datasource(PROMETHEUS_DATASOURCE)
+    .withTarget(
+      promQuery(QUERIES.anomalyScoreHeatmap, '{{le}}')
+        .format(prometheus.PromQueryFormat.Heatmap)
+        .exemplar(true),
+    )
+    .height(8)
+    .span(24);
+
 const findings = () =>
   timeseriesPanel(
     'Findings by model and kind',
@@ -84,5 +100,6 @@ export function modelQualityDashboard(): dashboard.DashboardBuilder {
     .withPanel(drift())
     .withPanel(precision())
     .withPanel(recall())
+    .withPanel(scoreDistribution())
     .withPanel(findings());
 }

@@ -28,6 +28,8 @@ export const QUERIES = {
   ruleLimits:
     'max by (profile, sensor, severity) (sensorwatch_rule_threshold{profile=~"$profile", sensor=~"$sensor", bound="fire"})',
   anomalyAnnotation: 'sensorwatch_station_anomaly_severity{profile=~"$profile", station=~"$station"} > 0',
+  anomalyScoreHeatmap:
+    'sum by (le) (rate(sensorwatch_anomaly_score_bucket{profile=~"$profile"}[$__rate_interval]))',
   livePrecision:
     'sum by (profile) (rate(sensorwatch_detection_quality_readings_total{profile=~"$profile", outcome="true_positive"}[$__rate_interval])) / sum by (profile) (rate(sensorwatch_detection_quality_readings_total{profile=~"$profile", outcome=~"true_positive|false_positive"}[$__rate_interval]))',
   liveRecallByKind:
