@@ -9,6 +9,7 @@ import {
 import { profileNames, profiles, sensorsOf } from '../common/reading/profiles.js';
 import { ANOMALY_KINDS, REJECTION_CODES } from '../common/reading/reading.js';
 import type { MODEL_NAMES } from './config.js';
+import type { ModelBundle } from './lifecycle/model-bundle.js';
 import type { ModelLifecycle } from './lifecycle/model-lifecycle.js';
 import type { DefaultScoringCore } from './scoring/scoring-core.js';
 
@@ -130,32 +131,31 @@ export function registerModelGauges(
       }
     },
   });
-  new Gauge({
-    name: 'sensorwatch_detector_model_trained_timestamp_seconds',
-    help: 'Time of the newest reading the model version at work was trained on, per profile.',
-    labelNames: ['profile'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const profile of core.profilesWithModels()) {
-        const bundle = core.bundleOf(profile);
-        if (bundle) this.labels(profile).set(bundle.trainingTo / 1000);
-      }
-    },
-  });
-  new Gauge({
-    name: 'sensorwatch_detector_model_training_vectors',
-    help: 'Normal readings the model version at work was trained on, per profile.',
-    labelNames: ['profile'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const profile of core.profilesWithModels()) {
-        const bundle = core.bundleOf(profile);
-        if (bundle) this.labels(profile).set(bundle.metrics.vectors);
-      }
-    },
-  });
+  /** A gauge per profile of one figure of the version at work. */
+  const perBundle = (name: string, help: string, figure: (bundle: ModelBundle) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['profile'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const profile of core.profilesWithModels()) {
+          const bundle = core.bundleOf(profile);
+          if (bundle) this.labels(profile).set(figure(bundle));
+        }
+      },
+    });
+  perBundle(
+    'sensorwatch_detector_model_trained_timestamp_seconds',
+    'Time of the newest reading the model version at work was trained on, per profile.',
+    (bundle) => bundle.trainingTo / 1000,
+  );
+  perBundle(
+    'sensorwatch_detector_model_training_vectors',
+    'Normal readings the model version at work was trained on, per profile.',
+    (bundle) => bundle.metrics.vectors,
+  );
   new Gauge({
     name: 'sensorwatch_active_warnings',
     help: 'Threshold rules firing now (the citizen warnings), by profile, sensor and severity.',

@@ -1,5 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 
 /** The Prometheus datasource provisioned in grafana/provisioning/datasources with this fixed uid. */
@@ -54,4 +55,17 @@ export function labelVariable(name: string, label: string, query: string): dashb
     .multi(true)
     .includeAll(true)
     .allValue('.*');
+}
+
+/** A table of an instant query: the current value of each series, one row per series. */
+export function instantTable(title: string, description: string, expr: string): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title(title)
+    .description(description)
+    .datasource(PROMETHEUS_DATASOURCE)
+    .withTarget(
+      promQuery(expr).instant().format(prometheus.PromQueryFormat.Table) as prometheus.DataqueryBuilder,
+    )
+    .height(8)
+    .span(12);
 }

@@ -1,25 +1,6 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
-import * as table from '@grafana/grafana-foundation-sdk/table';
-import {
-  labelVariable,
-  PROMETHEUS_DATASOURCE,
-  promQuery,
-  sensorwatchDashboard,
-  timeseriesPanel,
-} from './defaults.js';
+import { instantTable, labelVariable, promQuery, sensorwatchDashboard, timeseriesPanel } from './defaults.js';
 import { QUERIES } from './queries.js';
-
-const instantTable = (title: string, description: string, expr: string) =>
-  new table.PanelBuilder()
-    .title(title)
-    .description(description)
-    .datasource(PROMETHEUS_DATASOURCE)
-    .withTarget(
-      promQuery(expr).instant().format(prometheus.PromQueryFormat.Table) as prometheus.DataqueryBuilder,
-    )
-    .height(8)
-    .span(12);
 
 export function fleetOverviewDashboard(): dashboard.DashboardBuilder {
   return sensorwatchDashboard(

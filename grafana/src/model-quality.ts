@@ -1,8 +1,8 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
-import * as table from '@grafana/grafana-foundation-sdk/table';
 import {
+  instantTable,
   labelVariable,
   PROMETHEUS_DATASOURCE,
   promQuery,
@@ -12,19 +12,11 @@ import {
 import { QUERIES } from './queries.js';
 
 const modelsInUse = () =>
-  new table.PanelBuilder()
-    .title('Model versions in use')
-    .description(
-      'The K-means and Isolation Forest version judging each profile; pinned = from the registry (npm run train, activate, rollback), otherwise trained by the detector itself.',
-    )
-    .datasource(PROMETHEUS_DATASOURCE)
-    .withTarget(
-      promQuery(QUERIES.modelInUse)
-        .instant()
-        .format(prometheus.PromQueryFormat.Table) as prometheus.DataqueryBuilder,
-    )
-    .height(8)
-    .span(12);
+  instantTable(
+    'Model versions in use',
+    'The K-means and Isolation Forest version judging each profile; pinned = from the registry (npm run train, activate, rollback), otherwise trained by the detector itself.',
+    QUERIES.modelInUse,
+  );
 
 const modelAge = () =>
   timeseriesPanel(
