@@ -57,7 +57,8 @@ export class ChunkTrace {
             [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: target.groupId,
           },
         },
-        extractTraceContext(message.headers),
+        // Without headers (tracing off at the producer) there is no parent to look for.
+        message.headers ? extractTraceContext(message.headers) : context.active(),
       );
       this.spans.set(key(message.partition, message.offset), span);
     }

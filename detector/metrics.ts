@@ -151,6 +151,14 @@ export function registerModelGauges(
     'Time of the newest reading the model version at work was trained on, per profile.',
     (bundle) => bundle.trainingTo / 1000,
   );
+  new Gauge({
+    name: 'sensorwatch_detector_tracked_series',
+    help: 'Station-and-sensor baselines the streaming statistics hold; memory grows with it.',
+    registers,
+    collect() {
+      this.set(core.stats.trackedSeries);
+    },
+  });
   perBundle(
     'sensorwatch_detector_model_training_vectors',
     'Normal readings the model version at work was trained on, per profile.',

@@ -57,9 +57,10 @@ export class ScoringCore {
     for (const model of this.models) {
       if (model.warmingUp(judged)) warmingUp = true;
       for (const finding of model.score(judged)) {
-        if (finding.kind === 'level' || finding.kind === 'jump' || finding.kind === 'stuck') {
+        // Every judged sensor's statistics finding carries its z, whatever kind of evidence won.
+        if (typeof finding.facts.z === 'number') {
           const [sensor] = finding.sensors;
-          if (sensor !== undefined) zScores[sensor] = Number(finding.facts.z);
+          if (sensor !== undefined) zScores[sensor] = finding.facts.z;
         }
         if (finding.score > score) score = finding.score;
         if (finding.severity === 'none') continue;
@@ -127,6 +128,7 @@ export class DefaultScoringCore extends ScoringCore {
     { bundle: ModelBundle; pinned: boolean; addedAtTraining: number }
   >();
   private readonly multi: MultiSensorOptions;
+  private readonly features = new Map<string, readonly string[]>();
   private readonly multiSensorOn: boolean;
 
   constructor(private readonly coreOptions: ScoringCoreOptions = {}) {
@@ -212,7 +214,12 @@ export class DefaultScoringCore extends ScoringCore {
   }
 
   private collect(observation: Observation, verdict: Verdict): void {
-    const features = DefaultScoringCore.featuresOf(observation.profileSpec);
+    // Once per profile, not per reading: this is the detector's hot path.
+    let features = this.features.get(observation.profile);
+    if (!features) {
+      features = DefaultScoringCore.featuresOf(observation.profileSpec);
+      this.features.set(observation.profile, features);
+    }
     const vector = vectorOf(features, verdict.zScores);
     if (!vector || !this.windows.offer(observation.profile, observation.ts, vector)) return;
     const current = this.bundles.get(observation.profile);

@@ -233,15 +233,9 @@ export class SensorStatsModel implements AnomalyModel {
     }
   }
 
-  /** Number of (station, sensor) baselines held; bounded by the fleet, exported as a gauge. */
+  /** Number of (station, sensor) baselines held: the detector's memory grows with it (exported as a gauge). */
   get trackedSeries(): number {
     return this.series.size;
-  }
-
-  /** The z of each sensor's latest judgement is in the findings; this is for tests and tools. */
-  baseline(stationId: string, sensor: string): { mean: number; stdDev: number; count: number } | undefined {
-    const state = this.series.get(key(stationId, sensor));
-    return state && { mean: state.level.mean, stdDev: state.level.stdDev, count: state.level.count };
   }
 }
 
