@@ -9,6 +9,8 @@ COPY common ./common
 COPY producer ./producer
 COPY detector ./detector
 COPY exporter ./exporter
+COPY forecasting ./forecasting
+COPY importer ./importer
 RUN npx tsc -p tsconfig.build.json
 
 FROM node:20-bookworm-slim

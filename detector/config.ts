@@ -10,7 +10,7 @@ import {
   TOPIC_KEYS,
 } from '../common/config/shared.js';
 
-export const MODEL_NAMES = ['stats', 'kmeans', 'isolation_forest', 'rules'] as const;
+export const MODEL_NAMES = ['stats', 'kmeans', 'isolation_forest', 'rules', 'forecast'] as const;
 
 const positive = () => z.coerce.number({ error: 'expected a number' }).positive({ error: 'expected > 0' });
 
@@ -44,7 +44,7 @@ export const DETECTOR_CONFIG = {
   models: envKey(
     'DETECTOR_MODELS',
     list()
-      .default(['stats', 'kmeans', 'isolation_forest', 'rules'])
+      .default(['stats', 'kmeans', 'isolation_forest', 'rules', 'forecast'])
       .refine((names) => names.every((n) => MODEL_NAMES.includes(n as never)), {
         error: `expected a comma-separated subset of ${MODEL_NAMES.join(', ')}`,
       }),
@@ -59,6 +59,16 @@ export const DETECTOR_CONFIG = {
     'DETECTOR_MODEL_MIN_TRAINING',
     intInRange(100, 1_000_000).default(1_000),
     'Normal readings a profile needs before its multi-sensor models are first trained.',
+  ),
+  forecastPollS: envKey(
+    'DETECTOR_FORECAST_POLL_S',
+    intInRange(5, 3_600).default(60),
+    'How often the detector loads the current and next hour’s forecasts (written by `npm run forecast`).',
+  ),
+  forecastFarZ: envKey(
+    'DETECTOR_FORECAST_FAR_Z',
+    positive().default(6),
+    'Distance from its forecast, in combined standard deviations, at which a reading is flagged.',
   ),
   registryPollS: envKey(
     'DETECTOR_REGISTRY_POLL_S',

@@ -5,6 +5,8 @@ import { createKafkaClient } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
 import { onShutdown } from '../common/service/shutdown.js';
 import { stopTracing } from '../common/telemetry/tracing.js';
+import { createCassandraForecastRepository } from '../forecasting/forecast.repository.js';
+import { loadForecasts } from './adapters/forecast-loader.js';
 import { createKafkaDetectorOutputs } from './adapters/kafka-outputs.js';
 import { createCassandraReadingRepository } from './adapters/reading.repository.js';
 import { createReadingsConsumer } from './adapters/readings.consumer.js';
@@ -13,6 +15,7 @@ import { createDetector } from './detector.js';
 import { createModelLifecycle, type ModelLifecycle } from './lifecycle/model-lifecycle.js';
 import { createCassandraModelRegistry } from './lifecycle/model-registry.js';
 import { createDetectorMetrics, initialiseDetectorMetrics, registerModelGauges } from './metrics.js';
+import { InMemoryForecastBook } from './scoring/forecast-band.model.js';
 import { createScoringCore } from './scoring/scoring-core.js';
 
 /** The detector's composition root: reads config, builds the adapters, wires them and owns shutdown. */
@@ -33,7 +36,12 @@ async function main(): Promise<void> {
     deadLetter: config.deadLetterTopic,
   });
   let lifecycle: ModelLifecycle | undefined;
+  const forecastBook = new InMemoryForecastBook();
+  const forecasts = createCassandraForecastRepository(cassandra, config.modelRegistry);
   const scorer = createScoringCore({
+    ...(config.models.includes('forecast')
+      ? { forecasts: forecastBook, forecastFarZ: config.forecastFarZ }
+      : {}),
     thresholds: { warningZ: config.warningZ, criticalZ: config.criticalZ },
     stats: { warmUp: config.warmUp, window: config.window },
     multiSensor: {
@@ -119,7 +127,17 @@ async function main(): Promise<void> {
   timers = [
     every(config.registryPollS * 1000, () => lifecycle.syncFromRegistry(), 'following the model registry'),
     every(config.driftCheckS * 1000, () => lifecycle.checkDrift(), 'measuring drift'),
+    every(
+      config.forecastPollS * 1000,
+      async () => {
+        await loadForecasts(forecasts, forecastBook, Date.now());
+      },
+      'loading forecasts',
+    ),
   ];
+  await loadForecasts(forecasts, forecastBook, Date.now()).catch((error) =>
+    logger.warn('loading forecasts failed', { error }),
+  );
   await outputs.connect();
   await consumer.start();
   logger.info('detecting', {

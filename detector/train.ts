@@ -14,9 +14,8 @@ import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
 import { profileNames, profileOf } from '../common/reading/profiles.js';
 import { DETECTOR_CONFIG } from './config.js';
-import { evenSample, residualVectorsFromHistory } from './lifecycle/history.js';
-import { trainBundle } from './lifecycle/model-bundle.js';
 import { createCassandraModelRegistry } from './lifecycle/model-registry.js';
+import { trainFromHistory } from './lifecycle/train-from-history.js';
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
@@ -63,47 +62,42 @@ async function main(): Promise<void> {
       `Training from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}, registry "${config.modelRegistry}"`,
     );
     for (const profile of profiles) {
-      const history = await residualVectorsFromHistory(client, {
+      const result = await trainFromHistory(client, registry, {
         profile,
         profileSpec: profileOf(profile),
         from,
         to,
         stationPrefix: args['station-prefix'],
         stats: { window: config.window, warmUp: config.warmUp },
+        maxVectors: config.modelWindow,
+        minVectors,
+        activate: !args['no-activate'],
+        trigger: 'manual',
+        now: Date.now(),
         onStation: ({ index, total, stationId, readings }) =>
           process.stdout.write(
             `\r  ${profile}: station ${index}/${total} ${stationId} (${readings} readings)\x1b[K`,
           ),
       });
       process.stdout.write('\n');
-      if (history.vectors.length < minVectors) {
-        console.log(
-          `  ${profile}: ${history.vectors.length} normal readings in the window, fewer than ${minVectors}; not trained`,
-        );
+      if (!result.trained) {
+        console.log(`  ${profile}: ${result.reason}; not trained`);
         failures += 1;
         continue;
       }
-      const sample = evenSample(
-        history.vectors.map((v, i) => ({ v, ts: history.timestamps[i] as number })),
-        config.modelWindow,
-      );
-      const bundle = trainBundle({
-        profile,
-        features: history.features,
-        vectors: sample.map((s) => s.v),
-        from: Math.min(...sample.map((s) => s.ts)),
-        to: Math.max(...sample.map((s) => s.ts)),
-        trigger: 'manual',
-        now: Date.now(),
-      });
-      await registry.save(bundle);
-      const m = bundle.metrics;
+      const m = result.bundle.metrics;
       console.log(
-        `  ${profile}: version ${bundle.version} from ${history.readings} readings of ${history.stations} stations (${m.vectors} training vectors), K-means k=${m.kmeansK} silhouette ${m.kmeansSilhouette.toFixed(2)}, trained in ${m.trainingMs.toFixed(0)} ms`,
+        `  ${profile}: version ${result.bundle.version} from ${result.readings} readings of ${result.stations} stations (${m.vectors} training vectors), K-means k=${m.kmeansK} silhouette ${m.kmeansSilhouette.toFixed(2)}, trained in ${m.trainingMs.toFixed(0)} ms`,
       );
-      if (!args['no-activate']) {
-        const active = await registry.activate(profile, bundle.version);
-        console.log(`  ${profile}: active (previous: ${active.previousVersion ?? 'none'})`);
+      if (result.driftFromPrevious) {
+        const worst = Object.entries(result.driftFromPrevious).sort((a, b) => b[1] - a[1])[0];
+        if (worst)
+          console.log(
+            `  ${profile}: largest drift from the previous version: ${worst[0]} PSI ${worst[1].toFixed(3)}`,
+          );
+      }
+      if (result.active) {
+        console.log(`  ${profile}: active (previous: ${result.active.previousVersion ?? 'none'})`);
       }
     }
   } finally {

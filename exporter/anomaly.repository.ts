@@ -21,9 +21,19 @@ export interface AnomalyQuery {
   readonly stationId?: string;
 }
 
+/** How many anomalies one station had at one severity within one hour. */
+export interface HourlyAnomalyCount {
+  readonly stationId: string;
+  readonly profile: string;
+  readonly severity: string;
+  readonly count: number;
+}
+
 export interface AnomalyRepository {
   /** The newest anomalies first, over at most `lookbackHours` hourly partitions before `now`. */
   latest(query: AnomalyQuery, now: number): Promise<StoredAnomaly[]>;
+  /** Anomaly counts of one UTC hour partition by station and severity, of rows at or after `since` if given. */
+  countsOfHour(hour: number, since?: number): Promise<HourlyAnomalyCount[]>;
   /** Resolves when Cassandra answers, for /readyz. */
   ping(): Promise<void>;
 }
@@ -75,6 +85,28 @@ export function createCassandraAnomalyRepository(client: Client, lookbackHours: 
       }
       return found;
     },
+    async countsOfHour(hour, since) {
+      const counts = new Map<
+        string,
+        { stationId: string; profile: string; severity: string; count: number }
+      >();
+      // Only the three columns a count needs, paged: an hour partition can hold many rows.
+      const result = await client.execute(
+        'SELECT station_id, profile, severity FROM anomalies_by_hour WHERE hour = ? AND ts >= ?',
+        [new Date(hour), new Date(since ?? hour)],
+        { prepare: true, fetchSize: 5_000 },
+      );
+      for await (const row of result) {
+        const stationId = row.get('station_id') as string;
+        const severity = row.get('severity') as string;
+        const key = `${stationId}\u0000${severity}`;
+        const known = counts.get(key);
+        if (known) known.count += 1;
+        else counts.set(key, { stationId, profile: row.get('profile'), severity, count: 1 });
+      }
+      return [...counts.values()];
+    },
+
     async ping() {
       await client.execute('SELECT release_version FROM system.local');
     },

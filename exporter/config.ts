@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { type ConfigOf, envKey, intInRange, parseConfig, port } from '../common/config/env.js';
-import { CASSANDRA_KEYS, KAFKA_KEYS, logLevel, TOPIC_KEYS } from '../common/config/shared.js';
+import {
+  CASSANDRA_KEYS,
+  KAFKA_KEYS,
+  logLevel,
+  MODEL_REGISTRY_KEYS,
+  TOPIC_KEYS,
+} from '../common/config/shared.js';
+import { DETECTOR_CONFIG } from '../detector/config.js';
 
 export const EXPORTER_CONFIG = {
   ...CASSANDRA_KEYS,
   ...KAFKA_KEYS,
+  ...MODEL_REGISTRY_KEYS,
   scoredTopic: TOPIC_KEYS.scoredTopic,
   groupId: envKey(
     'EXPORTER_GROUP_ID',
@@ -28,6 +36,30 @@ export const EXPORTER_CONFIG = {
     intInRange(1, 24 * 90).default(24),
     'How many hourly partitions /api/anomalies/latest walks back through at most.',
   ),
+  rateLimitPerSecond: envKey(
+    'EXPORTER_RATE_LIMIT_PER_S',
+    intInRange(1, 100_000).default(100),
+    'Requests per second one client may make to the public API routes (a token bucket).',
+  ),
+  rateLimitBurst: envKey(
+    'EXPORTER_RATE_LIMIT_BURST',
+    intInRange(1, 1_000_000).default(200),
+    'Requests one client may make at once after being idle.',
+  ),
+  adminToken: envKey(
+    'EXPORTER_ADMIN_TOKEN',
+    z.string().min(24, { error: 'expected at least 24 characters (e.g. `openssl rand -hex 24`)' }).optional(),
+    'Bearer token of the admin routes (retrain, activate). No default: without it those routes are off.',
+  ),
+  maxBodyBytes: envKey(
+    'EXPORTER_MAX_BODY_BYTES',
+    intInRange(256, 10_000_000).default(16 * 1024),
+    'Largest request body accepted; larger ones get a 413.',
+  ),
+  // The statistics settings of the detector, so predictions and retraining judge readings as it does.
+  warmUp: DETECTOR_CONFIG.warmUp,
+  window: DETECTOR_CONFIG.window,
+  modelWindow: DETECTOR_CONFIG.modelWindow,
   shutdownGraceMs: envKey(
     'SHUTDOWN_GRACE_MS',
     intInRange(1_000, 120_000).default(10_000),

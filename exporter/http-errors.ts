@@ -16,11 +16,19 @@ export class HttpError extends Error {
 
 /** Parses a query string with `schema`, or throws a 400 that names the first offending parameter. */
 export function validQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
-  const parsed = schema.safeParse(query);
+  return validInput(schema, query, 'query');
+}
+
+/**
+ * Parses one part of a request (`query`, `path` or `body`) with `schema`, or throws a 400 whose message
+ * names the first offending field (`limit: expected at most 1000`) or, for a wrong body as a whole, `body`.
+ */
+export function validInput<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+  const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field =
-    issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'query');
+    issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : where);
   throw new HttpError(400, 'invalid_request', `${field}: ${issue?.message ?? 'invalid'}`);
 }
 

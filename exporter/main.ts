@@ -3,9 +3,12 @@ import { createCassandraClient } from '../common/cassandra/client.js';
 import { runMain } from '../common/config/run-main.js';
 import { createKafkaClient } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
-import { profiles } from '../common/reading/profiles.js';
+import { profileNames, profiles } from '../common/reading/profiles.js';
 import { onShutdown } from '../common/service/shutdown.js';
 import { stopTracing } from '../common/telemetry/tracing.js';
+import { createCassandraModelRegistry } from '../detector/lifecycle/model-registry.js';
+import { createCassandraForecastRepository } from '../forecasting/forecast.repository.js';
+import { profilesWithStations } from '../forecasting/station-history.js';
 import { createCassandraAnomalyRepository } from './anomaly.repository.js';
 import { createExporterApp } from './app.js';
 import { loadExporterConfig } from './config.js';
@@ -14,6 +17,26 @@ import { LiveSensorState } from './live/live-sensor-state.js';
 import { registerRuleThresholdGauge } from './live/rule-thresholds.js';
 import { createScoredConsumer } from './live/scored.consumer.js';
 import { createExporterMetrics } from './metrics.js';
+import { ModelAdmin } from './models/model-admin.js';
+import { DEFAULT_PREDICTOR_OPTIONS, Predictor } from './predict/predictor.js';
+import { createCassandraStationRepository } from './station.repository.js';
+import { createCassandraWarningRepository } from './warning.repository.js';
+
+/** `load`, answered from memory for `ttlMs` after each call that reached it. */
+function cachedFor<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > ttlMs) {
+      const value = load();
+      cached = { at: Date.now(), value };
+      // A failed load is not kept: the next call tries again.
+      value.catch(() => {
+        cached = undefined;
+      });
+    }
+    return cached.value;
+  };
+}
 
 async function main(): Promise<void> {
   const config = loadExporterConfig();
@@ -39,12 +62,37 @@ async function main(): Promise<void> {
     onInvalid: () => counters.invalid.inc(),
     logger,
   });
+  const stations = createCassandraStationRepository(cassandra);
+  const modelRegistry = createCassandraModelRegistry(cassandra, config.modelRegistry);
+  const stats = { warmUp: config.warmUp, window: config.window };
+  const forecasts = createCassandraForecastRepository(cassandra, config.modelRegistry);
   const app = createExporterApp({
     anomalies: createCassandraAnomalyRepository(cassandra, config.lookbackHours),
+    stations,
+    warnings: createCassandraWarningRepository(cassandra),
+    forecasts,
+    predictor: new Predictor(modelRegistry, stations, { ...DEFAULT_PREDICTOR_OPTIONS, stats }),
+    models: new ModelAdmin(cassandra, modelRegistry, {
+      stats,
+      maxVectors: config.modelWindow,
+      minVectors: 200,
+      driftWindowMs: 3_600_000,
+    }),
+    profiles: cachedFor(30_000, async () => [
+      ...new Set([...profileNames(), ...(await profilesWithStations(cassandra))]),
+    ]),
     registry: metrics.registry,
     metrics,
     logger,
     kafkaReady: scored.isReady,
+    rateLimit: {
+      perSecond: config.rateLimitPerSecond,
+      burst: config.rateLimitBurst,
+      maxClients: 10_000,
+    },
+    adminToken: config.adminToken,
+    maxBodyBytes: config.maxBodyBytes,
+    forecastIntervalCoverage: 0.95,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) =>

@@ -1,5 +1,6 @@
 import { type Client, concurrent, errors as driverErrors, types } from 'cassandra-driver';
 import type { ScoredReading } from '../scored-reading.js';
+import { WarningTracker, type WarningWrite } from './warning-tracker.js';
 
 /** A storage failure, with whether trying again may help (timeouts, unavailable nodes) or not (bad query). */
 export class RepositoryError extends Error {
@@ -29,6 +30,13 @@ const INSERT_ANOMALY = `INSERT INTO anomalies_by_hour
 
 const UPSERT_STATION = 'INSERT INTO stations_by_profile (profile, station_id, last_seen) VALUES (?, ?, ?)';
 
+const UPSERT_WARNING = `INSERT INTO active_warnings
+  (profile, station_id, sensor, severity, direction, threshold, value, since, message, reading_ts)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const DELETE_WARNING =
+  'DELETE FROM active_warnings WHERE profile = ? AND station_id = ? AND sensor = ? AND severity = ?';
+
 const HOUR_MS = 3_600_000;
 
 /** Time buckets of the schema: the UTC day of a reading's partition and the UTC hour of an anomaly's. */
@@ -49,6 +57,7 @@ export function createCassandraReadingRepository(
   { concurrencyLevel = 64, now = () => Date.now() } = {},
 ): ReadingRepository {
   const listed = new Map<string, number>();
+  const warnings = new WarningTracker();
   return {
     async save(readings) {
       if (readings.length === 0) return;
@@ -108,14 +117,38 @@ export function createCassandraReadingRepository(
           });
         }
       }
+      const warningPlan = warnings.plan(readings, storedAt.getTime());
+      for (const write of warningPlan.writes) statements.push(warningStatement(write));
       try {
         await concurrent.executeConcurrent(client, statements, { concurrencyLevel, raiseOnFirstError: true });
+        warningPlan.apply();
         // Only once written: a failed chunk is saved again, stations and all.
         for (const [station, hour] of toList) listed.set(station, hour);
       } catch (error) {
         throw toRepositoryError(error);
       }
     },
+  };
+}
+
+function warningStatement(write: WarningWrite): { query: string; params: unknown[] } {
+  if (write.kind === 'delete') {
+    return { query: DELETE_WARNING, params: [write.profile, write.stationId, write.sensor, write.severity] };
+  }
+  return {
+    query: UPSERT_WARNING,
+    params: [
+      write.profile,
+      write.stationId,
+      write.sensor,
+      write.severity,
+      write.direction,
+      write.threshold,
+      write.value,
+      new Date(write.since),
+      write.message,
+      new Date(write.ts),
+    ],
   };
 }
 

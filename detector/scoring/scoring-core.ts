@@ -1,4 +1,5 @@
 import { type ModelBundle, trainBundle } from '../lifecycle/model-bundle.js';
+import { DEFAULT_FORECAST_BAND, ForecastBandModel, type ForecastBook } from './forecast-band.model.js';
 import type { IsolationForestParams } from './isolation-forest.js';
 import type { KMeansParams } from './kmeans.js';
 import {
@@ -104,9 +105,13 @@ export interface ScoringCoreOptions {
   readonly stats?: Partial<SensorStatsOptions>;
   readonly multiSensor?: Partial<MultiSensorOptions>;
   /** Leave a model out. The statistics model always runs: the others judge its residuals. */
-  readonly without?: readonly ('stats' | 'kmeans' | 'isolation_forest' | 'rules')[];
+  readonly without?: readonly ('stats' | 'kmeans' | 'isolation_forest' | 'rules' | 'forecast')[];
   /** Called with every bundle the core trains itself (bootstrap or sliding), e.g. to register it. */
   readonly onTrained?: (bundle: ModelBundle) => void;
+  /** Forecasts of the batch job: a reading far outside its forecast is one more signal. */
+  readonly forecasts?: ForecastBook;
+  /** Distance from the forecast (combined σ) that counts as far outside it. */
+  readonly forecastFarZ?: number;
   /** Time a bundle is created at (its version id); by default the time of the reading that completed its window, so replays are reproducible. */
   readonly clock?: () => number;
 }
@@ -140,8 +145,18 @@ export class DefaultScoringCore extends ScoringCore {
     const isolationForest = new ProfileVectorModel(isolationForestMethod(), vectorOptions);
     const rules = new ThresholdRulesModel(thresholds);
     const without = new Set<string>(coreOptions.without ?? []);
+    const forecast = coreOptions.forecasts
+      ? [
+          new ForecastBandModel(coreOptions.forecasts, {
+            ...thresholds,
+            farZ: coreOptions.forecastFarZ ?? DEFAULT_FORECAST_BAND.farZ,
+          }),
+        ]
+      : [];
     super(
-      [stats, kmeans, isolationForest, rules].filter((m) => m.name === 'stats' || !without.has(m.name)),
+      [stats, kmeans, isolationForest, rules, ...forecast].filter(
+        (m) => m.name === 'stats' || !without.has(m.name),
+      ),
       thresholds,
     );
     this.stats = stats;

@@ -1,38 +1,80 @@
-import { Router } from 'express';
 import { z } from 'zod';
-import { isProfileName, profileNames } from '../../common/reading/profiles.js';
 import type { AnomalyRepository } from '../anomaly.repository.js';
-import { validQuery } from '../http-errors.js';
+import { limitParam, profileParam, severityParam, stationIdParam } from '../api/params.js';
+import { COMMON_ERRORS } from '../api/problem.js';
+import { anomalyCount, latestAnomalies } from '../api/responses.js';
+import { type ApiRoute, defineRoute } from '../api/route.js';
+import { type AnomalyCounts, totalsBy } from '../history/anomaly-counts.js';
+import { timeRange } from '../history/time-range.js';
 
 export const latestAnomaliesQuery = z.strictObject({
-  limit: z.coerce
-    .number({ error: 'expected a number' })
-    .int({ error: 'expected a whole number' })
-    .min(1, { error: 'expected at least 1' })
-    .max(1000, { error: 'expected at most 1000' })
-    .default(50),
-  profile: z
-    .string()
-    .refine(isProfileName, { error: () => `expected one of ${profileNames().join(', ')}` })
-    .optional(),
-  severity: z.enum(['warning', 'critical'], { error: 'expected warning or critical' }).optional(),
-  station: z.string().min(1).max(96).optional(),
+  limit: limitParam(1000, 50),
+  profile: profileParam().optional(),
+  severity: severityParam().optional(),
+  station: stationIdParam().optional(),
 });
 
-export function anomaliesRouter(repository: AnomalyRepository, now = () => Date.now()): Router {
-  const router = Router();
-  router.get('/api/anomalies/latest', async (request, response) => {
-    const query = validQuery(latestAnomaliesQuery, request.query);
-    const anomalies = await repository.latest(
-      {
-        limit: query.limit,
-        ...(query.profile ? { profile: query.profile } : {}),
-        ...(query.severity ? { severity: query.severity } : {}),
-        ...(query.station ? { stationId: query.station } : {}),
+const countQuery = z.strictObject({
+  range: timeRange().describe('How far back: a number and a unit m, h or d (15m, 4h, 30d; at most 90d).'),
+  station: stationIdParam().optional(),
+  profile: profileParam().optional(),
+});
+
+export function anomalyRoutes(deps: {
+  anomalies: AnomalyRepository;
+  counts: AnomalyCounts;
+  now: () => number;
+}): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/anomalies/latest',
+      operationId: 'latestAnomalies',
+      summary: 'Newest anomalies, with their explanation and model version',
+      tag: 'anomalies',
+      access: 'public',
+      query: latestAnomaliesQuery,
+      responses: { 200: { description: 'Newest first.', schema: latestAnomalies }, ...COMMON_ERRORS },
+      async handle({ query }) {
+        const anomalies = await deps.anomalies.latest(
+          {
+            limit: query.limit,
+            ...(query.profile ? { profile: query.profile } : {}),
+            ...(query.severity ? { severity: query.severity } : {}),
+            ...(query.station ? { stationId: query.station } : {}),
+          },
+          deps.now(),
+        );
+        return { body: { count: anomalies.length, anomalies } };
       },
-      now(),
-    );
-    response.json({ count: anomalies.length, anomalies });
-  });
-  return router;
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/anomalies/count',
+      operationId: 'countAnomalies',
+      summary: 'How many anomalies over a time range, by severity',
+      tag: 'anomalies',
+      access: 'public',
+      query: countQuery,
+      responses: { 200: { description: 'Counts over the range.', schema: anomalyCount }, ...COMMON_ERRORS },
+      async handle({ query, request }) {
+        const to = deps.now();
+        const from = to - query.range;
+        const counts = await deps.counts.between(from, to, {
+          stationId: query.station,
+          profile: query.profile,
+        });
+        const bySeverity = { warning: 0, critical: 0, ...totalsBy(counts, 'severity') };
+        return {
+          body: {
+            range: String(request.query.range),
+            from: new Date(from).toISOString(),
+            to: new Date(to).toISOString(),
+            total: bySeverity.warning + bySeverity.critical,
+            bySeverity,
+          },
+        };
+      },
+    }),
+  ];
 }

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { isProfileName, profileNames } from '../../common/reading/profiles.js';
+
+/** Query and path parameters several routes share, each with the message a wrong value gets. */
+
+export const limitParam = (max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a number' })
+    .int({ error: 'expected a whole number' })
+    .min(1, { error: 'expected at least 1' })
+    .max(max, { error: `expected at most ${max}` })
+    .default(fallback)
+    .describe(`How many to return, 1–${max}.`);
+
+export const profileParam = () =>
+  z
+    .string()
+    .refine(isProfileName, { error: () => `expected one of ${profileNames().join(', ')}` })
+    .describe('A station profile (config/profiles.yaml).');
+
+export const severityParam = () =>
+  z.enum(['warning', 'critical'], { error: 'expected warning or critical' }).describe('Severity.');
+
+export const stationIdParam = () =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,95}$/, {
+      error: 'expected a station id: lower-case letters, digits, ".", "_" or "-", at most 96',
+    })
+    .describe('A station id.');
+
+export const sensorParam = () =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, { error: 'expected a sensor name: lower-case letters, digits and "_"' })
+    .describe('A sensor name.');
+
+export const isoTime = () =>
+  z.iso
+    .datetime({ error: 'expected an ISO 8601 UTC timestamp, e.g. 2026-11-23T10:00:00Z' })
+    .transform(Date.parse);

@@ -1,0 +1,114 @@
+import { profileOf } from '../../common/reading/profiles.js';
+import type { Reading } from '../../common/reading/reading.js';
+import type { ModelBundle } from '../../detector/lifecycle/model-bundle.js';
+import type { ModelRegistry } from '../../detector/lifecycle/model-registry.js';
+import { explain } from '../../detector/scored-reading.js';
+import {
+  createScoringCore,
+  type ScoringCoreOptions,
+  type Verdict,
+} from '../../detector/scoring/scoring-core.js';
+import type { StationRepository } from '../station.repository.js';
+
+export interface Prediction {
+  readonly verdict: Verdict;
+  readonly explanation: string;
+  readonly modelVersion: string | null;
+  readonly historyReadings: number;
+}
+
+export interface PredictorOptions {
+  /** Stored readings of the station replayed before judging, newest last (the statistics' warm-up). */
+  readonly historyReadings: number;
+  /** How far back the replayed history may reach. */
+  readonly historySpanMs: number;
+  /** How long the registry's active versions are trusted before being asked again. */
+  readonly registryTtlMs: number;
+  readonly stats?: ScoringCoreOptions['stats'];
+}
+
+export const DEFAULT_PREDICTOR_OPTIONS: PredictorOptions = {
+  historyReadings: 300,
+  historySpanMs: 2 * 86_400_000,
+  registryTtlMs: 30_000,
+};
+
+/**
+ * Scores a posted reading the way the detector would, without storing anything: a fresh scoring core
+ * with the profile's active registry version replays the station's latest stored readings (so its
+ * statistics know the station's normal), then judges the posted one.
+ */
+export class Predictor {
+  private activeVersions: { at: number; versions: Map<string, string> } | undefined;
+  private readonly bundles = new Map<string, ModelBundle>();
+
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly stations: StationRepository,
+    private readonly options: PredictorOptions = DEFAULT_PREDICTOR_OPTIONS,
+    private readonly now = () => Date.now(),
+  ) {}
+
+  async predict(reading: Reading): Promise<Prediction> {
+    const profileSpec = profileOf(reading.profile);
+    const ts = Date.parse(reading.ts);
+    const core = createScoringCore({
+      ...(this.options.stats ? { stats: this.options.stats } : {}),
+      // Replay must not train a model of its own: the registry's version is the one to judge with.
+      multiSensor: { minTraining: Number.MAX_SAFE_INTEGER, retrainEvery: 0 },
+    });
+    const bundle = await this.activeBundle(reading.profile);
+    if (bundle) core.adopt(bundle, { pinned: true });
+
+    const page = await this.stations.readings(reading.stationId, {
+      from: ts - this.options.historySpanMs,
+      to: ts,
+      limit: this.options.historyReadings,
+    });
+    const sensors = Object.keys(profileSpec.sensors);
+    for (const stored of page.readings.reverse()) {
+      core.score({
+        stationId: reading.stationId,
+        profile: reading.profile,
+        profileSpec,
+        ts: Date.parse(stored.ts),
+        values: Object.fromEntries(sensors.map((s) => [s, stored.values[s] ?? null])),
+      });
+    }
+    const verdict = core.score({
+      stationId: reading.stationId,
+      profile: reading.profile,
+      profileSpec,
+      ts,
+      values: reading.values,
+    });
+    return {
+      verdict,
+      explanation: explain(verdict),
+      modelVersion: core.modelVersionOf(reading.profile) ?? null,
+      historyReadings: page.readings.length,
+    };
+  }
+
+  private async activeBundle(profile: string): Promise<ModelBundle | undefined> {
+    if (!this.activeVersions || this.now() - this.activeVersions.at > this.options.registryTtlMs) {
+      const active = await this.registry.active();
+      this.activeVersions = {
+        at: this.now(),
+        versions: new Map([...active].map(([p, a]) => [p, a.version])),
+      };
+    }
+    const version = this.activeVersions.versions.get(profile);
+    if (!version) return undefined;
+    const key = `${profile}\u0000${version}`;
+    let bundle = this.bundles.get(key);
+    if (!bundle) {
+      bundle = await this.registry.load(profile, version);
+      // One version per profile is enough to keep: the previous one is no longer active.
+      for (const cached of this.bundles.keys())
+        if (cached.startsWith(`${profile}\u0000`)) this.bundles.delete(cached);
+      this.bundles.set(key, bundle);
+    }
+    return bundle;
+  }
+}

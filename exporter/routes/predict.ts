@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { profileNames } from '../../common/reading/profiles.js';
+import { validateReading } from '../../common/reading/reading.js';
+import { COMMON_ERRORS } from '../api/problem.js';
+import { prediction } from '../api/responses.js';
+import { type ApiRoute, defineRoute } from '../api/route.js';
+import { HttpError } from '../http-errors.js';
+import type { Predictor } from '../predict/predictor.js';
+
+const predictBody = z
+  .strictObject({
+    stationId: z.string().describe('The station whose stored history warms the statistics.'),
+    profile: z.string().describe(`One of the profiles (${profileNames().join(', ')}).`),
+    ts: z.string().optional().describe('ISO 8601 UTC; default now.'),
+    values: z
+      .record(z.string(), z.number().nullable())
+      .describe('Every sensor of the profile; null for a sensor without a value.'),
+  })
+  .meta({ id: 'PredictRequest' });
+
+export function predictRoutes(deps: { predictor: Predictor; now: () => number }): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/predict',
+      operationId: 'predict',
+      summary: 'Score a reading with the current models; nothing is stored',
+      tag: 'models',
+      access: 'public',
+      body: predictBody,
+      responses: { 200: { description: 'The verdict.', schema: prediction }, ...COMMON_ERRORS },
+      async handle({ body }) {
+        const now = deps.now();
+        // The same validation as a reading from Kafka: profile, sensors, ranges, timestamp.
+        const candidate = {
+          readingId: `${body.stationId}:predict`,
+          stationId: body.stationId,
+          profile: body.profile,
+          ts: body.ts ?? new Date(now).toISOString(),
+          seq: 0,
+          values: body.values,
+          label: null,
+        };
+        const validation = validateReading(Buffer.from(JSON.stringify(candidate)), now);
+        if (!validation.ok) throw new HttpError(400, 'invalid_request', validation.reason);
+        const result = await deps.predictor.predict(validation.reading);
+        const { verdict } = result;
+        return {
+          body: {
+            stationId: body.stationId,
+            profile: body.profile,
+            isAnomaly: verdict.isAnomaly,
+            severity: verdict.severity,
+            score: verdict.score,
+            explanation: result.explanation,
+            findings: verdict.findings,
+            zScores: verdict.zScores,
+            warmingUp: verdict.warmingUp,
+            modelVersion: result.modelVersion,
+            historyReadings: result.historyReadings,
+          },
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,217 @@
+import type { Client } from 'cassandra-driver';
+import type { Accuracy } from './accuracy.js';
+import { BUCKET_MS, type Resolution, type Rollup } from './rollup.js';
+
+/** One stored forecast of a sensor's mean over one hour. */
+export interface StoredForecast {
+  readonly stationId: string;
+  readonly sensor: string;
+  readonly profile: string;
+  readonly hour: number;
+  readonly predicted: number;
+  readonly lower: number;
+  readonly upper: number;
+  /** The seasonal-naive forecast for the same hour, kept for the comparison. */
+  readonly baseline: number | null;
+  /** Spread of single readings around the hour's mean (within-hour standard deviation). */
+  readonly readingSigma: number;
+  readonly model: string;
+  readonly trainedAt: number;
+}
+
+export interface StoredAccuracy extends Accuracy {
+  readonly profile: string;
+  readonly model: string;
+  readonly evaluatedAt: number;
+}
+
+export interface ForecastRepository {
+  saveRollups(stationId: string, rollups: readonly Rollup[]): Promise<void>;
+  /** Bucket → rollup of one sensor over [from, to). */
+  rollupsOf(
+    stationId: string,
+    sensor: string,
+    resolution: Resolution,
+    from: number,
+    to: number,
+  ): Promise<Rollup[]>;
+  saveForecasts(forecasts: readonly StoredForecast[]): Promise<void>;
+  /** A sensor's forecasts for hours in [from, to), oldest first. */
+  forecastsOf(stationId: string, sensor: string, from: number, to: number): Promise<StoredForecast[]>;
+  /** Every station's forecasts for one hour (the detector's forecast signal, the exporter's gauges). */
+  forecastsOfHour(hour: number): Promise<StoredForecast[]>;
+  saveAccuracy(rows: readonly StoredAccuracy[]): Promise<void>;
+  accuracy(): Promise<StoredAccuracy[]>;
+}
+
+const THIRTY_DAYS_S = 30 * 86_400;
+
+/**
+ * Rollups, forecasts and forecast accuracy in Cassandra. `scope` (the model registry's name) keeps the
+ * accuracy of different environments, or tests, apart.
+ */
+export function createCassandraForecastRepository(client: Client, scope: string): ForecastRepository {
+  const options = { prepare: true };
+  const run = async (statements: { query: string; params: unknown[] }[]) => {
+    // Many small independent writes: concurrency without a batch (they span partitions).
+    for (let i = 0; i < statements.length; i += 256) {
+      await Promise.all(statements.slice(i, i + 256).map((s) => client.execute(s.query, s.params, options)));
+    }
+  };
+
+  return {
+    async saveRollups(stationId, rollups) {
+      await run(
+        rollups.map((r) => ({
+          query: `INSERT INTO sensor_rollups (station_id, sensor, resolution, bucket, mean, min, max, stddev, count, anomalies)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          params: [
+            stationId,
+            r.sensor,
+            r.resolution,
+            new Date(r.bucket),
+            r.mean,
+            r.min,
+            r.max,
+            r.stddev,
+            r.count,
+            r.anomalies,
+          ],
+        })),
+      );
+    },
+
+    async rollupsOf(stationId, sensor, resolution, from, to) {
+      const result = await client.execute(
+        `SELECT bucket, mean, min, max, stddev, count, anomalies FROM sensor_rollups
+         WHERE station_id = ? AND sensor = ? AND resolution = ? AND bucket >= ? AND bucket < ?`,
+        [stationId, sensor, resolution, new Date(from), new Date(to)],
+        { ...options, fetchSize: 5_000 },
+      );
+      const rollups: Rollup[] = [];
+      for await (const row of result) {
+        rollups.push({
+          sensor,
+          resolution,
+          bucket: (row.get('bucket') as Date).getTime(),
+          mean: row.get('mean'),
+          min: row.get('min'),
+          max: row.get('max'),
+          stddev: row.get('stddev'),
+          count: row.get('count'),
+          anomalies: row.get('anomalies'),
+        });
+      }
+      return rollups.sort((a, b) => a.bucket - b.bucket);
+    },
+
+    async saveForecasts(forecasts) {
+      await run(
+        forecasts.flatMap((f) => [
+          {
+            query: `INSERT INTO forecasts (station_id, sensor, hour, profile, predicted, lower, upper, baseline, reading_sigma, model, trained_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ${THIRTY_DAYS_S}`,
+            params: [
+              f.stationId,
+              f.sensor,
+              new Date(f.hour),
+              f.profile,
+              f.predicted,
+              f.lower,
+              f.upper,
+              f.baseline,
+              f.readingSigma,
+              f.model,
+              new Date(f.trainedAt),
+            ],
+          },
+          {
+            query: `INSERT INTO forecasts_by_hour (hour, station_id, sensor, profile, predicted, lower, upper, baseline, reading_sigma, model, trained_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ${THIRTY_DAYS_S}`,
+            params: [
+              new Date(f.hour),
+              f.stationId,
+              f.sensor,
+              f.profile,
+              f.predicted,
+              f.lower,
+              f.upper,
+              f.baseline,
+              f.readingSigma,
+              f.model,
+              new Date(f.trainedAt),
+            ],
+          },
+        ]),
+      );
+    },
+
+    async forecastsOf(stationId, sensor, from, to) {
+      const result = await client.execute(
+        `SELECT station_id, sensor, hour, profile, predicted, lower, upper, baseline, reading_sigma, model, trained_at
+         FROM forecasts WHERE station_id = ? AND sensor = ? AND hour >= ? AND hour < ?`,
+        [stationId, sensor, new Date(from), new Date(to)],
+        { ...options, fetchSize: 5_000 },
+      );
+      const forecasts: StoredForecast[] = [];
+      for await (const row of result) forecasts.push(toForecast(row));
+      return forecasts;
+    },
+
+    async forecastsOfHour(hour) {
+      const result = await client.execute(
+        `SELECT station_id, sensor, hour, profile, predicted, lower, upper, baseline, reading_sigma, model, trained_at
+         FROM forecasts_by_hour WHERE hour = ?`,
+        [new Date(Math.floor(hour / BUCKET_MS.hour) * BUCKET_MS.hour)],
+        { ...options, fetchSize: 5_000 },
+      );
+      const forecasts: StoredForecast[] = [];
+      for await (const row of result) forecasts.push(toForecast(row));
+      return forecasts;
+    },
+
+    async saveAccuracy(rows) {
+      await run(
+        rows.map((a) => ({
+          query: `INSERT INTO forecast_accuracy (scope, profile, model, rmse, mae, r2, mape, points, evaluated_at)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          params: [scope, a.profile, a.model, a.rmse, a.mae, a.r2, a.mape, a.points, new Date(a.evaluatedAt)],
+        })),
+      );
+    },
+
+    async accuracy() {
+      const result = await client.execute(
+        'SELECT profile, model, rmse, mae, r2, mape, points, evaluated_at FROM forecast_accuracy WHERE scope = ?',
+        [scope],
+        options,
+      );
+      return result.rows.map((row) => ({
+        profile: row.get('profile'),
+        model: row.get('model'),
+        rmse: row.get('rmse'),
+        mae: row.get('mae'),
+        r2: row.get('r2'),
+        mape: row.get('mape') ?? null,
+        points: row.get('points'),
+        evaluatedAt: (row.get('evaluated_at') as Date).getTime(),
+      }));
+    },
+  };
+}
+
+function toForecast(row: { get(column: string): unknown }): StoredForecast {
+  return {
+    stationId: row.get('station_id') as string,
+    sensor: row.get('sensor') as string,
+    profile: row.get('profile') as string,
+    hour: (row.get('hour') as Date).getTime(),
+    predicted: row.get('predicted') as number,
+    lower: row.get('lower') as number,
+    upper: row.get('upper') as number,
+    baseline: (row.get('baseline') as number | null) ?? null,
+    readingSigma: row.get('reading_sigma') as number,
+    model: row.get('model') as string,
+    trainedAt: (row.get('trained_at') as Date).getTime(),
+  };
+}
