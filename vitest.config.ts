@@ -11,7 +11,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{common,producer,detector,exporter,forecasting,importer,stack,grafana,bench}/**/*.test.ts'],
+          include: [
+            '{common,producer,detector,exporter,forecasting,importer,stack,grafana,bench}/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
