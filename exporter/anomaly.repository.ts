@@ -12,6 +12,7 @@ export interface StoredAnomaly {
   readonly explanation: string;
   readonly injectedAnomaly: string | null;
   readonly detectorVersion: string;
+  readonly modelVersion: string | null;
 }
 
 export interface AnomalyQuery {
@@ -39,7 +40,7 @@ export interface AnomalyRepository {
 }
 
 const SELECT_HOUR = `SELECT ts, station_id, seq, reading_id, profile, severity, score, sensor_values, explanation,
-  injected_anomaly, detector_version FROM anomalies_by_hour WHERE hour = ?`;
+  injected_anomaly, detector_version, model_version FROM anomalies_by_hour WHERE hour = ?`;
 
 const HOUR_MS = 3_600_000;
 
@@ -73,6 +74,7 @@ export function createCassandraAnomalyRepository(client: Client, lookbackHours: 
               explanation: row.get('explanation'),
               injectedAnomaly: row.get('injected_anomaly') ?? null,
               detectorVersion: row.get('detector_version'),
+              modelVersion: row.get('model_version') ?? null,
             };
             if (query.profile && anomaly.profile !== query.profile) continue;
             if (query.severity && anomaly.severity !== query.severity) continue;
