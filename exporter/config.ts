@@ -36,6 +36,11 @@ export const EXPORTER_CONFIG = {
     intInRange(1, 24 * 90).default(24),
     'How many hourly partitions /api/anomalies/latest walks back through at most.',
   ),
+  forecastRefreshSeconds: envKey(
+    'EXPORTER_FORECAST_REFRESH_S',
+    intInRange(5, 3_600).default(60),
+    'How often the forecast gauges reload the current hour’s forecasts and the accuracy figures.',
+  ),
   rateLimitPerSecond: envKey(
     'EXPORTER_RATE_LIMIT_PER_S',
     intInRange(1, 100_000).default(100),

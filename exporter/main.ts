@@ -12,6 +12,7 @@ import { profilesWithStations } from '../forecasting/station-history.js';
 import { createCassandraAnomalyRepository } from './anomaly.repository.js';
 import { createExporterApp } from './app.js';
 import { loadExporterConfig } from './config.js';
+import { ForecastSnapshot, registerForecastGauges } from './live/forecast-gauges.js';
 import { registerLiveGauges } from './live/live-gauges.js';
 import { LiveSensorState } from './live/live-sensor-state.js';
 import { registerRuleThresholdGauge } from './live/rule-thresholds.js';
@@ -94,12 +95,20 @@ async function main(): Promise<void> {
     maxBodyBytes: config.maxBodyBytes,
     forecastIntervalCoverage: 0.95,
   });
+  const forecastSnapshot = new ForecastSnapshot(forecasts, config.maxStations * 16);
+  registerForecastGauges(metrics.registry, forecastSnapshot);
+  const refreshForecasts = () =>
+    forecastSnapshot.refresh(Date.now()).catch((error) => logger.warn('loading forecasts failed', { error }));
+  const forecastTimer = setInterval(refreshForecasts, config.forecastRefreshSeconds * 1000);
+  forecastTimer.unref();
+  await refreshForecasts();
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) =>
       error ? reject(error) : resolve(listening),
     );
   });
   onShutdown(logger, config.shutdownGraceMs, async () => {
+    clearInterval(forecastTimer);
     await scored.stop();
     await new Promise((resolve) => server.close(resolve));
     await cassandra.shutdown();

@@ -96,6 +96,8 @@ export function decodeCursor(text: string, from: number, to: number): Cursor {
  */
 export function createCassandraStationRepository(client: Client): StationRepository {
   const options = { prepare: true };
+  // A station never changes profile: where it was found is remembered (bounded, oldest forgotten first).
+  const profileOfStation = new Map<string, StationSummary>();
 
   return {
     async list(profiles) {
@@ -118,6 +120,8 @@ export function createCassandraStationRepository(client: Client): StationReposit
     },
 
     async find(stationId, profiles) {
+      const known = profileOfStation.get(stationId);
+      if (known && profiles.includes(known.profile)) return known;
       for (const profile of profiles) {
         const row = (
           await client.execute(

@@ -8,6 +8,7 @@ import { createCassandraReadingRepository } from '../detector/adapters/reading.r
 import { explain, type ScoredReading } from '../detector/scored-reading.js';
 import type { ExplainedFinding, Verdict } from '../detector/scoring/scoring-core.js';
 import * as responses from '../exporter/api/responses.js';
+import { writeDailyCycleCsv } from './support/history-csv.js';
 import { type RunningService, runCli, startService } from './support/service.js';
 import { cassandraClient, uniqueName } from './support/stack.js';
 
@@ -473,24 +474,12 @@ describe('exporter REST API against the real Cassandra', () => {
 describe('history import and forecasting against the real Cassandra', () => {
   const station = uniqueName('taxi-apitest');
   const HOUR = 3_600_000;
-  const now = Date.now();
-  const end = Math.floor(now / HOUR) * HOUR;
   const env = { MODEL_REGISTRY: registry };
   let file: string;
+  let end: number;
 
   beforeAll(() => {
-    // Four days of ten-minute readings with a daily cycle, ending at the current hour, and two bad rows.
-    const lines = ['timestamp,value'];
-    for (let t = end - 4 * 24 * HOUR; t < end; t += 600_000) {
-      const hour = new Date(t).getUTCHours();
-      lines.push(
-        `${new Date(t).toISOString().replace('T', ' ').slice(0, 19)},${(100 + 30 * Math.sin((2 * Math.PI * hour) / 24) + Math.sin(t / 7_777_777) * 2 + Math.cos(t / 1_234_567)).toFixed(2)}`,
-      );
-      if (lines.length === 100)
-        lines.push('2026-13-45 00:00:00,1', `${new Date(t).toISOString()},not-a-number`);
-    }
-    file = path.join(os.tmpdir(), `${station}.csv`);
-    writeFileSync(file, `${lines.join('\n')}\n`);
+    ({ file, end } = writeDailyCycleCsv(station, 4));
   });
 
   afterAll(async () => {

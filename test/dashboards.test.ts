@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GRAFANA_RULES } from '../grafana/src/alerting.js';
 import { renderDashboards } from '../grafana/src/index.js';
 import { HOST, PROMETHEUS } from '../stack/topology.js';
-import { eventually } from './support/stack.js';
+import { writeDailyCycleCsv } from './support/history-csv.js';
+import { runCli } from './support/service.js';
+import { eventually, uniqueName } from './support/stack.js';
 
 /** Grafana's variables as Grafana would fill them for "All" and a short range. */
 function substituteVariables(expr: string): string {
@@ -31,6 +33,27 @@ const targets = [...renderDashboards().entries()].flatMap(([file, json]) => {
 // Needs the pipeline running on the native stack (npm test starts it: with-stack --pipeline), so that
 // Prometheus scrapes the producers, the detector and the exporter.
 describe('dashboards: every panel query returns data from the live Prometheus', () => {
+  // Forecast panels need forecasts and scored ones: a station's history, forecast as of a day ago and
+  // again now (in the default registry, which the stack's exporter exports).
+  beforeAll(async () => {
+    const station = uniqueName('forecast-dashboards');
+    const { file, end } = writeDailyCycleCsv(station, 4);
+    const run = async (entry: string, args: string[]) => {
+      const result = await runCli(entry, args);
+      if (result.code !== 0) throw new Error(`${entry} ${args.join(' ')} failed:\n${result.output}`);
+    };
+    await run('importer/cli.ts', [file, '--station', station]);
+    const forecast = ['--profile', 'imported', '--station-prefix', station];
+    await run('forecasting/cli.ts', [
+      ...forecast,
+      '--until',
+      new Date(end - 24 * 3_600_000).toISOString(),
+      '--rollup-days',
+      '4',
+    ]);
+    await run('forecasting/cli.ts', [...forecast, '--rollup-days', '5']);
+  }, 120_000);
+
   it.each(targets)('$where', async ({ expr }) => {
     const query = substituteVariables(expr);
     const series = await eventually(

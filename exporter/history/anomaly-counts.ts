@@ -14,13 +14,18 @@ export interface CountOptions {
   readonly concurrency: number;
   /** Complete hours cached at most (90 days by default). */
   readonly maxCachedHours: number;
+  /** How long counts of a recent, still changing hour are reused: a dashboard polling every second costs one read. */
+  readonly freshForMs: number;
 }
 
 export const DEFAULT_COUNT_OPTIONS: CountOptions = {
   settledAfterMs: 10 * 60_000,
   concurrency: 8,
   maxCachedHours: 24 * 90,
+  freshForMs: 5_000,
 };
+
+const MINUTE_MS = 60_000;
 
 /**
  * Anomaly counts over a time range, from the hour partitions of `anomalies_by_hour`: a range reads every
@@ -29,14 +34,17 @@ export const DEFAULT_COUNT_OPTIONS: CountOptions = {
  */
 export class AnomalyCounts {
   private readonly cache = new Map<number, HourlyAnomalyCount[]>();
+  private readonly fresh = new Map<string, { at: number; counts: Promise<HourlyAnomalyCount[]> }>();
 
   constructor(
     private readonly repository: AnomalyRepository,
     private readonly options: CountOptions = DEFAULT_COUNT_OPTIONS,
   ) {}
 
-  /** Every (station, severity) count in [now - rangeMs, now], filtered. */
+  /** Every (station, severity) count from `from` (to the minute) up to `to`, filtered. */
   async between(from: number, to: number, filter: CountFilter = {}): Promise<HourlyAnomalyCount[]> {
+    // To the minute, so requests of the same range within a minute share their reads.
+    from = Math.floor(from / MINUTE_MS) * MINUTE_MS;
     const hours: number[] = [];
     for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour <= to; hour += HOUR_MS) hours.push(hour);
     const perHour = await mapConcurrently(hours, this.options.concurrency, (hour) =>
@@ -58,18 +66,27 @@ export class AnomalyCounts {
   private async countsOf(hour: number, since: number, now: number): Promise<HourlyAnomalyCount[]> {
     const whole = since === hour;
     const settled = whole && hour + HOUR_MS <= now - this.options.settledAfterMs;
-    if (settled) {
-      const cached = this.cache.get(hour);
-      if (cached) return cached;
-    }
+    if (!settled) return this.recent(hour, since, now);
+    const cached = this.cache.get(hour);
+    if (cached) return cached;
     const counts = await this.repository.countsOfHour(hour, since);
-    if (settled) {
-      if (this.cache.size >= this.options.maxCachedHours) {
-        const oldest = Math.min(...this.cache.keys());
-        this.cache.delete(oldest);
-      }
-      this.cache.set(hour, counts);
+    if (this.cache.size >= this.options.maxCachedHours) {
+      const oldest = Math.min(...this.cache.keys());
+      this.cache.delete(oldest);
     }
+    this.cache.set(hour, counts);
+    return counts;
+  }
+
+  private recent(hour: number, since: number, now: number): Promise<HourlyAnomalyCount[]> {
+    const key = `${hour}:${since}`;
+    const known = this.fresh.get(key);
+    if (known && now - known.at < this.options.freshForMs) return known.counts;
+    for (const [old, entry] of this.fresh)
+      if (now - entry.at >= this.options.freshForMs) this.fresh.delete(old);
+    const counts = this.repository.countsOfHour(hour, since);
+    this.fresh.set(key, { at: now, counts });
+    counts.catch(() => this.fresh.delete(key));
     return counts;
   }
 }

@@ -47,10 +47,13 @@ describe('anomaly counts over hours', () => {
       [10 * HOUR, 10 * HOUR],
     ]);
     expect(totalsBy(result, 'severity')).toEqual({ warning: 8, critical: 4 });
-    await counts.between(now - 3 * HOUR, now);
+    // Within freshForMs even the changing hours are reused; after it, only settled hours are.
+    await counts.between(now - 3 * HOUR, now + 1_000);
+    expect(calls).toHaveLength(4);
+    await counts.between(now - 3 * HOUR + 10_000, now + 10_000);
     // Hours 8 and 9 are settled (ended more than 10 minutes ago): cached. Hour 7 is partial, 10 current.
     expect(calls.slice(4).map(([hour]) => hour / HOUR)).toEqual([7, 10]);
-    const factory = await counts.between(now - HOUR, now, { profile: 'factory' });
+    const factory = await counts.between(now - HOUR, now + 20_000, { profile: 'factory' });
     expect(totalsBy(factory, 'stationId')).toEqual({ a: 4 });
   });
 });

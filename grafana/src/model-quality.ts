@@ -78,6 +78,20 @@ const findings = () =>
     .withTarget(promQuery(QUERIES.findingsByModel, '{{model}} {{kind}}'))
     .span(24);
 
+const forecastAccuracy = () =>
+  instantTable(
+    'Forecast accuracy',
+    'RMSE, MAE, R² and MAPE (%) of the hourly forecasts scored as actuals arrived, Holt-Winters beside the seasonal-naive baseline (the same hour a day earlier). Written by npm run forecast.',
+    QUERIES.forecastAccuracy,
+  );
+
+const forecastVsBaseline = () =>
+  timeseriesPanel(
+    'Forecast RMSE relative to the seasonal-naive baseline',
+    'Below 1: Holt-Winters forecasts better than repeating yesterday.',
+    'percentunit',
+  ).withTarget(promQuery(QUERIES.forecastRmseVsBaseline, '{{profile}}'));
+
 export function modelQualityDashboard(): dashboard.DashboardBuilder {
   return sensorwatchDashboard(
     'sensorwatch-model-quality',
@@ -93,5 +107,7 @@ export function modelQualityDashboard(): dashboard.DashboardBuilder {
     .withPanel(precision())
     .withPanel(recall())
     .withPanel(scoreDistribution())
-    .withPanel(findings());
+    .withPanel(findings())
+    .withPanel(forecastAccuracy())
+    .withPanel(forecastVsBaseline());
 }

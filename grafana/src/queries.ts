@@ -27,6 +27,11 @@ export const QUERIES = {
     'time() - sensorwatch_station_last_reading_timestamp_seconds{profile=~"$profile", station=~"$station"}',
   ruleLimits:
     'max by (profile, sensor, severity) (sensorwatch_rule_threshold{profile=~"$profile", sensor=~"$sensor", bound="fire"})',
+  forecast:
+    'max by (station, sensor, bound) (sensorwatch_forecast{profile=~"$profile", station=~"$station", sensor=~"$sensor"})',
+  forecastAccuracy: 'max by (profile, model, measure) (sensorwatch_forecast_accuracy{profile=~"$profile"})',
+  forecastRmseVsBaseline:
+    'max by (profile) (sensorwatch_forecast_accuracy{profile=~"$profile", model="holt_winters", measure="rmse"}) / max by (profile) (sensorwatch_forecast_accuracy{profile=~"$profile", model="seasonal_naive", measure="rmse"})',
   anomalyAnnotation: 'sensorwatch_station_anomaly_severity{profile=~"$profile", station=~"$station"} > 0',
   anomalyScoreHeatmap:
     'sum by (le) (rate(sensorwatch_anomaly_score_bucket{profile=~"$profile"}[$__rate_interval]))',

@@ -18,6 +18,16 @@ const sensorValues = () =>
     .withTarget(promQuery(QUERIES.ruleLimits, '{{severity}} limit {{sensor}}', 'B'))
     .span(24);
 
+const forecastAgainstActual = () =>
+  timeseriesPanel(
+    'Forecast against actual',
+    'The batch job’s forecast of each sensor’s hourly mean (npm run forecast: Holt-Winters with daily seasonality) with its 95 % interval, against the live value. A reading far outside the interval is flagged by the detector’s forecast model.',
+    'short',
+  )
+    .withTarget(promQuery(QUERIES.forecast, '{{station}} {{sensor}} {{bound}}'))
+    .withTarget(promQuery(QUERIES.sensorValue, '{{station}} {{sensor}} actual', 'B'))
+    .span(24);
+
 const anomalyScores = () =>
   timeseriesPanel(
     'Anomaly score |z|',
@@ -61,6 +71,7 @@ export function stationDetailDashboard(): dashboard.DashboardBuilder {
         .textFormat('{{profile}} station {{station}}: its latest reading was anomalous'),
     )
     .withPanel(sensorValues())
+    .withPanel(forecastAgainstActual())
     .withPanel(anomalyScores())
     .withPanel(severity())
     .withPanel(silence());

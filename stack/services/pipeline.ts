@@ -15,15 +15,28 @@ import type { StackService } from './registry.js';
  * hour of readings (not a day) and measures drift every 15 s, so models, their versions and drift show
  * within minutes. Set any of these variables to override.
  */
-const DEMO_DETECTOR = Object.fromEntries(
-  Object.entries({
-    DETECTOR_MODEL_WINDOW_SPAN_S: '900',
-    DETECTOR_MODEL_MIN_TRAINING: '200',
-    DETECTOR_MODEL_RETRAIN_EVERY: '0',
-    DETECTOR_DRIFT_CHECK_S: '15',
-    DETECTOR_DRIFT_MIN_RECENT: '100',
-  }).filter(([key]) => process.env[key] === undefined),
-);
+const DEMO_DETECTOR = unlessSet({
+  DETECTOR_MODEL_WINDOW_SPAN_S: '900',
+  DETECTOR_MODEL_MIN_TRAINING: '200',
+  DETECTOR_MODEL_RETRAIN_EVERY: '0',
+  DETECTOR_DRIFT_CHECK_S: '15',
+  DETECTOR_DRIFT_MIN_RECENT: '100',
+  DETECTOR_FORECAST_POLL_S: '15',
+});
+
+/**
+ * The exporter shows new forecasts within 15 s, and one client (a k6 load test, `npm run bench:api`) may
+ * make 1000 requests a second: on a shared deployment the defaults (100/s) protect it from one client.
+ */
+const DEMO_EXPORTER = unlessSet({
+  EXPORTER_FORECAST_REFRESH_S: '15',
+  EXPORTER_RATE_LIMIT_PER_S: '1000',
+  EXPORTER_RATE_LIMIT_BURST: '2000',
+});
+
+function unlessSet(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => process.env[key] === undefined));
+}
 
 export function pipelineServices(_paths: StackPaths): StackService[] {
   const node = (entry: string, env: Record<string, string>, ports: Record<string, number>) => ({
@@ -81,11 +94,12 @@ export function pipelineServices(_paths: StackPaths): StackService[] {
     service(
       exporter.name,
       'exporter/main.ts',
-      { EXPORTER_PORT: String(exporter.port), EXPORTER_HOST: HOST },
+      { ...DEMO_EXPORTER, EXPORTER_PORT: String(exporter.port), EXPORTER_HOST: HOST },
       { http: exporter.port },
       `http://${HOST}:${exporter.port}/readyz`,
       {
-        api: `http://${HOST}:${exporter.port}/api/anomalies/latest`,
+        api: `http://${HOST}:${exporter.port}/api/summary`,
+        openapi: `http://${HOST}:${exporter.port}/api/openapi.json`,
         metrics: `http://${HOST}:${exporter.port}/metrics`,
       },
     ),
