@@ -59,17 +59,23 @@ describe('cassandra/queries.cql through cqlsh against the real Cassandra', () =>
     expect(queries.length).toBeGreaterThanOrEqual(8);
   });
 
-  it.each(queries)('$title', async ({ cql }) => {
-    // On a stack that has just started, the detector's first model version may still be coming.
-    const rows = await eventually(
-      `rows from ${cql}`,
-      async () => {
-        const { stdout } = await run(cqlsh, [HOST, String(CASSANDRA.nativePort), '-e', cql], { timeout: 60_000 });
-        const count = Number(/\((\d+) rows\)/.exec(stdout)?.[1] ?? 0);
-        return count > 0 ? count : undefined;
-      },
-      120_000,
-    );
-    expect(rows).toBeGreaterThan(0);
-  }, 150_000);
+  it.each(queries)(
+    '$title',
+    async ({ cql }) => {
+      // On a stack that has just started, the detector's first model version may still be coming.
+      const rows = await eventually(
+        `rows from ${cql}`,
+        async () => {
+          const { stdout } = await run(cqlsh, [HOST, String(CASSANDRA.nativePort), '-e', cql], {
+            timeout: 60_000,
+          });
+          const count = Number(/\((\d+) rows\)/.exec(stdout)?.[1] ?? 0);
+          return count > 0 ? count : undefined;
+        },
+        120_000,
+      );
+      expect(rows).toBeGreaterThan(0);
+    },
+    150_000,
+  );
 });
