@@ -1,5 +1,5 @@
 import type { Client } from 'cassandra-driver';
-import { type Accuracy, accuracyOf } from './accuracy.js';
+import { type Accuracy, accuracyOf, type ForecastPair } from './accuracy.js';
 import type { ForecastRepository, StoredAccuracy, StoredForecast } from './forecast.repository.js';
 import { fitHoltWinters, forecastHoltWinters, seasonalNaive } from './holt-winters.js';
 import { BUCKET_MS, hourlySeries, RollupAccumulator } from './rollup.js';
@@ -44,16 +44,17 @@ export interface StationOutcome {
 
 /** Forecast-vs-actual pairs per profile and model, gathered over stations and turned into accuracy. */
 export class AccuracyBook {
-  private readonly pairs = new Map<string, { forecast: number; actual: number }[]>();
+  private readonly pairs = new Map<string, ForecastPair[]>();
 
-  add(profile: string, model: string, forecast: number, actual: number): void {
+  /** `series` names the station and sensor, so R² measures each series against its own mean. */
+  add(profile: string, model: string, forecast: number, actual: number, series?: string): void {
     const key = `${profile}\u0000${model}`;
     let list = this.pairs.get(key);
     if (!list) {
       list = [];
       this.pairs.set(key, list);
     }
-    list.push({ forecast, actual });
+    list.push(series === undefined ? { forecast, actual } : { forecast, actual, series });
   }
 
   results(evaluatedAt: number): StoredAccuracy[] {
@@ -110,8 +111,9 @@ export async function runStationBatch(
     for (const past of await repository.forecastsOf(station.stationId, sensor, evaluateFrom, currentHour)) {
       const actual = means.get(past.hour);
       if (actual === undefined) continue;
-      book.add(station.profile, FORECAST_MODEL, past.predicted, actual);
-      if (past.baseline !== null) book.add(station.profile, BASELINE_MODEL, past.baseline, actual);
+      const series = `${station.stationId}/${sensor}`;
+      book.add(station.profile, FORECAST_MODEL, past.predicted, actual, series);
+      if (past.baseline !== null) book.add(station.profile, BASELINE_MODEL, past.baseline, actual, series);
     }
 
     const series = hourlySeries(means, trainFrom, currentHour);

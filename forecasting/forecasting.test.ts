@@ -66,6 +66,18 @@ describe('accuracy', () => {
     expect(result?.r2).toBeCloseTo(1 - 10 / 8);
     expect(accuracyOf([])).toBeUndefined();
   });
+
+  it('measures R² of pooled series each against its own mean, so scales do not inflate it', () => {
+    const pairs = [
+      { forecast: 1, actual: 2, series: 'a' },
+      { forecast: 3, actual: 2, series: 'a' },
+      { forecast: 1000, actual: 1000, series: 'b' },
+      { forecast: 1001, actual: 1002, series: 'b' },
+    ];
+    // SS_res = 1 + 1 + 0 + 1; SS_tot = 0 + 0 (a's mean 2) + 1 + 1 (b's mean 1001).
+    expect(accuracyOf(pairs)?.r2).toBeCloseTo(1 - 3 / 2);
+    expect(accuracyOf(pairs.map(({ forecast, actual }) => ({ forecast, actual })))?.r2).toBeGreaterThan(0.99);
+  });
 });
 
 describe('rollups', () => {
