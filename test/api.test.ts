@@ -208,11 +208,13 @@ describe('exporter REST API against the real Cassandra', () => {
     expect(byProfile.total).toBe(0);
     const summary = await ok('/api/summary?range=15m&top=100', responses.summary);
     expect(summary.byProfile.factory?.total).toBeGreaterThanOrEqual(2);
-    expect(summary.topStations.find((s) => s.stationId === factory)).toEqual({
-      stationId: factory,
-      profile: 'factory',
-      anomalies: 2,
-    });
+    expect(summary.total).toBe(Object.values(summary.byProfile).reduce((sum, p) => sum + p.total, 0));
+    // Other tests' stations may outnumber ours: the list is the most anomalous, in order.
+    const counts = summary.topStations.map((s) => s.anomalies);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    const ours = summary.topStations.find((s) => s.stationId === factory);
+    if (ours) expect(ours).toEqual({ stationId: factory, profile: 'factory', anomalies: 2 });
+    else expect(counts.length === 100 && (counts.at(-1) as number) >= 2).toBe(true);
     const latest = await ok(
       `/api/anomalies/latest?station=${factory}&severity=critical`,
       responses.latestAnomalies,
