@@ -58,7 +58,8 @@ export function createCassandraAnomalyRepository(client: Client, lookbackHours: 
         do {
           const result = await client.execute(SELECT_HOUR, [new Date(newestHour - h * HOUR_MS)], {
             prepare: true,
-            fetchSize: 500,
+            // Unfiltered, the first rows are the answer: fetch no more than are wanted.
+            fetchSize: query.profile || query.severity || query.stationId ? 500 : query.limit - found.length,
             ...(pageState ? { pageState } : {}),
           });
           for (const row of result.rows) {
@@ -88,25 +89,25 @@ export function createCassandraAnomalyRepository(client: Client, lookbackHours: 
       return found;
     },
     async countsOfHour(hour, since) {
-      const counts = new Map<
-        string,
-        { stationId: string; profile: string; severity: string; count: number }
-      >();
-      // Only the three columns a count needs, paged: an hour partition can hold many rows.
+      // Cassandra counts (GROUP BY on the clustering prefix): one row per station and severity comes back,
+      // not one per anomaly. A range starting inside the hour filters on ts within the one partition.
+      const within = since !== undefined && since > hour;
       const result = await client.execute(
-        'SELECT station_id, profile, severity FROM anomalies_by_hour WHERE hour = ? AND ts >= ?',
-        [new Date(hour), new Date(since ?? hour)],
+        `SELECT profile, severity, station_id, COUNT(*) AS n FROM anomaly_counts_by_hour WHERE hour = ?${within ? ' AND ts >= ?' : ''}
+         GROUP BY profile, severity, station_id${within ? ' ALLOW FILTERING' : ''}`,
+        within ? [new Date(hour), new Date(since)] : [new Date(hour)],
         { prepare: true, fetchSize: 5_000 },
       );
+      const counts: HourlyAnomalyCount[] = [];
       for await (const row of result) {
-        const stationId = row.get('station_id') as string;
-        const severity = row.get('severity') as string;
-        const key = `${stationId}\u0000${severity}`;
-        const known = counts.get(key);
-        if (known) known.count += 1;
-        else counts.set(key, { stationId, profile: row.get('profile'), severity, count: 1 });
+        counts.push({
+          stationId: row.get('station_id') as string,
+          profile: row.get('profile') as string,
+          severity: row.get('severity') as string,
+          count: Number(row.get('n')),
+        });
       }
-      return [...counts.values()];
+      return counts;
     },
 
     async ping() {

@@ -47,6 +47,14 @@ export interface StationRepository {
   find(stationId: string, profiles: readonly string[]): Promise<StationSummary | undefined>;
   /** A station's readings in [from, to), newest first, one page at a time. */
   readings(stationId: string, query: ReadingsQuery): Promise<ReadingsPage>;
+  /** Only the values and verdicts of a station's latest readings before `to`, newest first (for replay). */
+  recentValues(stationId: string, from: number, to: number, limit: number): Promise<RecentValues[]>;
+}
+
+export interface RecentValues {
+  readonly ts: number;
+  readonly values: Readonly<Record<string, number>>;
+  readonly isAnomaly: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -100,6 +108,31 @@ export function createCassandraStationRepository(client: Client): StationReposit
   const profileOfStation = new Map<string, StationSummary>();
 
   return {
+    async recentValues(stationId, from, to, limit) {
+      const found: RecentValues[] = [];
+      for (let day = dayOf(to - 1); day >= dayOf(from) && found.length < limit; day -= DAY_MS) {
+        const result = await client.execute(
+          'SELECT ts, sensor_values, is_anomaly FROM readings_by_station WHERE station_id = ? AND day = ? AND ts >= ? AND ts < ? LIMIT ?',
+          [
+            stationId,
+            types.LocalDate.fromDate(new Date(day)),
+            new Date(from),
+            new Date(to),
+            limit - found.length,
+          ],
+          options,
+        );
+        for (const row of result.rows) {
+          found.push({
+            ts: (row.get('ts') as Date).getTime(),
+            values: row.get('sensor_values') ?? {},
+            isAnomaly: row.get('is_anomaly') === true,
+          });
+        }
+      }
+      return found;
+    },
+
     async list(profiles) {
       const stations: StationSummary[] = [];
       for (const profile of profiles) {

@@ -5,6 +5,23 @@ import http from 'k6/http';
 
 export const BASE = __ENV.SENSORWATCH_API || 'http://127.0.0.1:8080';
 
+/** The request names of the mix, so each route gets its own latency threshold and summary line. */
+export const ROUTES = [
+  'GET /api/anomalies/latest',
+  'GET /api/stations/{id}/readings',
+  'GET /api/anomalies/count',
+  'GET /api/summary',
+  'GET /api/warnings',
+  'GET /api/forecasts',
+  'POST /api/predict',
+  'GET /api/anomalies/latest (bad input)',
+];
+
+/** `threshold` on the latency of every route of the mix, besides the overall one. */
+export function perRoute(threshold) {
+  return Object.fromEntries(ROUTES.map((name) => [`http_req_duration{name:${name}}`, [threshold]]));
+}
+
 /** Finds stations to query: the live ones of each simulated profile. */
 export function discoverStations() {
   const response = http.get(`${BASE}/api/stations?prefix=`, { tags: { name: 'GET /api/stations' } });

@@ -1,6 +1,6 @@
 // Load: 200 requests a second for a minute, arriving at a constant rate whatever the latency (an open
 // model, so a slow API cannot hide by slowing the load down). The target: p95 < 50 ms, 0 errors.
-import { discoverStations, oneRequest } from './lib.js';
+import { discoverStations, oneRequest, perRoute } from './lib.js';
 
 const RATE = Number(__ENV.RATE || 200);
 
@@ -16,6 +16,7 @@ export const options = {
     },
   },
   thresholds: {
+    ...perRoute('p(95)<50'),
     http_req_failed: ['rate==0'],
     checks: ['rate==1'],
     http_req_duration: ['p(95)<50'],

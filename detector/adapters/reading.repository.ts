@@ -28,6 +28,9 @@ const INSERT_ANOMALY = `INSERT INTO anomalies_by_hour
    detector_version, model_version)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+const INSERT_ANOMALY_COUNT = `INSERT INTO anomaly_counts_by_hour (hour, profile, severity, station_id, ts, seq)
+  VALUES (?, ?, ?, ?, ?, ?)`;
+
 const UPSERT_STATION = 'INSERT INTO stations_by_profile (profile, station_id, last_seen) VALUES (?, ?, ?)';
 
 const UPSERT_WARNING = `INSERT INTO active_warnings
@@ -113,6 +116,17 @@ export function createCassandraReadingRepository(
               injected,
               detectorVersion,
               modelVersion ?? null,
+            ],
+          });
+          statements.push({
+            query: INSERT_ANOMALY_COUNT,
+            params: [
+              hourOf(ts),
+              reading.profile,
+              verdict.severity,
+              reading.stationId,
+              new Date(ts),
+              types.Long.fromNumber(reading.seq),
             ],
           });
         }

@@ -36,6 +36,8 @@ export interface ApiRoute<
   readonly description?: string;
   readonly tag: string;
   readonly access: RouteAccess;
+  /** GET answers may be this old (served from a cache shared by all clients, and said so in Cache-Control). */
+  readonly cacheSeconds?: number;
   readonly query?: Q;
   readonly params?: P;
   readonly body?: B;

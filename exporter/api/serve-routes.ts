@@ -1,6 +1,7 @@
 import { type RequestHandler, Router } from 'express';
 import type { z } from 'zod';
 import { HttpError, validInput } from '../http-errors.js';
+import { type CachedBody, ResponseCache } from './response-cache.js';
 import { type ApiRoute, expressPath } from './route.js';
 
 export interface RouteGuards {
@@ -16,6 +17,7 @@ export interface RouteGuards {
  */
 export function serveRoutes(routes: readonly ApiRoute[], guards: RouteGuards): Router {
   const router = Router();
+  const cache = new ResponseCache();
   for (const route of routes) {
     const guard = route.access === 'admin' ? guards.admin : guards.rateLimit;
     router[route.method](expressPath(route.path), guard, async (request, response) => {

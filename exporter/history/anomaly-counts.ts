@@ -22,7 +22,7 @@ export const DEFAULT_COUNT_OPTIONS: CountOptions = {
   settledAfterMs: 10 * 60_000,
   concurrency: 8,
   maxCachedHours: 24 * 90,
-  freshForMs: 5_000,
+  freshForMs: 10_000,
 };
 
 const MINUTE_MS = 60_000;

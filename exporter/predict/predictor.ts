@@ -60,20 +60,25 @@ export class Predictor {
     const bundle = await this.activeBundle(reading.profile);
     if (bundle) core.adopt(bundle, { pinned: true });
 
-    const page = await this.stations.readings(reading.stationId, {
-      from: ts - this.options.historySpanMs,
-      to: ts,
-      limit: this.options.historyReadings,
-    });
+    const history = await this.stations.recentValues(
+      reading.stationId,
+      ts - this.options.historySpanMs,
+      ts,
+      this.options.historyReadings,
+    );
     const sensors = Object.keys(profileSpec.sensors);
-    for (const stored of page.readings.reverse()) {
-      core.score({
+    for (const stored of history.reverse()) {
+      // Only the statistics and the rules keep per-station state: replaying through them alone (told the
+      // verdict the detector stored) is what the full core would learn, at a fraction of the cost.
+      const observation = {
         stationId: reading.stationId,
         profile: reading.profile,
         profileSpec,
-        ts: Date.parse(stored.ts),
+        ts: stored.ts,
         values: Object.fromEntries(sensors.map((s) => [s, stored.values[s] ?? null])),
-      });
+      };
+      core.stats.learn(observation, stored.isAnomaly);
+      core.rules.score(observation);
     }
     const verdict = core.score({
       stationId: reading.stationId,
@@ -86,7 +91,7 @@ export class Predictor {
       verdict,
       explanation: explain(verdict),
       modelVersion: core.modelVersionOf(reading.profile) ?? null,
-      historyReadings: page.readings.length,
+      historyReadings: history.length,
     };
   }
 

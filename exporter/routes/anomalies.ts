@@ -33,6 +33,7 @@ export function anomalyRoutes(deps: {
       summary: 'Newest anomalies, with their explanation and model version',
       tag: 'anomalies',
       access: 'public',
+      cacheSeconds: 1,
       query: latestAnomaliesQuery,
       responses: { 200: { description: 'Newest first.', schema: latestAnomalies }, ...COMMON_ERRORS },
       async handle({ query }) {
@@ -55,6 +56,7 @@ export function anomalyRoutes(deps: {
       summary: 'How many anomalies over a time range, by severity',
       tag: 'anomalies',
       access: 'public',
+      cacheSeconds: 5,
       query: countQuery,
       responses: { 200: { description: 'Counts over the range.', schema: anomalyCount }, ...COMMON_ERRORS },
       async handle({ query, request }) {

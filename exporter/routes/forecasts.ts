@@ -43,6 +43,7 @@ export function forecastRoutes(deps: {
       description: 'Written by the batch job (`npm run forecast`); empty until it has run for the station.',
       tag: 'forecasts',
       access: 'public',
+      cacheSeconds: 30,
       query: forecastQuery,
       responses: {
         200: { description: 'Hourly forecasts, oldest first.', schema: forecasts },

@@ -21,6 +21,7 @@ export function summaryRoutes(deps: { counts: AnomalyCounts; now: () => number }
       summary: 'Anomalies per profile and severity over a range, with the most anomalous stations',
       tag: 'anomalies',
       access: 'public',
+      cacheSeconds: 10,
       query: summaryQuery,
       responses: { 200: { description: 'The summary.', schema: summary }, ...COMMON_ERRORS },
       async handle({ query, request }) {

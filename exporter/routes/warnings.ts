@@ -31,6 +31,7 @@ export function warningRoutes(deps: { warnings: WarningRepository }): ApiRoute[]
         'A warning appears once its rule has fired for its minimum duration and drops out once the rule’s hysteresis clears it. Critical first, then oldest first.',
       tag: 'warnings',
       access: 'public',
+      cacheSeconds: 2,
       query: warningsQuery,
       responses: { 200: { description: 'Warnings in force.', schema: warningFeed }, ...COMMON_ERRORS },
       async handle({ query }) {
