@@ -439,6 +439,17 @@ describe('exporter REST API against the real Cassandra', () => {
     expect((response.body.error as { message: string }).message).toContain(message);
   });
 
+  it.each([
+    ['{"hours": 0}', 'hours: expected more than 0 hours'],
+    ['{"hours": "a day"}', 'hours: expected a number of hours'],
+    ['{"profile": "spaceship"}', 'profile: expected one of factory'],
+    ['{"profile": "factory", "force": true}', 'force'],
+  ])('POST /api/models/retrain with %s answers 400 naming the field', async (body, message) => {
+    const response = await call('POST', '/api/models/retrain', { body, token: ADMIN_TOKEN });
+    expect(response.status).toBe(400);
+    expect((response.body.error as { message: string }).message).toContain(message);
+  });
+
   it('answers 404 for unknown stations and versions, and 415 for a body that is not JSON', async () => {
     expect((await call('GET', '/api/stations/factory-nobody-here/readings')).status).toBe(404);
     expect((await call('GET', '/api/forecasts?station=factory-nobody-here&sensor=temperature')).status).toBe(
@@ -519,6 +530,29 @@ describe('history import and forecasting against the real Cassandra', () => {
     await client.shutdown();
     expect(stored).toBe(576);
   }, 60_000);
+
+  it('imports the UCI household power layout: ? is a missing value, a bad row is reported and skipped', async () => {
+    const uci = path.join(os.tmpdir(), `${station}-uci.txt`);
+    const day = new Date(Date.now() - 86_400_000);
+    const date = `${day.getUTCDate()}/${day.getUTCMonth() + 1}/${day.getUTCFullYear()}`;
+    writeFileSync(
+      uci,
+      [
+        'Date;Time;Global_active_power;Global_reactive_power;Voltage;Global_intensity;Sub_metering_1;Sub_metering_2;Sub_metering_3',
+        `${date};17:24:00;4.216;0.418;234.840;18.400;0.000;1.000;17.000`,
+        `${date};17:25:00;?;?;?;?;?;?;`,
+        `${date};17:26:00;5.360;0.436;233.630;23.000;0.000;1.000;16.000`,
+        `${date};17:27:00;5.374;0.498;999.000;23.000;0.000;2.000;17.000`,
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli('importer/cli.ts', [uci, '--station', `${station}-uci`]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain(`${uci}:5: skipped: voltage = 999 is outside [180, 270]`);
+    expect(result.output).toMatch(
+      /Imported 3 rows \(1 with every value missing\) .* \(profile household_power, uci layout/,
+    );
+  });
 
   it('when a wrong file or option is given, then the import says so and stores nothing', async () => {
     const wrong = path.join(os.tmpdir(), `${station}-wrong.csv`);
