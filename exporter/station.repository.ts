@@ -78,15 +78,29 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-export function decodeCursor(text: string, from: number, to: number): Cursor {
-  let cursor: Partial<Cursor>;
-  try {
-    cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
-  } catch {
+/** The from–to range a cursor belongs to (a 400 if it is not one of ours). */
+export function rangeOfCursor(text: string): { from: number; to: number } {
+  const cursor = parseCursor(text);
+  if (typeof cursor.from !== 'number' || typeof cursor.to !== 'number') {
     throw new InvalidCursorError('cursor: not a cursor this API returned');
   }
+  return { from: cursor.from, to: cursor.to };
+}
+
+function parseCursor(text: string): Partial<Cursor> {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (cursor && typeof cursor === 'object') return cursor;
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new InvalidCursorError('cursor: not a cursor this API returned');
+}
+
+export function decodeCursor(text: string, from: number, to: number): Cursor {
+  const cursor = parseCursor(text);
   if (
-    typeof cursor?.day !== 'number' ||
+    typeof cursor.day !== 'number' ||
     (cursor.pageState !== undefined && typeof cursor.pageState !== 'string') ||
     cursor.day % DAY_MS !== 0
   ) {

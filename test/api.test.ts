@@ -206,6 +206,10 @@ describe('exporter REST API against the real Cassandra', () => {
       responses.anomalyCount,
     );
     expect(byProfile.total).toBe(0);
+    const clamped = await ok('/api/anomalies/count?range=100d', responses.anomalyCount);
+    expect(Date.parse(clamped.to) - Date.parse(clamped.from)).toBe(90 * 86_400_000);
+    const cached = await call('GET', '/api/summary?range=15m&top=100');
+    expect(cached.headers.get('cache-control')).toBe('public, max-age=10');
     const summary = await ok('/api/summary?range=15m&top=100', responses.summary);
     expect(summary.byProfile.factory?.total).toBeGreaterThanOrEqual(2);
     expect(summary.total).toBe(Object.values(summary.byProfile).reduce((sum, p) => sum + p.total, 0));
@@ -359,7 +363,6 @@ describe('exporter REST API against the real Cassandra', () => {
     ['GET', '/api/anomalies/latest?severity=apocalyptic', 'severity: expected warning or critical'],
     ['GET', '/api/anomalies/count', 'range'],
     ['GET', '/api/anomalies/count?range=2y', 'range: expected a number and a unit m, h or d'],
-    ['GET', '/api/anomalies/count?range=100d', 'range: expected at most 90d'],
     ['GET', '/api/anomalies/count?range=1h&profile=spaceship', 'profile: expected one of factory'],
     ['GET', '/api/summary?top=0', 'top: expected at least 1'],
     ['GET', '/api/stations?colour=blue', 'colour'],
@@ -393,13 +396,13 @@ describe('exporter REST API against the real Cassandra', () => {
       'an unknown profile',
       JSON.stringify({ stationId: 'factory-x', profile: 'spaceship', values: {} }),
       400,
-      'unknown profile "spaceship"',
+      'profile: expected one of factory',
     ],
     [
       'a missing sensor',
       JSON.stringify({ stationId: 'factory-x', profile: 'factory', values: { temperature: 20 } }),
       400,
-      'missing humidity, noise_level',
+      'values.humidity: expected a number or null',
     ],
     [
       'a value out of range',
@@ -409,7 +412,28 @@ describe('exporter REST API against the real Cassandra', () => {
         values: { temperature: 9999, humidity: 45, noise_level: 60 },
       }),
       400,
-      'temperature = 9999 is outside',
+      "values.temperature: expected at most 150 (the sensor's valid range)",
+    ],
+    [
+      'a sensor of another profile',
+      JSON.stringify({
+        stationId: 'factory-x',
+        profile: 'factory',
+        values: { temperature: 20, humidity: 45, noise_level: 60, rainfall: 1 },
+      }),
+      400,
+      'rainfall',
+    ],
+    [
+      'a timestamp far in the future',
+      JSON.stringify({
+        stationId: 'factory-x',
+        profile: 'factory',
+        ts: '2099-01-01T00:00:00Z',
+        values: { temperature: 20, humidity: 45, noise_level: 60 },
+      }),
+      400,
+      'is in the future',
     ],
     [
       'a string value',
@@ -450,6 +474,23 @@ describe('exporter REST API against the real Cassandra', () => {
     expect((response.body.error as { message: string }).message).toContain(message);
   });
 
+  it('answers 405 with Allow for a method a route does not have', async () => {
+    const response = await fetch(`${exporter.metricsUrl}/api/summary`, { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+  });
+
+  it('pages with a cursor alone when from and to were left to their defaults', async () => {
+    const first = await ok(`/api/stations/${factory}/readings?limit=5`, responses.readingsPage);
+    const second = await ok(
+      `/api/stations/${factory}/readings?limit=5&cursor=${first.cursor}`,
+      responses.readingsPage,
+    );
+    expect(second.from).toBe(first.from);
+    expect(second.readings[0]?.seq).toBe((first.readings.at(-1)?.seq as number) - 1);
+  });
+
   it('answers 404 for unknown stations and versions, and 415 for a body that is not JSON', async () => {
     expect((await call('GET', '/api/stations/factory-nobody-here/readings')).status).toBe(404);
     expect((await call('GET', '/api/forecasts?station=factory-nobody-here&sensor=temperature')).status).toBe(
@@ -484,6 +525,12 @@ describe('exporter REST API against the real Cassandra', () => {
       body: '{}',
     });
     expect(admin.status).toBe(404);
+    const anonymous = await fetch(`${limited.metricsUrl}/api/models/retrain`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(anonymous.status).toBe(401);
   });
 });
 

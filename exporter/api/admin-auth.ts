@@ -10,13 +10,13 @@ export function adminAuth(token: string | undefined): RequestHandler {
   // Hashing both sides gives equal lengths, so the comparison is constant-time whatever is sent.
   const expected = token ? digest(token) : undefined;
   return (request, _response, next) => {
-    if (!expected) {
-      throw new HttpError(404, 'not_found', 'admin routes are off: EXPORTER_ADMIN_TOKEN is not set');
-    }
     const header = request.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
       throw new HttpError(401, 'unauthorized', 'expected an Authorization: Bearer <token> header');
+    }
+    if (!expected) {
+      throw new HttpError(404, 'not_found', 'admin routes are off: EXPORTER_ADMIN_TOKEN is not set');
     }
     if (!timingSafeEqual(digest(match[1] as string), expected)) {
       throw new HttpError(403, 'forbidden', 'the bearer token is not the admin token');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isProfileName, profileNames } from '../../common/reading/profiles.js';
+import { profileNames } from '../../common/reading/profiles.js';
 
 /** Query and path parameters several routes share, each with the message a wrong value gets. */
 
@@ -12,10 +12,12 @@ export const limitParam = (max: number, fallback: number) =>
     .default(fallback)
     .describe(`How many to return, 1–${max}.`);
 
+/** One of the configured profiles (config/profiles.yaml), listed in the OpenAPI document. */
 export const profileParam = () =>
   z
-    .string()
-    .refine(isProfileName, { error: () => `expected one of ${profileNames().join(', ')}` })
+    .enum(profileNames() as [string, ...string[]], {
+      error: () => `expected one of ${profileNames().join(', ')}`,
+    })
     .describe('A station profile (config/profiles.yaml).');
 
 export const severityParam = () =>

@@ -18,3 +18,9 @@ export const COMMON_ERRORS = {
     schema: errorBody,
   },
 } as const;
+
+/** The errors of routes that take a JSON body. */
+export const BODY_ERRORS = {
+  413: { description: 'The body is larger than EXPORTER_MAX_BODY_BYTES.', schema: errorBody },
+  415: { description: 'The body is not JSON (Content-Type: application/json).', schema: errorBody },
+} as const;

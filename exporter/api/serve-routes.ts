@@ -31,10 +31,33 @@ export function serveRoutes(routes: readonly ApiRoute[], guards: RouteGuards): R
         );
       }
       const body = parseOrUndefined(route.body, request.body, 'body');
-      const result = await route.handle({ params, query, body, request } as Parameters<
-        ApiRoute['handle']
-      >[0]);
-      response.status(result.status ?? 200).json(result.body);
+      const run = async (): Promise<CachedBody> => {
+        const input = { params, query, body, request } as Parameters<ApiRoute['handle']>[0];
+        const result = await route.handle(input);
+        return { status: result.status ?? 200, json: JSON.stringify(result.body) };
+      };
+      const answer =
+        route.cacheSeconds && route.method === 'get'
+          ? await cache.get(request.originalUrl, route.cacheSeconds * 1000, Date.now(), run)
+          : await run();
+      if (route.cacheSeconds) response.setHeader('Cache-Control', `public, max-age=${route.cacheSeconds}`);
+      response.status(answer.status).type('application/json').send(answer.json);
+    });
+  }
+  // A known path asked with a method it does not have: 405 with the methods it has.
+  const methodsByPath = new Map<string, string[]>();
+  for (const route of routes) {
+    methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method.toUpperCase()]);
+  }
+  for (const [path, methods] of methodsByPath) {
+    router.all(expressPath(path), (request, response) => {
+      response.setHeader('Allow', methods.join(', '));
+      response.status(405).json({
+        error: {
+          code: 'method_not_allowed',
+          message: `${request.method} is not allowed here; use ${methods.join(' or ')}`,
+        },
+      });
     });
   }
   return router;

@@ -15,8 +15,12 @@ describe('time ranges', () => {
     expect(timeRange().parse(text)).toBe(ms);
   });
 
-  it.each(['1y', '0h', 'h', '91d', '-1h'])('%s is refused', (text) => {
+  it.each(['1y', '0h', 'h', '-1h'])('%s is refused', (text) => {
     expect(timeRange().safeParse(text).success).toBe(false);
+  });
+
+  it('cuts a range past the retention to 90 days', () => {
+    expect(timeRange().parse('91d')).toBe(90 * 24 * HOUR);
   });
 });
 

@@ -4,7 +4,7 @@ import type { VersionSummary } from '../../detector/lifecycle/model-registry.js'
 import { RegistryError } from '../../detector/lifecycle/model-registry.js';
 import type { ForecastRepository } from '../../forecasting/forecast.repository.js';
 import { limitParam, profileParam } from '../api/params.js';
-import { COMMON_ERRORS, errorBody } from '../api/problem.js';
+import { BODY_ERRORS, COMMON_ERRORS, errorBody } from '../api/problem.js';
 import { activation, currentModels, modelList, retrainResult } from '../api/responses.js';
 import { type ApiRoute, defineRoute } from '../api/route.js';
 import { HttpError } from '../http-errors.js';
@@ -125,7 +125,11 @@ export function modelRoutes(deps: {
       tag: 'models',
       access: 'admin',
       body: retrainBody,
-      responses: { 200: { description: 'One result per profile.', schema: retrainResult }, ...ADMIN_ERRORS },
+      responses: {
+        200: { description: 'One result per profile.', schema: retrainResult },
+        ...ADMIN_ERRORS,
+        ...BODY_ERRORS,
+      },
       async handle({ body }) {
         const now = deps.now();
         const results = [];

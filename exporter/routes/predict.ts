@@ -1,21 +1,53 @@
 import { z } from 'zod';
-import { profileNames } from '../../common/reading/profiles.js';
+import { profileNames, profileOf } from '../../common/reading/profiles.js';
 import { validateReading } from '../../common/reading/reading.js';
-import { COMMON_ERRORS } from '../api/problem.js';
+import { stationIdParam } from '../api/params.js';
+import { BODY_ERRORS, COMMON_ERRORS } from '../api/problem.js';
 import { prediction } from '../api/responses.js';
 import { type ApiRoute, defineRoute } from '../api/route.js';
 import { HttpError } from '../http-errors.js';
 import type { Predictor } from '../predict/predictor.js';
 
+/**
+ * One body shape per profile, told apart by `profile`: the OpenAPI document lists each profile's sensors
+ * and their valid ranges, so a client (or a fuzzer) knows exactly what is accepted.
+ */
 const predictBody = z
-  .strictObject({
-    stationId: z.string().describe('The station whose stored history warms the statistics.'),
-    profile: z.string().describe(`One of the profiles (${profileNames().join(', ')}).`),
-    ts: z.string().optional().describe('ISO 8601 UTC; default now.'),
-    values: z
-      .record(z.string(), z.number().nullable())
-      .describe('Every sensor of the profile; null for a sensor without a value.'),
-  })
+  .discriminatedUnion(
+    'profile',
+    profileNames().map((profile) =>
+      z.strictObject({
+        stationId: stationIdParam().describe('The station whose stored history warms the statistics.'),
+        profile: z.literal(profile),
+        ts: z.iso
+          .datetime({ error: 'expected an ISO 8601 UTC timestamp' })
+          .optional()
+          .describe('ISO 8601 UTC; default now.'),
+        values: z
+          .strictObject(
+            Object.fromEntries(
+              Object.entries(profileOf(profile).sensors).map(([sensor, spec]) => [
+                sensor,
+                z
+                  .number({ error: 'expected a number or null' })
+                  .min(spec.validRange[0], {
+                    error: `expected at least ${spec.validRange[0]} (the sensor's valid range)`,
+                  })
+                  .max(spec.validRange[1], {
+                    error: `expected at most ${spec.validRange[1]} (the sensor's valid range)`,
+                  })
+                  .nullable(),
+              ]),
+            ),
+          )
+          .describe('Every sensor of the profile; null for a sensor without a value.'),
+      }),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union' ? `expected one of ${profileNames().join(', ')}` : undefined,
+    },
+  )
   .meta({ id: 'PredictRequest' });
 
 export function predictRoutes(deps: { predictor: Predictor; now: () => number }): ApiRoute[] {
@@ -28,7 +60,11 @@ export function predictRoutes(deps: { predictor: Predictor; now: () => number })
       tag: 'models',
       access: 'public',
       body: predictBody,
-      responses: { 200: { description: 'The verdict.', schema: prediction }, ...COMMON_ERRORS },
+      responses: {
+        200: { description: 'The verdict.', schema: prediction },
+        ...COMMON_ERRORS,
+        ...BODY_ERRORS,
+      },
       async handle({ body }) {
         const now = deps.now();
         // The same validation as a reading from Kafka: profile, sensors, ranges, timestamp.

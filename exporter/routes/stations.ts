@@ -4,7 +4,7 @@ import { COMMON_ERRORS, errorBody } from '../api/problem.js';
 import { readingsPage, stationList } from '../api/responses.js';
 import { type ApiRoute, defineRoute } from '../api/route.js';
 import { HttpError } from '../http-errors.js';
-import { InvalidCursorError, type StationRepository } from '../station.repository.js';
+import { InvalidCursorError, rangeOfCursor, type StationRepository } from '../station.repository.js';
 
 const HOUR_MS = 3_600_000;
 /** The longest from–to span of one readings query: the history's retention. */
@@ -23,6 +23,15 @@ const readingsQuery = z.strictObject({
 });
 
 const stationPath = z.strictObject({ id: stationIdParam() });
+
+function cursorRange(cursor: string): { from: number; to: number } {
+  try {
+    return rangeOfCursor(cursor);
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw new HttpError(400, 'invalid_request', error.message);
+    throw error;
+  }
+}
 
 export function stationRoutes(deps: {
   stations: StationRepository;
@@ -66,11 +75,13 @@ export function stationRoutes(deps: {
         ...COMMON_ERRORS,
       },
       async handle({ params, query }) {
-        const to = query.to ?? deps.now();
-        const from = query.from ?? to - HOUR_MS;
+        // A next page keeps the range of the first: the cursor carries it when from and to were defaulted.
+        const paged = query.cursor ? cursorRange(query.cursor) : undefined;
+        const to = query.to ?? paged?.to ?? deps.now();
+        let from = query.from ?? paged?.from ?? to - HOUR_MS;
         if (from >= to) throw new HttpError(400, 'invalid_request', 'from: expected a time before `to`');
-        if (to - from > MAX_SPAN_MS)
-          throw new HttpError(400, 'invalid_request', 'from: expected at most 90 days before `to`');
+        // Nothing older than the retention exists: a range reaching further back is cut to it.
+        if (!paged) from = Math.max(from, to - MAX_SPAN_MS);
         const station = await deps.stations.find(params.id, await deps.profiles());
         if (!station) throw new HttpError(404, 'not_found', `no station ${params.id}`);
         try {
