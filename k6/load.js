@@ -16,7 +16,7 @@ export const options = {
     },
   },
   thresholds: {
-    ...perRoute('p(95)<50'),
+    ...perRoute('p(95)<150'),
     http_req_failed: ['rate==0'],
     checks: ['rate==1'],
     http_req_duration: ['p(95)<50'],

@@ -290,7 +290,7 @@ describe('exporter REST API against the real Cassandra', () => {
       isAnomaly: true,
       severity: 'critical',
       modelVersion: null, // this test's registry has no active version yet
-      historyReadings: 242,
+      historyReadings: 150,
     });
     expect(prediction.explanation).toMatch(/temperature (trending, )?at 60/);
     const normal = responses.prediction.parse(
