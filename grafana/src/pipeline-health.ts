@@ -66,6 +66,20 @@ const detectorResources = () =>
     .withTarget(promQuery(QUERIES.detectorCpu, 'cpu {{instance}}', 'A'))
     .withTarget(promQuery(QUERIES.detectorMemory, 'rss {{instance}}', 'B'));
 
+const apiRequests = () =>
+  timeseriesPanel(
+    'API requests by route and status',
+    'Requests per second to the exporter, by route pattern and status: 4xx are wrong requests (answered with a message), 429 the rate limit, 5xx unexpected failures (SensorwatchApiServerErrors).',
+    'reqps',
+  ).withTarget(promQuery(QUERIES.apiRequests, '{{route}} {{status}}'));
+
+const apiLatency = () =>
+  timeseriesPanel(
+    'API latency p95 by route',
+    'The 95th percentile of each route’s answer time (SensorwatchApiSlow fires above 250 ms for 10 minutes).',
+    's',
+  ).withTarget(promQuery(QUERIES.apiLatencyP95, '{{route}}'));
+
 export function pipelineHealthDashboard(): dashboard.DashboardBuilder {
   return sensorwatchDashboard(
     'sensorwatch-pipeline-health',
@@ -79,5 +93,7 @@ export function pipelineHealthDashboard(): dashboard.DashboardBuilder {
     .withPanel(lagSeconds())
     .withPanel(deadLetters())
     .withPanel(cassandraWrites())
-    .withPanel(detectorResources());
+    .withPanel(detectorResources())
+    .withPanel(apiRequests())
+    .withPanel(apiLatency());
 }

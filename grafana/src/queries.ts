@@ -17,6 +17,10 @@ export const QUERIES = {
     'histogram_quantile(0.99, sum by (le) (rate(sensorwatch_cassandra_write_seconds_bucket[$__rate_interval])))',
   cassandraWriteErrors:
     'sum by (retriable) (rate(sensorwatch_cassandra_write_errors_total[$__rate_interval]))',
+  apiRequests:
+    'sum by (route, status) (rate(sensorwatch_http_request_duration_seconds_count{job="exporter"}[$__rate_interval]))',
+  apiLatencyP95:
+    'histogram_quantile(0.95, sum by (le, route) (rate(sensorwatch_http_request_duration_seconds_bucket{job="exporter"}[$__rate_interval])))',
   detectorCpu: 'rate(process_cpu_seconds_total{job="detector"}[$__rate_interval])',
   detectorMemory: 'process_resident_memory_bytes{job="detector"}',
   sensorValue: 'sensorwatch_sensor_value{profile=~"$profile", station=~"$station", sensor=~"$sensor"}',
