@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:pipeline`: throughput and latency of the whole pipeline on the native stack, beside the
+ * machine's raw ceilings, in one run. Needs the infrastructure running (`npm run stack:up`); stop the
+ * stack's own producers and detector first (`npm run stack:down -- producer-1 producer-2 detector
+ * exporter`) so they do not share the CPU with the benchmark.
+ *
+ *   1. ceilings: Kafka's ProducerPerformance and ConsumerPerformance (acks=all, RF 3, min.insync 2) and
+ *      a Cassandra insert loop through the detector's own repository;
+ *   2. the pipeline (producer replicas → Kafka → detector with all models → Cassandra) at increasing
+ *      rates until it no longer keeps up for a whole window: the highest sustained rate;
+ *   3. at half that rate: end-to-end latency p50/p95/p99, detector CPU and RSS.
+ *
+ * Prints a table and writes bench/out/pipeline.json.
+ *
+ *   npm run bench:pipeline -- --rates 2000,4000,8000 --window 30     (a quicker, coarser run)
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCassandraClient } from '../common/cassandra/client.js';
+import { runMain } from '../common/config/run-main.js';
+import { awaitTopicsReady } from '../common/kafka/admin.js';
+import { createKafkaClient } from '../common/kafka/client.js';
+import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
+import { KAFKA_BUNDLE } from '../stack/install/bundles.js';
+import { ensureMavenBundle } from '../stack/install/maven.js';
+import { stackPaths } from '../stack/paths.js';
+import { CASSANDRA, HOST, KAFKA_BOOTSTRAP } from '../stack/topology.js';
+import { measureCassandraCeiling } from './pipeline/cassandra-ceiling.js';
+import { measureKafkaCeilings } from './pipeline/kafka-ceilings.js';
+import { type LadderOptions, runStep, type StepResult, startDetector } from './pipeline/ladder.js';
+
+const DEFAULT_RATES = '2000,4000,6000,8000,10000,12500,15000,17500,20000';
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      rates: { type: 'string', default: DEFAULT_RATES },
+      window: { type: 'string', default: '60' },
+      warmup: { type: 'string', default: '20' },
+      producers: { type: 'string', default: '2' },
+      'ceiling-records': { type: 'string', default: '300000' },
+    },
+  });
+  const rates = args.rates.split(',').map(Number);
+  if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
+  const run = randomUUID().slice(0, 8);
+  const paths = stackPaths(loadStackConfig().home);
+  const logDir = path.join(paths.logs, 'bench', run);
+  const kafka = createKafkaClient({ clientId: `bench-${run}`, brokers: KAFKA_BOOTSTRAP, logging: 'silent' });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = {
+    ceiling: `bench.${run}.ceiling`,
+    readings: `bench.${run}.readings`,
+    scored: `bench.${run}.scored`,
+    deadLetter: `bench.${run}.dlq`,
+  };
+  const cassandra = createCassandraClient({
+    contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
+    localDataCenter: CASSANDRA.datacenter,
+    keyspace: 'sensorwatch',
+  });
+  try {
+    // The pipeline's topic settings: 12 partitions (3 for dead letters), RF 3, min.insync.replicas 2.
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: Object.entries(topics).map(([key, topic]) => ({
+        topic,
+        numPartitions: key === 'deadLetter' ? 3 : 12,
+        replicationFactor: 3,
+        configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+      })),
+    });
+    await awaitTopicsReady(admin, Object.values(topics));
+
+    console.log('1. Ceilings');
+    const kafkaLib = await ensureMavenBundle(paths, KAFKA_BUNDLE, () => {});
+    const kafkaCeilings = await measureKafkaCeilings({
+      kafkaLib,
+      bootstrap: KAFKA_BOOTSTRAP.join(','),
+      topic: topics.ceiling,
+      records: Number(args['ceiling-records']),
+      // A reading as the producers publish it is about 300 bytes of JSON.
+      recordBytes: 300,
+    });
+    console.log(`   Kafka produce ${fmt(kafkaCeilings.produce)}/s, consume ${fmt(kafkaCeilings.consume)}/s`);
+    await cassandra.connect();
+    const cassandraInsert = await measureCassandraCeiling(cassandra, {
+      readings: 100_000,
+      chunkSize: 500,
+      stationPrefix: `bench-${run}`,
+    });
+    console.log(`   Cassandra insert ${fmt(cassandraInsert)}/s (the detector's repository, chunks of 500)`);
+
+    console.log('2. Sustained rate');
+    const options: LadderOptions = {
+      topics,
+      detectorEnv: {},
+      producers: Number(args.producers),
+      warmupS: Number(args.warmup),
+      windowS: Number(args.window),
+      logDir,
+    };
+    const detector = await startDetector(options, run);
+    const steps: StepResult[] = [];
+    let half: StepResult | undefined;
+    try {
+      for (const rate of rates) {
+        const step = await runStep(detector, rate, options, run);
+        steps.push(step);
+        console.log(
+          `   offered ${fmt(step.offered)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB ${step.keptUp ? 'kept up' : 'FELL BEHIND'}`,
+        );
+        if (!step.keptUp) break;
+      }
+      const sustained = Math.max(0, ...steps.filter((s) => s.keptUp).map((s) => s.offered));
+      if (sustained > 0) {
+        console.log(`3. Half load (${fmt(sustained / 2)}/s)`);
+        // Let the last step's backlog drain before measuring latency.
+        await new Promise((resolve) => setTimeout(resolve, 15_000));
+        half = await runStep(detector, sustained / 2, options, run);
+      }
+      const lowerCeiling = Math.min(kafkaCeilings.produce, kafkaCeilings.consume, cassandraInsert);
+      const result = {
+        measuredAt: new Date().toISOString(),
+        ceiling: {
+          kafkaProduce: kafkaCeilings.produce,
+          kafkaConsume: kafkaCeilings.consume,
+          cassandraInsert,
+        },
+        sustained,
+        ratio: sustained / lowerCeiling,
+        latencyMs: half?.latencyMs ?? null,
+        detectorCpu: half?.detectorCpu ?? null,
+        detectorRssMb: half?.detectorRssMb ?? null,
+        steps,
+      };
+      const out = path.join(REPO_ROOT, 'bench', 'out', 'pipeline.json');
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+      console.log('');
+      console.log(
+        `ceiling: Kafka produce ${fmt(kafkaCeilings.produce)}/s, consume ${fmt(kafkaCeilings.consume)}/s, Cassandra insert ${fmt(cassandraInsert)}/s`,
+      );
+      console.log(
+        `sustained: ${fmt(sustained)} readings/s = ${(result.ratio * 100).toFixed(0)} % of the lower ceiling (${fmt(lowerCeiling)}/s)`,
+      );
+      if (half) {
+        console.log(
+          `at ${fmt(half.offered)}/s: latency p50 ${fmt(half.latencyMs.p50)} ms, p95 ${fmt(half.latencyMs.p95)} ms, p99 ${fmt(half.latencyMs.p99)} ms; detector ${half.detectorCpu.toFixed(2)} cores, RSS ${half.detectorRssMb.toFixed(0)} MB`,
+        );
+      }
+      console.log(`written to ${path.relative(process.cwd(), out)}; logs in ${logDir}`);
+    } finally {
+      await detector.stop();
+    }
+  } finally {
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
+    await admin.disconnect();
+    await cassandra.shutdown();
+  }
+}
+
+function fmt(value: number): string {
+  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–';
+}
+
+runMain(main);

@@ -1,0 +1,116 @@
+import { bucketsOf, parseMetrics, quantileBetween, type Sample, sumOf } from './metrics-text.js';
+import { type BenchProcess, startBenchProcess } from './processes.js';
+
+/** The profiles every producer simulates; a replica's rate is stations × profiles per second. */
+const PROFILES = 5;
+
+export interface StepResult {
+  /** Readings per second the producers were asked for. */
+  readonly offered: number;
+  /** Readings per second the detector stored over the step's window. */
+  readonly stored: number;
+  readonly lagStart: number;
+  readonly lagEnd: number;
+  readonly keptUp: boolean;
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number };
+  /** CPU cores the detector used on average over the window. */
+  readonly detectorCpu: number;
+  readonly detectorRssMb: number;
+}
+
+export interface LadderOptions {
+  readonly topics: { readonly readings: string; readonly scored: string; readonly deadLetter: string };
+  readonly detectorEnv: Record<string, string>;
+  readonly producers: number;
+  readonly warmupS: number;
+  readonly windowS: number;
+  readonly logDir: string;
+}
+
+async function scrape(process: BenchProcess): Promise<Sample[]> {
+  return parseMetrics(await (await fetch(`${process.metricsUrl}/metrics`)).text());
+}
+
+/**
+ * Offers `rate` readings a second (producer replicas, each simulating its share of stations at one
+ * reading a second) to a running detector, lets it settle, then measures one window: what was stored,
+ * whether the lag stayed bounded, end-to-end latency, and the detector's CPU and memory.
+ */
+export async function runStep(
+  detector: BenchProcess,
+  rate: number,
+  options: LadderOptions,
+  run: string,
+): Promise<StepResult> {
+  const stationsPerProducer = Math.max(1, Math.round(rate / (options.producers * PROFILES)));
+  const offered = stationsPerProducer * options.producers * PROFILES;
+  const producers = await Promise.all(
+    Array.from({ length: options.producers }, (_, i) =>
+      startBenchProcess(
+        `producer-${run}-${rate}-${i}`,
+        'producer/main.ts',
+        {
+          PRODUCER_REPLICA_ID: `${run}-${rate}-${i}`,
+          PRODUCER_STATIONS: String(stationsPerProducer),
+          PRODUCER_INTERVAL_MS: '1000',
+          READINGS_TOPIC: options.topics.readings,
+        },
+        options.logDir,
+      ),
+    ),
+  );
+  try {
+    await new Promise((resolve) => setTimeout(resolve, options.warmupS * 1000));
+    const before = await scrape(detector);
+    const t0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, options.windowS * 1000));
+    const after = await scrape(detector);
+    const seconds = (performance.now() - t0) / 1000;
+    const stored =
+      (sumOf(after, 'sensorwatch_readings_stored_total') -
+        sumOf(before, 'sensorwatch_readings_stored_total')) /
+      seconds;
+    const lagStart = sumOf(before, 'sensorwatch_consumer_lag_messages');
+    const lagEnd = sumOf(after, 'sensorwatch_consumer_lag_messages');
+    const latency = (q: number) =>
+      1000 *
+      quantileBetween(
+        bucketsOf(before, 'sensorwatch_end_to_end_latency_seconds'),
+        bucketsOf(after, 'sensorwatch_end_to_end_latency_seconds'),
+        q,
+      );
+    // Kept up: the lag did not grow past two seconds of input, and what was stored matches what was
+    // offered within 5 % (producers send each second's readings at once, so a window's edges cut ticks).
+    const keptUp = stored >= offered * 0.95 && lagEnd <= Math.max(lagStart, 0) + 2 * offered;
+    return {
+      offered,
+      stored,
+      lagStart,
+      lagEnd,
+      keptUp,
+      latencyMs: { p50: latency(0.5), p95: latency(0.95), p99: latency(0.99) },
+      detectorCpu:
+        (sumOf(after, 'process_cpu_seconds_total') - sumOf(before, 'process_cpu_seconds_total')) / seconds,
+      detectorRssMb: sumOf(after, 'process_resident_memory_bytes') / 2 ** 20,
+    };
+  } finally {
+    await Promise.all(producers.map((p) => p.stop()));
+  }
+}
+
+/** Starts the detector the steps share (all its models on, its own topics, group and registry). */
+export function startDetector(options: LadderOptions, run: string): Promise<BenchProcess> {
+  return startBenchProcess(
+    `detector-${run}`,
+    'detector/main.ts',
+    {
+      READINGS_TOPIC: options.topics.readings,
+      SCORED_TOPIC: options.topics.scored,
+      DEAD_LETTER_TOPIC: options.topics.deadLetter,
+      DETECTOR_GROUP_ID: `bench.${run}`,
+      MODEL_REGISTRY: `bench-${run}`,
+      ...options.detectorEnv,
+    },
+    options.logDir,
+  );
+}
