@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       window: { type: 'string', default: '60' },
       warmup: { type: 'string', default: '20' },
       producers: { type: 'string', default: '2' },
+      'rate-per-producer': { type: 'string', default: '2500' },
       'ceiling-records': { type: 'string', default: '300000' },
     },
   });
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
       topics,
       detectorEnv: {},
       producers: Number(args.producers),
+      ratePerProducer: Number(args['rate-per-producer']),
       warmupS: Number(args.warmup),
       windowS: Number(args.window),
       logDir,
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
         const step = await runStep(detector, rate, options, run);
         steps.push(step);
         console.log(
-          `   offered ${fmt(step.offered)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB ${step.keptUp ? 'kept up' : 'FELL BEHIND'}`,
+          `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
         );
         if (!step.keptUp) break;
       }

@@ -7,11 +7,17 @@ const PROFILES = 5;
 export interface StepResult {
   /** Readings per second the producers were asked for. */
   readonly offered: number;
+  /** Readings per second the producers got acknowledged by Kafka. */
+  readonly produced: number;
+  /** Producer replicas used. */
+  readonly producers: number;
   /** Readings per second the detector stored over the step's window. */
   readonly stored: number;
   readonly lagStart: number;
   readonly lagEnd: number;
   readonly keptUp: boolean;
+  /** Why a step did not keep up: the detector fell behind, or the producers could not offer the rate. */
+  readonly limitedBy: 'detector' | 'producers' | null;
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number };
   /** CPU cores the detector used on average over the window. */
   readonly detectorCpu: number;
@@ -21,7 +27,9 @@ export interface StepResult {
 export interface LadderOptions {
   readonly topics: { readonly readings: string; readonly scored: string; readonly deadLetter: string };
   readonly detectorEnv: Record<string, string>;
+  /** Least producer replicas; more are started for high rates (one per `ratePerProducer`). */
   readonly producers: number;
+  readonly ratePerProducer: number;
   readonly warmupS: number;
   readonly windowS: number;
   readonly logDir: string;
@@ -42,10 +50,11 @@ export async function runStep(
   options: LadderOptions,
   run: string,
 ): Promise<StepResult> {
-  const stationsPerProducer = Math.max(1, Math.round(rate / (options.producers * PROFILES)));
-  const offered = stationsPerProducer * options.producers * PROFILES;
+  const replicas = Math.max(options.producers, Math.ceil(rate / options.ratePerProducer));
+  const stationsPerProducer = Math.max(1, Math.round(rate / (replicas * PROFILES)));
+  const offered = stationsPerProducer * replicas * PROFILES;
   const producers = await Promise.all(
-    Array.from({ length: options.producers }, (_, i) =>
+    Array.from({ length: replicas }, (_, i) =>
       startBenchProcess(
         `producer-${run}-${rate}-${i}`,
         'producer/main.ts',
@@ -61,11 +70,17 @@ export async function runStep(
   );
   try {
     await new Promise((resolve) => setTimeout(resolve, options.warmupS * 1000));
+    const producedTotal = async () => {
+      const scrapes = await Promise.all(producers.map(scrape));
+      return scrapes.reduce((sum, samples) => sum + sumOf(samples, 'sensorwatch_readings_produced_total'), 0);
+    };
+    const producedBefore = await producedTotal();
     const before = await scrape(detector);
     const t0 = performance.now();
     await new Promise((resolve) => setTimeout(resolve, options.windowS * 1000));
     const after = await scrape(detector);
     const seconds = (performance.now() - t0) / 1000;
+    const produced = ((await producedTotal()) - producedBefore) / seconds;
     const stored =
       (sumOf(after, 'sensorwatch_readings_stored_total') -
         sumOf(before, 'sensorwatch_readings_stored_total')) /
@@ -79,15 +94,21 @@ export async function runStep(
         bucketsOf(after, 'sensorwatch_end_to_end_latency_seconds'),
         q,
       );
-    // Kept up: the lag did not grow past two seconds of input, and what was stored matches what was
-    // offered within 5 % (producers send each second's readings at once, so a window's edges cut ticks).
-    const keptUp = stored >= offered * 0.95 && lagEnd <= Math.max(lagStart, 0) + 2 * offered;
+    // Kept up: the producers delivered the rate and the detector stored it, each within 5 % (producers
+    // send each second's readings at once, so a window's edges cut ticks), with the lag bounded (not
+    // grown past two seconds of input).
+    const producersKeptUp = produced >= offered * 0.95;
+    const detectorKeptUp = stored >= produced * 0.95 && lagEnd <= Math.max(lagStart, 0) + 2 * offered;
+    const keptUp = producersKeptUp && detectorKeptUp;
     return {
       offered,
+      produced,
+      producers: replicas,
       stored,
       lagStart,
       lagEnd,
       keptUp,
+      limitedBy: keptUp ? null : detectorKeptUp ? 'producers' : 'detector',
       latencyMs: { p50: latency(0.5), p95: latency(0.95), p99: latency(0.99) },
       detectorCpu:
         (sumOf(after, 'process_cpu_seconds_total') - sumOf(before, 'process_cpu_seconds_total')) / seconds,
