@@ -130,6 +130,33 @@ export const GRAFANA_RULES: Record<string, readonly GrafanaRule[]> = {
       description: 'Retrain with npm run train, or run the detector with DETECTOR_DRIFT_ACTION=retrain.',
     },
   ],
+  api: [
+    {
+      uid: 'sw-api-server-errors',
+      title: 'API server errors',
+      expr: 'sum by (route) (increase(sensorwatch_http_request_duration_seconds_count{status=~"5.."}[5m]))',
+      comparison: 'gt',
+      threshold: 0,
+      for: '0s',
+      severity: 'warning',
+      summary: 'The API answered {{ $values.A }} server error(s) on {{ $labels.route }} in 5 minutes',
+      description:
+        'Every wrong request gets a 4xx: a 5xx is an unexpected failure, logged by the exporter with its path.',
+    },
+    {
+      uid: 'sw-api-slow',
+      title: 'API slow',
+      expr: 'histogram_quantile(0.95, sum by (le) (rate(sensorwatch_http_request_duration_seconds_bucket{route=~"/api/.*"}[5m])))',
+      comparison: 'gt',
+      threshold: 0.25,
+      recovery: 0.1,
+      for: '10m',
+      severity: 'warning',
+      summary: 'API p95 latency is {{ $values.A }} s',
+      description:
+        'Above 250 ms for 10 minutes (the load-test target is 50 ms at 200 requests/s): check Cassandra read latency and the host CPU.',
+    },
+  ],
 };
 
 function ruleModel(rule: GrafanaRule) {
