@@ -48,7 +48,6 @@ async function main(): Promise<void> {
   if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
   const run = randomUUID().slice(0, 8);
   const paths = stackPaths(loadStackConfig().home);
-  const logDir = path.join(paths.logs, 'bench', run);
   const kafka = createKafkaClient({ clientId: `bench-${run}`, brokers: KAFKA_BOOTSTRAP, logging: 'silent' });
   const admin = kafka.admin();
   await admin.connect();
@@ -103,7 +102,6 @@ async function main(): Promise<void> {
       ratePerProducer: Number(args['rate-per-producer']),
       warmupS: Number(args.warmup),
       windowS: Number(args.window),
-      logDir,
     };
     const detector = await startDetector(options, run);
     const steps: StepResult[] = [];
@@ -154,7 +152,9 @@ async function main(): Promise<void> {
           `at ${fmt(half.offered)}/s: latency p50 ${fmt(half.latencyMs.p50)} ms, p95 ${fmt(half.latencyMs.p95)} ms, p99 ${fmt(half.latencyMs.p99)} ms; detector ${half.detectorCpu.toFixed(2)} cores, RSS ${half.detectorRssMb.toFixed(0)} MB`,
         );
       }
-      console.log(`written to ${path.relative(process.cwd(), out)}; logs in ${logDir}`);
+      console.log(
+        `written to ${path.relative(process.cwd(), out)}; service logs in ${path.join(paths.logs, 'tests')}`,
+      );
     } finally {
       await detector.stop();
     }

@@ -1,4 +1,4 @@
-import { createCassandraClient } from '../common/cassandra/client.js';
+import { cassandraClientFor } from '../common/cassandra/client.js';
 import { runMain } from '../common/config/run-main.js';
 import { startHealthServer } from '../common/http/health-server.js';
 import { createKafkaClient } from '../common/kafka/client.js';
@@ -26,11 +26,7 @@ async function main(): Promise<void> {
   const metrics = createDetectorMetrics();
   initialiseDetectorMetrics(metrics);
   const kafka = createKafkaClient({ clientId: 'sensorwatch-detector', brokers: config.kafkaBrokers });
-  const cassandra = createCassandraClient({
-    contactPoints: config.cassandraContactPoints,
-    localDataCenter: config.cassandraDatacenter,
-    keyspace: config.cassandraKeyspace,
-  });
+  const cassandra = cassandraClientFor(config);
   const outputs = createKafkaDetectorOutputs(kafka, {
     scored: config.scoredTopic,
     deadLetter: config.deadLetterTopic,

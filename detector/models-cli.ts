@@ -5,7 +5,7 @@
  *   activate <profile> <version> make a version active (detectors adopt it at their next poll)
  *   rollback <profile>           make the previous version active again
  */
-import { createCassandraClient } from '../common/cassandra/client.js';
+import { cassandraClientFor } from '../common/cassandra/client.js';
 import { ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
@@ -20,11 +20,7 @@ async function main(): Promise<void> {
   if (profile !== undefined && !isProfileName(profile)) {
     throw new ConfigError([`unknown profile "${profile}"; known: ${profileNames().join(', ')}`]);
   }
-  const client = createCassandraClient({
-    contactPoints: config.cassandraContactPoints,
-    localDataCenter: config.cassandraDatacenter,
-    keyspace: config.cassandraKeyspace,
-  });
+  const client = cassandraClientFor(config);
   const registry = createCassandraModelRegistry(client, config.modelRegistry);
   try {
     await client.connect();

@@ -8,7 +8,7 @@
  *   npm run train -- --station-prefix factory-plant2- --no-activate
  */
 import { parseArgs } from 'node:util';
-import { createCassandraClient } from '../common/cassandra/client.js';
+import { cassandraClientFor } from '../common/cassandra/client.js';
 import { ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
@@ -47,11 +47,7 @@ async function main(): Promise<void> {
     throw new ConfigError([`--profile: unknown ${unknown.join(', ')}; known: ${profileNames().join(', ')}`]);
   }
 
-  const client = createCassandraClient({
-    contactPoints: config.cassandraContactPoints,
-    localDataCenter: config.cassandraDatacenter,
-    keyspace: config.cassandraKeyspace,
-  });
+  const client = cassandraClientFor(config);
   const registry = createCassandraModelRegistry(client, config.modelRegistry);
   const to = Date.now();
   const from = to - hours * 3_600_000;

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createCassandraClient } from '../common/cassandra/client.js';
+import { cassandraClientFor } from '../common/cassandra/client.js';
 import { runMain } from '../common/config/run-main.js';
 import { createKafkaClient } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
@@ -42,11 +42,7 @@ function cachedFor<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
 async function main(): Promise<void> {
   const config = loadExporterConfig();
   const logger = createLogger({ service: 'exporter' }, config.logLevel);
-  const cassandra = createCassandraClient({
-    contactPoints: config.cassandraContactPoints,
-    localDataCenter: config.cassandraDatacenter,
-    keyspace: config.cassandraKeyspace,
-  });
+  const cassandra = cassandraClientFor(config);
   const metrics = createExporterMetrics();
   const state = new LiveSensorState({
     maxStations: config.maxStations,

@@ -9,7 +9,7 @@
  *   npm run forecast -- --until 2026-11-22T00:00:00Z --rollup-days 30   (a backfill, as of a past time)
  */
 import { parseArgs } from 'node:util';
-import { createCassandraClient } from '../common/cassandra/client.js';
+import { cassandraClientFor } from '../common/cassandra/client.js';
 import { ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
@@ -51,11 +51,7 @@ async function main(): Promise<void> {
     evaluateDays: positiveInt('evaluate-days', args['evaluate-days'], 90),
   };
 
-  const client = createCassandraClient({
-    contactPoints: config.cassandraContactPoints,
-    localDataCenter: config.cassandraDatacenter,
-    keyspace: config.cassandraKeyspace,
-  });
+  const client = cassandraClientFor(config);
   const repository = createCassandraForecastRepository(client, config.modelRegistry);
   try {
     await client.connect();

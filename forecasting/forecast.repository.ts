@@ -45,6 +45,12 @@ export interface ForecastRepository {
 }
 
 const THIRTY_DAYS_S = 30 * 86_400;
+const FORECAST_COLUMNS = 'profile, predicted, lower, upper, baseline, reading_sigma, model, trained_at';
+const INSERT_FORECAST = `INSERT INTO forecasts (station_id, sensor, hour, ${FORECAST_COLUMNS})
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ${THIRTY_DAYS_S}`;
+const INSERT_FORECAST_BY_HOUR = `INSERT INTO forecasts_by_hour (hour, station_id, sensor, ${FORECAST_COLUMNS})
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ${THIRTY_DAYS_S}`;
+const SELECT_FORECAST = `SELECT station_id, sensor, hour, ${FORECAST_COLUMNS}`;
 
 /**
  * Rollups, forecasts and forecast accuracy in Cassandra. `scope` (the model registry's name) keeps the
@@ -57,6 +63,13 @@ export function createCassandraForecastRepository(client: Client, scope: string)
     for (let i = 0; i < statements.length; i += 256) {
       await Promise.all(statements.slice(i, i + 256).map((s) => client.execute(s.query, s.params, options)));
     }
+  };
+
+  const readForecasts = async (query: string, params: unknown[]): Promise<StoredForecast[]> => {
+    const result = await client.execute(query, params, { ...options, fetchSize: 5_000 });
+    const forecasts: StoredForecast[] = [];
+    for await (const row of result) forecasts.push(toForecast(row));
+    return forecasts;
   };
 
   return {
@@ -106,69 +119,37 @@ export function createCassandraForecastRepository(client: Client, scope: string)
     },
 
     async saveForecasts(forecasts) {
+      // The same columns to both tables: by station and sensor (the API) and by hour (detector, gauges).
       await run(
-        forecasts.flatMap((f) => [
-          {
-            query: `INSERT INTO forecasts (station_id, sensor, hour, profile, predicted, lower, upper, baseline, reading_sigma, model, trained_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ${THIRTY_DAYS_S}`,
-            params: [
-              f.stationId,
-              f.sensor,
-              new Date(f.hour),
-              f.profile,
-              f.predicted,
-              f.lower,
-              f.upper,
-              f.baseline,
-              f.readingSigma,
-              f.model,
-              new Date(f.trainedAt),
-            ],
-          },
-          {
-            query: `INSERT INTO forecasts_by_hour (hour, station_id, sensor, profile, predicted, lower, upper, baseline, reading_sigma, model, trained_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ${THIRTY_DAYS_S}`,
-            params: [
-              new Date(f.hour),
-              f.stationId,
-              f.sensor,
-              f.profile,
-              f.predicted,
-              f.lower,
-              f.upper,
-              f.baseline,
-              f.readingSigma,
-              f.model,
-              new Date(f.trainedAt),
-            ],
-          },
-        ]),
+        forecasts.flatMap((f) => {
+          const columns = [
+            f.profile,
+            f.predicted,
+            f.lower,
+            f.upper,
+            f.baseline,
+            f.readingSigma,
+            f.model,
+            new Date(f.trainedAt),
+          ];
+          return [
+            { query: INSERT_FORECAST, params: [f.stationId, f.sensor, new Date(f.hour), ...columns] },
+            { query: INSERT_FORECAST_BY_HOUR, params: [new Date(f.hour), f.stationId, f.sensor, ...columns] },
+          ];
+        }),
       );
     },
 
-    async forecastsOf(stationId, sensor, from, to) {
-      const result = await client.execute(
-        `SELECT station_id, sensor, hour, profile, predicted, lower, upper, baseline, reading_sigma, model, trained_at
-         FROM forecasts WHERE station_id = ? AND sensor = ? AND hour >= ? AND hour < ?`,
+    forecastsOf: (stationId, sensor, from, to) =>
+      readForecasts(
+        `${SELECT_FORECAST} FROM forecasts WHERE station_id = ? AND sensor = ? AND hour >= ? AND hour < ?`,
         [stationId, sensor, new Date(from), new Date(to)],
-        { ...options, fetchSize: 5_000 },
-      );
-      const forecasts: StoredForecast[] = [];
-      for await (const row of result) forecasts.push(toForecast(row));
-      return forecasts;
-    },
+      ),
 
-    async forecastsOfHour(hour) {
-      const result = await client.execute(
-        `SELECT station_id, sensor, hour, profile, predicted, lower, upper, baseline, reading_sigma, model, trained_at
-         FROM forecasts_by_hour WHERE hour = ?`,
-        [new Date(Math.floor(hour / BUCKET_MS.hour) * BUCKET_MS.hour)],
-        { ...options, fetchSize: 5_000 },
-      );
-      const forecasts: StoredForecast[] = [];
-      for await (const row of result) forecasts.push(toForecast(row));
-      return forecasts;
-    },
+    forecastsOfHour: (hour) =>
+      readForecasts(`${SELECT_FORECAST} FROM forecasts_by_hour WHERE hour = ?`, [
+        new Date(Math.floor(hour / BUCKET_MS.hour) * BUCKET_MS.hour),
+      ]),
 
     async saveAccuracy(rows) {
       await run(

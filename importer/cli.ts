@@ -8,7 +8,7 @@
  *   npm run import -- hall.csv --station factory-hall-1 --profile factory
  */
 import { parseArgs } from 'node:util';
-import { createCassandraClient } from '../common/cassandra/client.js';
+import { cassandraClientFor } from '../common/cassandra/client.js';
 import { ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS } from '../common/config/shared.js';
@@ -37,11 +37,7 @@ async function main(): Promise<void> {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = parseConfig(CASSANDRA_KEYS, process.env);
-  const client = createCassandraClient({
-    contactPoints: config.cassandraContactPoints,
-    localDataCenter: config.cassandraDatacenter,
-    keyspace: config.cassandraKeyspace,
-  });
+  const client = cassandraClientFor(config);
   const file = positionals[0] as string;
   let shown = 0;
   const tty = process.stderr.isTTY;

@@ -1,5 +1,5 @@
+import { type RunningService, startService } from '../../test/support/service.js';
 import { bucketsOf, parseMetrics, quantileBetween, type Sample, sumOf } from './metrics-text.js';
-import { type BenchProcess, startBenchProcess } from './processes.js';
 
 /** The profiles every producer simulates; a replica's rate is stations × profiles per second. */
 const PROFILES = 5;
@@ -32,10 +32,9 @@ export interface LadderOptions {
   readonly ratePerProducer: number;
   readonly warmupS: number;
   readonly windowS: number;
-  readonly logDir: string;
 }
 
-async function scrape(process: BenchProcess): Promise<Sample[]> {
+async function scrape(process: RunningService): Promise<Sample[]> {
   return parseMetrics(await (await fetch(`${process.metricsUrl}/metrics`)).text());
 }
 
@@ -45,7 +44,7 @@ async function scrape(process: BenchProcess): Promise<Sample[]> {
  * whether the lag stayed bounded, end-to-end latency, and the detector's CPU and memory.
  */
 export async function runStep(
-  detector: BenchProcess,
+  detector: RunningService,
   rate: number,
   options: LadderOptions,
   run: string,
@@ -55,17 +54,13 @@ export async function runStep(
   const offered = stationsPerProducer * replicas * PROFILES;
   const producers = await Promise.all(
     Array.from({ length: replicas }, (_, i) =>
-      startBenchProcess(
-        `producer-${run}-${rate}-${i}`,
-        'producer/main.ts',
-        {
-          PRODUCER_REPLICA_ID: `${run}-${rate}-${i}`,
-          PRODUCER_STATIONS: String(stationsPerProducer),
-          PRODUCER_INTERVAL_MS: '1000',
-          READINGS_TOPIC: options.topics.readings,
-        },
-        options.logDir,
-      ),
+      startService(`producer-${run}-${rate}-${i}`, 'producer/main.ts', {
+        LOG_LEVEL: 'warn',
+        PRODUCER_REPLICA_ID: `${run}-${rate}-${i}`,
+        PRODUCER_STATIONS: String(stationsPerProducer),
+        PRODUCER_INTERVAL_MS: '1000',
+        READINGS_TOPIC: options.topics.readings,
+      }),
     ),
   );
   try {
@@ -120,18 +115,14 @@ export async function runStep(
 }
 
 /** Starts the detector the steps share (all its models on, its own topics, group and registry). */
-export function startDetector(options: LadderOptions, run: string): Promise<BenchProcess> {
-  return startBenchProcess(
-    `detector-${run}`,
-    'detector/main.ts',
-    {
-      READINGS_TOPIC: options.topics.readings,
-      SCORED_TOPIC: options.topics.scored,
-      DEAD_LETTER_TOPIC: options.topics.deadLetter,
-      DETECTOR_GROUP_ID: `bench.${run}`,
-      MODEL_REGISTRY: `bench-${run}`,
-      ...options.detectorEnv,
-    },
-    options.logDir,
-  );
+export function startDetector(options: LadderOptions, run: string): Promise<RunningService> {
+  return startService(`detector-${run}`, 'detector/main.ts', {
+    LOG_LEVEL: 'warn',
+    READINGS_TOPIC: options.topics.readings,
+    SCORED_TOPIC: options.topics.scored,
+    DEAD_LETTER_TOPIC: options.topics.deadLetter,
+    DETECTOR_GROUP_ID: `bench.${run}`,
+    MODEL_REGISTRY: `bench-${run}`,
+    ...options.detectorEnv,
+  });
 }

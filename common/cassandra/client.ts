@@ -28,3 +28,16 @@ export function createCassandraClient(options: CassandraClientOptions): Client {
     socketOptions: { connectTimeout: 5_000, readTimeout: 12_000 },
   });
 }
+
+/** The client for the `CASSANDRA_*` configuration keys (common/config/shared.ts) every service and tool reads. */
+export function cassandraClientFor(config: {
+  readonly cassandraContactPoints: readonly string[];
+  readonly cassandraDatacenter: string;
+  readonly cassandraKeyspace: string;
+}): Client {
+  return createCassandraClient({
+    contactPoints: config.cassandraContactPoints,
+    localDataCenter: config.cassandraDatacenter,
+    keyspace: config.cassandraKeyspace,
+  });
+}

@@ -51,8 +51,14 @@ export class WarningTracker {
     const writes: WarningWrite[] = [];
     // What the chunk leaves written, applied on success: later readings of a station override earlier ones.
     const after = new Map<string, Written | undefined>();
+    // The keys the chunk touched, by station, so a reading finds its station's warnings without a scan.
+    const touched = new Map<string, Set<string>>();
     const current = (key: string) => (after.has(key) ? after.get(key) : this.written.get(key));
     for (const { reading, verdict } of readings) {
+      const known = this.byStation.get(reading.stationId);
+      let pending = touched.get(reading.stationId);
+      // The hot path: a station with no warning written or pending and no rule finding costs nothing.
+      if (!known && !pending && !verdict.findings.some((f) => f.model === 'rules')) continue;
       const firing = new Set<string>();
       for (const finding of verdict.findings) {
         if (finding.model !== 'rules') continue;
@@ -76,8 +82,13 @@ export class WarningTracker {
           ts: Date.parse(reading.ts),
         });
         after.set(key, { profile: reading.profile, since, writtenAt: now });
+        if (!pending) {
+          pending = new Set();
+          touched.set(reading.stationId, pending);
+        }
+        pending.add(key);
       }
-      for (const key of this.keysOf(reading.stationId, after)) {
+      for (const key of new Set([...(known ?? []), ...(pending ?? [])])) {
         if (firing.has(key) || !current(key)) continue;
         const [, sensor, severity] = key.split('\u0000') as [string, string, string];
         // A reading without the sensor's value (a dropout) says nothing about the rule.
@@ -119,12 +130,6 @@ export class WarningTracker {
   /** Warnings this tracker believes are written, for tests and metrics. */
   get active(): number {
     return this.written.size;
-  }
-
-  private keysOf(stationId: string, pending: Map<string, Written | undefined>): string[] {
-    const keys = new Set(this.byStation.get(stationId) ?? []);
-    for (const key of pending.keys()) if (key.startsWith(`${stationId}\u0000`)) keys.add(key);
-    return [...keys];
   }
 }
 

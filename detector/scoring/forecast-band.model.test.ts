@@ -43,7 +43,8 @@ describe('forecast band model', () => {
         { stationId: 's', sensor: 'x', band: { predicted: 1, forecastSigma: 1, readingSigma: 1 } },
       ]);
     expect(kept.size).toBe(2);
-    expect(kept.bandOf('s', 'x', HOUR)).toBeUndefined();
+    expect(kept.bandsOf('s', HOUR)).toBeUndefined();
+    expect(kept.bandsOf('s', 3 * HOUR)?.get('x')).toMatchObject({ predicted: 1 });
   });
 
   it('when the scoring core is given forecasts, then the forecast is one more model in its verdict', () => {

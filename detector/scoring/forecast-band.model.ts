@@ -18,31 +18,40 @@ export interface ForecastBand {
 
 /** Forecasts the detector has loaded (from `forecasts_by_hour`), looked up per reading. */
 export interface ForecastBook {
-  bandOf(stationId: string, sensor: string, ts: number): ForecastBand | undefined;
+  /** The forecasts of a station's sensors for the hour of `ts`, if it has any. */
+  bandsOf(stationId: string, ts: number): ReadonlyMap<string, ForecastBand> | undefined;
 }
 
 /** Forecasts held in memory by hour, replaced as the detector loads each hour's. */
 export class InMemoryForecastBook implements ForecastBook {
-  private readonly hours = new Map<number, Map<string, ForecastBand>>();
+  /** Hour → station → sensor: a lookup per reading and sensor builds no key strings (the hot path). */
+  private readonly hours = new Map<number, Map<string, Map<string, ForecastBand>>>();
 
   constructor(private readonly keepHours = 3) {}
 
   /** Replaces the forecasts of one hour (start, ms), forgetting the oldest hours past `keepHours`. */
   setHour(hour: number, bands: Iterable<{ stationId: string; sensor: string; band: ForecastBand }>): void {
-    const byKey = new Map<string, ForecastBand>();
-    for (const { stationId, sensor, band } of bands) byKey.set(`${stationId}\u0000${sensor}`, band);
-    this.hours.set(hour, byKey);
+    const byStation = new Map<string, Map<string, ForecastBand>>();
+    for (const { stationId, sensor, band } of bands) {
+      let sensors = byStation.get(stationId);
+      if (!sensors) {
+        sensors = new Map();
+        byStation.set(stationId, sensors);
+      }
+      sensors.set(sensor, band);
+    }
+    this.hours.set(hour, byStation);
     for (const old of [...this.hours.keys()].sort((a, b) => a - b).slice(0, -this.keepHours))
       this.hours.delete(old);
   }
 
-  bandOf(stationId: string, sensor: string, ts: number): ForecastBand | undefined {
-    return this.hours.get(Math.floor(ts / 3_600_000) * 3_600_000)?.get(`${stationId}\u0000${sensor}`);
+  bandsOf(stationId: string, ts: number): ReadonlyMap<string, ForecastBand> | undefined {
+    return this.hours.get(Math.floor(ts / 3_600_000) * 3_600_000)?.get(stationId);
   }
 
   get size(): number {
     let size = 0;
-    for (const hour of this.hours.values()) size += hour.size;
+    for (const hour of this.hours.values()) for (const sensors of hour.values()) size += sensors.size;
     return size;
   }
 }
@@ -76,11 +85,13 @@ export class ForecastBandModel implements AnomalyModel {
   }
 
   score(observation: Observation): Finding[] {
+    const bands = this.book.bandsOf(observation.stationId, observation.ts);
+    // Most readings have no forecast: nothing more to do for them.
+    if (!bands) return [];
     const findings: Finding[] = [];
-    for (const [sensor, value] of Object.entries(observation.values)) {
-      if (value === null) continue;
-      const band = this.book.bandOf(observation.stationId, sensor, observation.ts);
-      if (!band) continue;
+    for (const [sensor, band] of bands) {
+      const value = observation.values[sensor];
+      if (value === null || value === undefined) continue;
       const sigma = Math.sqrt(band.forecastSigma ** 2 + band.readingSigma ** 2);
       if (!(sigma > 0)) continue;
       const distance = Math.abs(value - band.predicted) / sigma;
