@@ -115,6 +115,16 @@ export const DETECTOR_CONFIG = {
     intInRange(1, 10_000).default(500),
     'Messages written and committed together; offsets are committed only after their chunk is stored.',
   ),
+  cassandraBatchRows: envKey(
+    'DETECTOR_CASSANDRA_BATCH_ROWS',
+    intInRange(1, 200).default(25),
+    'Rows per unlogged batch written to Cassandra (1: every row on its own request).',
+  ),
+  partitionsConcurrently: envKey(
+    'DETECTOR_PARTITIONS_CONCURRENTLY',
+    intInRange(1, 64).default(3),
+    'Partitions whose chunks are handled at once: one waits for Cassandra while another is scored.',
+  ),
   logLevel: envKey('LOG_LEVEL', logLevel(), 'debug, info, warn or error.'),
 };
 

@@ -101,9 +101,12 @@ export function createDetector(deps: DetectorDependencies): Detector {
         const { scored, rejected } = processMessages(messages, deps.scorer, deps.detectorVersion, now());
         chunkTrace.annotate(scored, rejected);
         const writeStart = Date.now();
-        await untilStored(() => deps.repository.save(scored), context);
-        chunkTrace.stored(scored, writeStart, Date.now());
+        // Storing and publishing run side by side (the chunk waits for the slower, not for both in turn);
+        // the offsets are committed only once all three are done.
         await Promise.all([
+          untilStored(() => deps.repository.save(scored), context).then(() =>
+            chunkTrace.stored(scored, writeStart, Date.now()),
+          ),
           deps.outputs.deadLetter(rejected, context.sourceTopic),
           deps.outputs.publishScored(scored),
         ]);

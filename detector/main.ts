@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   registerModelGauges(metrics.registry, scorer, lifecycle);
   const detector = createDetector({
     scorer,
-    repository: createCassandraReadingRepository(cassandra),
+    repository: createCassandraReadingRepository(cassandra, { batchRows: config.cassandraBatchRows }),
     outputs,
     metrics,
     logger,
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     groupId: config.groupId,
     topic: config.readingsTopic,
     chunkSize: config.chunkSize,
+    partitionsConcurrently: config.partitionsConcurrently,
     detector,
     metrics,
     logger,

@@ -27,6 +27,7 @@ export interface StepResult {
 export interface LadderOptions {
   readonly topics: { readonly readings: string; readonly scored: string; readonly deadLetter: string };
   readonly detectorEnv: Record<string, string>;
+  readonly detectorNodeArgs?: readonly string[];
   /** Least producer replicas; more are started for high rates (one per `ratePerProducer`). */
   readonly producers: number;
   readonly ratePerProducer: number;
@@ -116,13 +117,18 @@ export async function runStep(
 
 /** Starts the detector the steps share (all its models on, its own topics, group and registry). */
 export function startDetector(options: LadderOptions, run: string): Promise<RunningService> {
-  return startService(`detector-${run}`, 'detector/main.ts', {
-    LOG_LEVEL: 'warn',
-    READINGS_TOPIC: options.topics.readings,
-    SCORED_TOPIC: options.topics.scored,
-    DEAD_LETTER_TOPIC: options.topics.deadLetter,
-    DETECTOR_GROUP_ID: `bench.${run}`,
-    MODEL_REGISTRY: `bench-${run}`,
-    ...options.detectorEnv,
-  });
+  return startService(
+    `detector-${run}`,
+    'detector/main.ts',
+    {
+      LOG_LEVEL: 'warn',
+      READINGS_TOPIC: options.topics.readings,
+      SCORED_TOPIC: options.topics.scored,
+      DEAD_LETTER_TOPIC: options.topics.deadLetter,
+      DETECTOR_GROUP_ID: `bench.${run}`,
+      MODEL_REGISTRY: `bench-${run}`,
+      ...options.detectorEnv,
+    },
+    { nodeArgs: options.detectorNodeArgs ?? [] },
+  );
 }

@@ -20,11 +20,13 @@ export function createReadingsConsumer(options: {
   groupId: string;
   topic: string;
   chunkSize: number;
+  /** Partitions handled at once; each partition's chunks stay in order, so each station's do. */
+  partitionsConcurrently: number;
   detector: Detector;
   metrics: DetectorMetrics;
   logger: Logger;
 }): ReadingsConsumer {
-  const { kafka, groupId, topic, chunkSize, detector, metrics, logger } = options;
+  const { kafka, groupId, topic, chunkSize, partitionsConcurrently, detector, metrics, logger } = options;
   // A 10 s session (kafkajs defaults to 30 s): a crashed detector's partitions move to the others sooner.
   const consumer = kafka.consumer({
     groupId,
@@ -58,7 +60,7 @@ export function createReadingsConsumer(options: {
         autoCommit: true,
         autoCommitThreshold: 1,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: partitionsConcurrently,
         eachBatch: async ({
           batch,
           resolveOffset,

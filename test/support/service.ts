@@ -29,12 +29,17 @@ export interface RunningService {
 /**
  * Runs a service's real entry point (e.g. detector/main.ts) as its own process, the way the stack does,
  * with `env` on top of the test's environment; its output goes to a log file under .stack/logs/tests.
+ * `nodeArgs` go to node itself (flags such as --cpu-prof that NODE_OPTIONS does not allow).
  */
 export async function startService(
   name: string,
   entry: string,
   env: Record<string, string>,
-  { portVar = 'METRICS_PORT', hostVar = 'METRICS_HOST' } = {},
+  {
+    portVar = 'METRICS_PORT',
+    hostVar = 'METRICS_HOST',
+    nodeArgs = [] as readonly string[],
+  }: { portVar?: string; hostVar?: string; nodeArgs?: readonly string[] } = {},
 ): Promise<RunningService> {
   const port = await freePort();
   const logDir = path.join(paths.logs, 'tests');
@@ -44,7 +49,7 @@ export async function startService(
   const instrumentation = path.join(REPO_ROOT, path.dirname(entry), 'instrumentation.ts');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', instrumentation, path.join(REPO_ROOT, entry)],
+    [...nodeArgs, '--import', 'tsx', '--import', instrumentation, path.join(REPO_ROOT, entry)],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env, [portVar]: String(port), [hostVar]: '127.0.0.1' },
