@@ -21,8 +21,20 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/faults/**'],
           environment: 'node',
           testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // Fault scenarios (npm run test:faults): brokers, detectors and Cassandra killed under load, then
+        // an exact reconciliation. Minutes each; they stop shared services, so never beside other tests.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 420_000,
           hookTimeout: 180_000,
         },
       },

@@ -122,7 +122,7 @@ export const DETECTOR_CONFIG = {
   ),
   partitionsConcurrently: envKey(
     'DETECTOR_PARTITIONS_CONCURRENTLY',
-    intInRange(1, 64).default(3),
+    intInRange(1, 64).default(12),
     'Partitions whose chunks are handled at once: one waits for Cassandra while another is scored.',
   ),
   logLevel: envKey('LOG_LEVEL', logLevel(), 'debug, info, warn or error.'),

@@ -22,6 +22,9 @@ export interface StepResult {
   /** CPU cores the detector used on average over the window. */
   readonly detectorCpu: number;
   readonly detectorRssMb: number;
+  /** Where a reading's time goes: the producers' acks=all sends and the detector's Cassandra writes (p99). */
+  readonly producerSendP99Ms: number;
+  readonly cassandraWriteP99Ms: number;
 }
 
 export interface LadderOptions {
@@ -66,30 +69,25 @@ export async function runStep(
   );
   try {
     await new Promise((resolve) => setTimeout(resolve, options.warmupS * 1000));
-    const producedTotal = async () => {
-      const scrapes = await Promise.all(producers.map(scrape));
-      return scrapes.reduce((sum, samples) => sum + sumOf(samples, 'sensorwatch_readings_produced_total'), 0);
-    };
-    const producedBefore = await producedTotal();
+    const producersBefore = (await Promise.all(producers.map(scrape))).flat();
+    const producedBefore = sumOf(producersBefore, 'sensorwatch_readings_produced_total');
     const before = await scrape(detector);
     const t0 = performance.now();
     await new Promise((resolve) => setTimeout(resolve, options.windowS * 1000));
     const after = await scrape(detector);
     const seconds = (performance.now() - t0) / 1000;
-    const produced = ((await producedTotal()) - producedBefore) / seconds;
+    const producersAfter = (await Promise.all(producers.map(scrape))).flat();
+    const produced =
+      (sumOf(producersAfter, 'sensorwatch_readings_produced_total') - producedBefore) / seconds;
     const stored =
       (sumOf(after, 'sensorwatch_readings_stored_total') -
         sumOf(before, 'sensorwatch_readings_stored_total')) /
       seconds;
     const lagStart = sumOf(before, 'sensorwatch_consumer_lag_messages');
     const lagEnd = sumOf(after, 'sensorwatch_consumer_lag_messages');
-    const latency = (q: number) =>
-      1000 *
-      quantileBetween(
-        bucketsOf(before, 'sensorwatch_end_to_end_latency_seconds'),
-        bucketsOf(after, 'sensorwatch_end_to_end_latency_seconds'),
-        q,
-      );
+    const quantileMs = (from: Sample[], to: Sample[], histogram: string, q: number) =>
+      1000 * quantileBetween(bucketsOf(from, histogram), bucketsOf(to, histogram), q);
+    const latency = (q: number) => quantileMs(before, after, 'sensorwatch_end_to_end_latency_seconds', q);
     // Kept up: the producers delivered the rate and the detector stored it, each within 5 % (producers
     // send each second's readings at once, so a window's edges cut ticks), with the lag bounded (not
     // grown past two seconds of input).
@@ -109,6 +107,13 @@ export async function runStep(
       detectorCpu:
         (sumOf(after, 'process_cpu_seconds_total') - sumOf(before, 'process_cpu_seconds_total')) / seconds,
       detectorRssMb: sumOf(after, 'process_resident_memory_bytes') / 2 ** 20,
+      producerSendP99Ms: quantileMs(
+        producersBefore,
+        producersAfter,
+        'sensorwatch_produce_send_seconds',
+        0.99,
+      ),
+      cassandraWriteP99Ms: quantileMs(before, after, 'sensorwatch_cassandra_write_seconds', 0.99),
     };
   } finally {
     await Promise.all(producers.map((p) => p.stop()));

@@ -51,6 +51,7 @@ export function idempotentProducer(kafka: KafkaClient) {
 export interface ConsumedRecord {
   readonly partition: number;
   readonly offset: string;
+  readonly key: string;
   readonly value: string;
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -88,7 +89,13 @@ export async function consumeAll(
         const headers = Object.fromEntries(
           Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString() ?? '']),
         );
-        const record = { partition, offset: message.offset, value: message.value?.toString() ?? '', headers };
+        const record = {
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? '',
+          value: message.value?.toString() ?? '',
+          headers,
+        };
         records.set(`${partition}:${message.offset}`, record);
         lastArrival = Date.now();
       },

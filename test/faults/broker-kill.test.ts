@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { KAFKA_NODES } from '../../stack/topology.js';
+import { eventually, startService as startStackService, stopService } from '../support/stack.js';
+import { reconcileWhenDrained } from './support/reconcile.js';
+import { diagnoseMissing, openScenario, report, sleep } from './support/scenario.js';
+
+describe('fault: a Kafka broker killed mid-stream', () => {
+  it('when a broker is SIGKILLed under load and restarted later, then every acknowledged reading is stored exactly once', async () => {
+    const scenario = await openScenario('broker-kill');
+    const victim = KAFKA_NODES[1];
+    if (!victim) throw new Error('expected three Kafka nodes');
+    let restartedAt = 0;
+    let isrRestoredMs = Number.NaN;
+    try {
+      await scenario.startDetector('a');
+      await scenario.load.start();
+      await sleep(10_000);
+      const stallBefore = scenario.load.longestStallMs;
+
+      expect(await stopService(victim.name, 'SIGKILL')).toBe('stopped');
+      // Two brokers stay in every ISR (min.insync.replicas 2): producers and the detector carry on.
+      await sleep(20_000);
+      const stallWhileDown = scenario.load.longestStallMs;
+
+      await startStackService(victim.name);
+      restartedAt = Date.now();
+      await eventually(
+        `${victim.name} to rejoin every in-sync replica set`,
+        async () => {
+          const metadata = await scenario.admin.fetchTopicMetadata({ topics: [scenario.topics.readings] });
+          const partitions = metadata.topics[0]?.partitions ?? [];
+          return partitions.every((p) => p.isr.length === 3) ? true : undefined;
+        },
+        120_000,
+      );
+      isrRestoredMs = Date.now() - restartedAt;
+      await sleep(5_000);
+      await scenario.load.stop();
+
+      const result = await reconcileWhenDrained(scenario.cassandra, scenario.load.acked);
+      report('broker-kill', {
+        ...result,
+        ratePerSecond: scenario.load.ratePerSecond,
+        sendFailures: scenario.load.sendFailures,
+        longestProducerStallMsBefore: stallBefore,
+        longestProducerStallMsWhileDown: stallWhileDown,
+        isrRestoredSecondsAfterRestart: isrRestoredMs / 1000,
+      });
+      if (result.missing > 0)
+        report('broker-kill-missing', {
+          missingKeys: result.missingKeys,
+          ...(await diagnoseMissing(scenario, result.missingKeys, result.acked)),
+        });
+      expect(result.acked).toBeGreaterThan(10_000);
+      expect(result.missing).toBe(0);
+      expect(result.unexpected).toBe(0);
+      expect(result.rows).toBe(result.acked);
+    } finally {
+      if (restartedAt === 0) await startStackService(victim.name).catch(() => {});
+      await scenario.dispose();
+    }
+  });
+});
