@@ -3,6 +3,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm install applies patches/ (patch-package): a fix to kafkajs' producer retries.
+COPY patches ./patches
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY common ./common
@@ -17,6 +19,8 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm install applies patches/ (patch-package): a fix to kafkajs' producer retries.
+COPY patches ./patches
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Station profiles are configuration: mount another file and point SENSORWATCH_PROFILES_FILE at it.

@@ -49,7 +49,7 @@ describe('fault: a Kafka broker killed mid-stream', () => {
       if (result.missing > 0)
         report('broker-kill-missing', {
           missingKeys: result.missingKeys,
-          ...(await diagnoseMissing(scenario, result.missingKeys, result.acked)),
+          ...(await diagnoseMissing(scenario, result.missingKeys)),
         });
       expect(result.acked).toBeGreaterThan(10_000);
       expect(result.missing).toBe(0);
