@@ -1,4 +1,5 @@
-import type { Client } from 'cassandra-driver';
+import type { Client, types } from 'cassandra-driver';
+import { profileNames } from '../common/reading/profiles.js';
 
 export interface StoredAnomaly {
   readonly stationId: string;
@@ -42,6 +43,18 @@ export interface AnomalyRepository {
 const SELECT_HOUR = `SELECT ts, station_id, seq, reading_id, profile, severity, score, sensor_values, explanation,
   injected_anomaly, detector_version, model_version FROM anomalies_by_hour WHERE hour = ?`;
 
+/** One anomaly by its key, once the index has found it. */
+const SELECT_ONE = `${SELECT_HOUR} AND ts = ? AND station_id = ? AND seq = ?`;
+
+/**
+ * anomaly_counts_by_hour, clustered by (profile, severity, station_id, ts, seq), is the index of a
+ * station's anomalies: with the prefix restricted (profile and severity to every value they can take
+ * unless given), an hour's anomalies of one station come back without reading the hour's others.
+ */
+const SELECT_INDEX_OF_STATION = `SELECT ts, station_id, seq FROM anomaly_counts_by_hour
+  WHERE hour = ? AND profile IN ? AND severity IN ? AND station_id = ?`;
+
+const SEVERITIES = ['warning', 'critical'];
 const HOUR_MS = 3_600_000;
 
 /**
@@ -49,8 +62,49 @@ const HOUR_MS = 3_600_000;
  * driver's paging state so no read is unbounded, and stops as soon as `limit` rows match.
  */
 export function createCassandraAnomalyRepository(client: Client, lookbackHours: number): AnomalyRepository {
+  /**
+   * One station's anomalies: a handful among an hour's thousands, so each hour's keys of that station come
+   * from the index (at most one a second: 3 600), newest first, and then those rows by key.
+   */
+  async function latestOfStation(
+    query: AnomalyQuery,
+    stationId: string,
+    now: number,
+  ): Promise<StoredAnomaly[]> {
+    const found: StoredAnomaly[] = [];
+    const newestHour = Math.floor(now / HOUR_MS) * HOUR_MS;
+    const profiles = query.profile ? [query.profile] : [...profileNames(), 'imported'];
+    const severities = query.severity ? [query.severity] : SEVERITIES;
+    for (let h = 0; h < lookbackHours && found.length < query.limit; h++) {
+      const hour = new Date(newestHour - h * HOUR_MS);
+      const keys = await client.execute(SELECT_INDEX_OF_STATION, [hour, profiles, severities, stationId], {
+        prepare: true,
+        fetchSize: 100_000,
+      });
+      const newest = keys.rows
+        .map((row) => ({
+          ts: row.get('ts') as Date,
+          stationId: row.get('station_id') as string,
+          seq: row.get('seq'),
+        }))
+        .sort((a, b) => b.ts.getTime() - a.ts.getTime() || (a.stationId < b.stationId ? -1 : 1))
+        .slice(0, query.limit - found.length);
+      const rows = await Promise.all(
+        newest.map((key) =>
+          client.execute(SELECT_ONE, [hour, key.ts, key.stationId, key.seq as types.Long], { prepare: true }),
+        ),
+      );
+      for (const result of rows) {
+        const row = result.first();
+        if (row) found.push(anomalyOf(row));
+      }
+    }
+    return found;
+  }
+
   return {
     async latest(query, now) {
+      if (query.stationId) return latestOfStation(query, query.stationId, now);
       const found: StoredAnomaly[] = [];
       const newestHour = Math.floor(now / HOUR_MS) * HOUR_MS;
       for (let h = 0; h < lookbackHours && found.length < query.limit; h++) {
@@ -58,28 +112,15 @@ export function createCassandraAnomalyRepository(client: Client, lookbackHours: 
         do {
           const result = await client.execute(SELECT_HOUR, [new Date(newestHour - h * HOUR_MS)], {
             prepare: true,
-            // Unfiltered, the first rows are the answer: fetch no more than are wanted.
-            fetchSize: query.profile || query.severity || query.stationId ? 500 : query.limit - found.length,
+            // Unfiltered, the first rows are the answer: fetch no more than are wanted. A profile or a
+            // severity matches a good share of rows, so filtering them here finds the answer soon.
+            fetchSize: query.profile || query.severity ? 500 : query.limit - found.length,
             ...(pageState ? { pageState } : {}),
           });
           for (const row of result.rows) {
-            const anomaly: StoredAnomaly = {
-              stationId: row.get('station_id'),
-              profile: row.get('profile'),
-              ts: (row.get('ts') as Date).toISOString(),
-              seq: Number(row.get('seq')),
-              readingId: row.get('reading_id'),
-              severity: row.get('severity'),
-              score: row.get('score'),
-              values: row.get('sensor_values') ?? {},
-              explanation: row.get('explanation'),
-              injectedAnomaly: row.get('injected_anomaly') ?? null,
-              detectorVersion: row.get('detector_version'),
-              modelVersion: row.get('model_version') ?? null,
-            };
+            const anomaly = anomalyOf(row);
             if (query.profile && anomaly.profile !== query.profile) continue;
             if (query.severity && anomaly.severity !== query.severity) continue;
-            if (query.stationId && anomaly.stationId !== query.stationId) continue;
             found.push(anomaly);
             if (found.length >= query.limit) break;
           }
@@ -113,5 +154,22 @@ export function createCassandraAnomalyRepository(client: Client, lookbackHours: 
     async ping() {
       await client.execute('SELECT release_version FROM system.local');
     },
+  };
+}
+
+function anomalyOf(row: types.Row): StoredAnomaly {
+  return {
+    stationId: row.get('station_id'),
+    profile: row.get('profile'),
+    ts: (row.get('ts') as Date).toISOString(),
+    seq: Number(row.get('seq')),
+    readingId: row.get('reading_id'),
+    severity: row.get('severity'),
+    score: row.get('score'),
+    values: row.get('sensor_values') ?? {},
+    explanation: row.get('explanation'),
+    injectedAnomaly: row.get('injected_anomaly') ?? null,
+    detectorVersion: row.get('detector_version'),
+    modelVersion: row.get('model_version') ?? null,
   };
 }
