@@ -22,6 +22,8 @@ export interface StepResult {
   /** CPU cores the detector used on average over the window. */
   readonly detectorCpu: number;
   readonly detectorRssMb: number;
+  /** Of that, the V8 heap in use: the rest is the runtime, buffers and heap the allocator has not returned. */
+  readonly detectorHeapMb: number;
   /** Where a reading's time goes: the producers' acks=all sends and the detector's Cassandra writes (p99). */
   readonly producerSendP99Ms: number;
   readonly cassandraWriteP99Ms: number;
@@ -107,6 +109,7 @@ export async function runStep(
       detectorCpu:
         (sumOf(after, 'process_cpu_seconds_total') - sumOf(before, 'process_cpu_seconds_total')) / seconds,
       detectorRssMb: sumOf(after, 'process_resident_memory_bytes') / 2 ** 20,
+      detectorHeapMb: sumOf(after, 'nodejs_heap_size_used_bytes') / 2 ** 20,
       producerSendP99Ms: quantileMs(
         producersBefore,
         producersAfter,
