@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metricValue, scrape } from '../support/service.js';
+import { eventually } from '../support/stack.js';
 import { reconcileWhenDrained } from './support/reconcile.js';
 import { openScenario, report, sleep } from './support/scenario.js';
 
@@ -13,8 +14,15 @@ describe('fault: a detector killed mid-batch, and detectors joining and leaving 
 
       // A second detector joins: the group rebalances and the partitions are shared.
       const second = await scenario.startDetector('b');
-      await sleep(8_000);
-      const storedBySecond = metricValue(await scrape(second), 'sensorwatch_readings_stored_total');
+      const storedBySecond = await eventually(
+        'the second detector to be given partitions and store readings',
+        async () => {
+          const stored = metricValue(await scrape(second), 'sensorwatch_readings_stored_total');
+          return stored > 0 ? stored : undefined;
+        },
+        60_000,
+      );
+      await sleep(5_000);
 
       // The first dies without a word, whatever chunk it had in hand: uncommitted, so it is replayed.
       first.process.kill('SIGKILL');
