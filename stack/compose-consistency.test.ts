@@ -5,6 +5,7 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TOPICS } from '../common/kafka/topics.js';
+import { DETECTOR_NODE_OPTIONS } from '../detector/config.js';
 import { REPO_ROOT } from './config.js';
 import { renderKafkaServerProperties } from './services/kafka.js';
 import { type FileSdGroup, nativeScrapeTargets } from './services/prometheus.js';
@@ -159,6 +160,7 @@ describe('docker-compose.yml matches the native stack', () => {
     ]);
     expect(service('exporter').ports).toEqual([`${PIPELINE.exporter.port}:${PIPELINE.exporter.port}`]);
     expect(service('detector').environment?.METRICS_PORT).toBe(PIPELINE.detector.metricsPort);
+    expect(service('detector').environment?.NODE_OPTIONS).toBe(DETECTOR_NODE_OPTIONS);
     expect(service('exporter').environment?.EXPORTER_PORT).toBe(PIPELINE.exporter.port);
   });
 

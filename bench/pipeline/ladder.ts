@@ -1,3 +1,4 @@
+import { DETECTOR_NODE_OPTIONS } from '../../detector/config.js';
 import { type RunningService, startService } from '../../test/support/service.js';
 import { bucketsOf, parseMetrics, quantileBetween, type Sample, sumOf } from './metrics-text.js';
 
@@ -135,6 +136,7 @@ export function startDetector(options: LadderOptions, run: string): Promise<Runn
       DEAD_LETTER_TOPIC: options.topics.deadLetter,
       DETECTOR_GROUP_ID: `bench.${run}`,
       MODEL_REGISTRY: `bench-${run}`,
+      NODE_OPTIONS: DETECTOR_NODE_OPTIONS,
       ...options.detectorEnv,
     },
     { nodeArgs: options.detectorNodeArgs ?? [] },

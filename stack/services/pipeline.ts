@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DETECTOR_NODE_OPTIONS } from '../../detector/config.js';
 import { REPO_ROOT } from '../config.js';
 import type { StackPaths } from '../paths.js';
 import { httpOk } from '../readiness.js';
@@ -85,7 +86,12 @@ export function pipelineServices(_paths: StackPaths): StackService[] {
     service(
       detector.name,
       'detector/main.ts',
-      { ...DEMO_DETECTOR, METRICS_PORT: String(detector.metricsPort), METRICS_HOST: HOST },
+      {
+        ...DEMO_DETECTOR,
+        ...unlessSet({ NODE_OPTIONS: DETECTOR_NODE_OPTIONS }),
+        METRICS_PORT: String(detector.metricsPort),
+        METRICS_HOST: HOST,
+      },
       { metrics: detector.metricsPort },
       `http://${HOST}:${detector.metricsPort}/readyz`,
       { metrics: `http://${HOST}:${detector.metricsPort}/metrics` },
