@@ -132,12 +132,13 @@ export type DetectorConfig = ConfigOf<typeof DETECTOR_CONFIG>;
 
 /**
  * V8 flags the detector is launched with (as NODE_OPTIONS, by the native stack, compose and the
- * benchmark). Without a limit V8 grows its heap lazily towards gigabytes: measured at 3 000 readings/s,
- * RSS 405 MB for a heap of 103 MB in use; with these, 195 MB for 61 MB, for about a fifth more CPU in
- * garbage collection. The detector's state grows with stations (about 6 KB each), so a fleet of more
- * than some 20 000 stations per detector wants a higher --max-old-space-size.
+ * benchmark). Without a limit V8 lets its heap grow lazily towards gigabytes. Measured side by side at
+ * 2 500 readings/s: RSS 312 MB and 0.43 cores unbounded; 207 MB and 0.51 cores with this limit; 158 MB
+ * and 0.55 cores with --max-semi-space-size=4 as well (not worth its CPU on two cores). The detector's
+ * state grows with stations (about 6 KB each), so a fleet of more than some 20 000 stations per detector
+ * wants a higher limit.
  */
-export const DETECTOR_NODE_OPTIONS = '--max-old-space-size=256 --max-semi-space-size=4';
+export const DETECTOR_NODE_OPTIONS = '--max-old-space-size=256';
 
 export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): DetectorConfig {
   const config = parseConfig(DETECTOR_CONFIG, env);
