@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../../detector/adapters/kafka-outputs.js';
+import { SimulatedStation } from '../../producer/simulation/station.js';
 import { consumeAll, idempotentProducer } from '../support/kafka.js';
 import { metricValue, scrape } from '../support/service.js';
 import { malformedMessages } from './support/malformed.js';
@@ -18,8 +19,16 @@ describe('fault: a flood of malformed messages among valid readings', () => {
       await scenario.load.start();
       await sleep(3_000);
 
+      // A station of its own: taking a reading from one of the load's stations would advance its state.
       const template = JSON.parse(
-        JSON.stringify(scenario.load.fleet.stations[0]?.readingAt(Date.now())),
+        JSON.stringify(
+          new SimulatedStation({
+            stationId: `${scenario.groupId}-template`.replace(/[^a-z0-9._-]/g, '-'),
+            profile: 'factory',
+            anomalyRate: 0,
+            originTs: Date.now(),
+          }).readingAt(Date.now()),
+        ),
       ) as Record<string, unknown>;
       const flood = malformedMessages(template, FLOOD, scenario.groupId);
       // Spread over ten seconds, between the valid readings of the same partitions.

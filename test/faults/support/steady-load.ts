@@ -27,7 +27,7 @@ export interface SteadyLoadOptions {
 export class SteadyLoad {
   /** Row keys of the acknowledged readings, by station. */
   readonly acked = new Map<string, Set<string>>();
-  readonly fleet: Fleet;
+  private readonly fleet: Fleet;
   sendFailures = 0;
   /** The longest a send waited for its acknowledgement, or for a retry to succeed, in ms. */
   longestStallMs = 0;
@@ -47,12 +47,6 @@ export class SteadyLoad {
       originTs: Date.now(),
     });
     this.publisher = createKafkaReadingPublisher(kafka, options.topic);
-  }
-
-  get ackedCount(): number {
-    let total = 0;
-    for (const keys of this.acked.values()) total += keys.size;
-    return total;
   }
 
   get ratePerSecond(): number {
