@@ -19,15 +19,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCassandraClient } from '../common/cassandra/client.js';
 import { runMain } from '../common/config/run-main.js';
 import { awaitTopicsReady } from '../common/kafka/admin.js';
-import { createKafkaClient } from '../common/kafka/client.js';
+import { stackCassandraClient, stackKafkaClient } from '../stack/clients.js';
 import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
 import { KAFKA_BUNDLE } from '../stack/install/bundles.js';
 import { ensureMavenBundle } from '../stack/install/maven.js';
 import { stackPaths } from '../stack/paths.js';
-import { CASSANDRA, HOST, KAFKA_BOOTSTRAP } from '../stack/topology.js';
+import { exportStackSecrets } from '../stack/secrets.js';
+import { writeKafkaClientProperties } from '../stack/services/kafka.js';
+import { KAFKA_BOOTSTRAP } from '../stack/topology.js';
 import { measureCassandraCeiling } from './pipeline/cassandra-ceiling.js';
 import { measureKafkaCeilings } from './pipeline/kafka-ceilings.js';
 import { type LadderOptions, runStep, type StepResult, startDetector } from './pipeline/ladder.js';
@@ -51,7 +52,9 @@ async function main(): Promise<void> {
   if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
   const run = randomUUID().slice(0, 8);
   const paths = stackPaths(loadStackConfig().home);
-  const kafka = createKafkaClient({ clientId: `bench-${run}`, brokers: KAFKA_BOOTSTRAP, logging: 'silent' });
+  // In process.env too: the detector and producers this bench spawns log in with them.
+  const secrets = exportStackSecrets(paths);
+  const kafka = stackKafkaClient(secrets, `bench-${run}`);
   const admin = kafka.admin();
   await admin.connect();
   const topics = {
@@ -60,11 +63,7 @@ async function main(): Promise<void> {
     scored: `bench.${run}.scored`,
     deadLetter: `bench.${run}.dlq`,
   };
-  const cassandra = createCassandraClient({
-    contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
-    localDataCenter: CASSANDRA.datacenter,
-    keyspace: 'sensorwatch',
-  });
+  const cassandra = stackCassandraClient(secrets, 'sensorwatch');
   try {
     // The pipeline's topic settings: 12 partitions (3 for dead letters), RF 3, min.insync.replicas 2.
     await admin.createTopics({
@@ -83,6 +82,7 @@ async function main(): Promise<void> {
     const kafkaCeilings = await measureKafkaCeilings({
       kafkaLib,
       bootstrap: KAFKA_BOOTSTRAP.join(','),
+      clientProperties: await writeKafkaClientProperties(paths, secrets),
       topic: topics.ceiling,
       records: Number(args['ceiling-records']),
       // A reading as the producers publish it is about 300 bytes of JSON.

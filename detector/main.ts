@@ -1,7 +1,7 @@
 import { cassandraClientFor } from '../common/cassandra/client.js';
 import { runMain } from '../common/config/run-main.js';
 import { startHealthServer } from '../common/http/health-server.js';
-import { createKafkaClient } from '../common/kafka/client.js';
+import { kafkaClientFor } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
 import { onShutdown } from '../common/service/shutdown.js';
 import { stopTracing } from '../common/telemetry/tracing.js';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'detector', version }, config.logLevel);
   const metrics = createDetectorMetrics();
   initialiseDetectorMetrics(metrics);
-  const kafka = createKafkaClient({ clientId: 'sensorwatch-detector', brokers: config.kafkaBrokers });
+  const kafka = kafkaClientFor(config, 'sensorwatch-detector');
   const cassandra = cassandraClientFor(config);
   const outputs = createKafkaDetectorOutputs(kafka, {
     scored: config.scoredTopic,

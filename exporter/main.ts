@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { cassandraClientFor } from '../common/cassandra/client.js';
 import { runMain } from '../common/config/run-main.js';
-import { createKafkaClient } from '../common/kafka/client.js';
+import { kafkaClientFor } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
 import { profileNames, profiles } from '../common/reading/profiles.js';
 import { onShutdown } from '../common/service/shutdown.js';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const counters = registerLiveGauges(metrics.registry, state);
   registerRuleThresholdGauge(metrics.registry, profiles());
   const scored = createScoredConsumer({
-    kafka: createKafkaClient({ clientId: 'sensorwatch-exporter', brokers: config.kafkaBrokers }),
+    kafka: kafkaClientFor(config, 'sensorwatch-exporter'),
     groupId: config.groupId,
     topic: config.scoredTopic,
     state,

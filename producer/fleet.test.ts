@@ -62,14 +62,26 @@ describe('Fleet', () => {
 });
 
 describe('loadProducerConfig', () => {
+  const login = { KAFKA_SASL_USERNAME: 'producer', KAFKA_SASL_PASSWORD: 'a-long-password' };
+
   it('simulates every profile unless told otherwise, and names an unknown one', () => {
-    expect(loadProducerConfig({}).profiles).toEqual(profileNames());
-    expect(loadProducerConfig({ PRODUCER_PROFILES: 'factory, power_plant' }).profiles).toEqual([
+    expect(loadProducerConfig(login).profiles).toEqual(profileNames());
+    expect(loadProducerConfig({ ...login, PRODUCER_PROFILES: 'factory, power_plant' }).profiles).toEqual([
       'factory',
       'power_plant',
     ]);
-    expect(() => loadProducerConfig({ PRODUCER_PROFILES: 'factory,spaceship' })).toThrow(
+    expect(() => loadProducerConfig({ ...login, PRODUCER_PROFILES: 'factory,spaceship' })).toThrow(
       /PRODUCER_PROFILES: expected profiles of the profiles file: factory, environment/,
+    );
+  });
+
+  it('refuses to start without a Kafka login, naming each missing variable', () => {
+    expect(() => loadProducerConfig({})).toThrow(/KAFKA_SASL_USERNAME: required \(it is not set\)/);
+    expect(() => loadProducerConfig({ KAFKA_SASL_USERNAME: 'producer' })).toThrow(
+      /KAFKA_SASL_PASSWORD: required \(it is not set\)/,
+    );
+    expect(() => loadProducerConfig({ ...login, KAFKA_SASL_PASSWORD: 'short' })).toThrow(
+      /KAFKA_SASL_PASSWORD: expected at least 8 characters/,
     );
   });
 });

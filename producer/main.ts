@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runMain } from '../common/config/run-main.js';
 import { startHealthServer } from '../common/http/health-server.js';
-import { createKafkaClient } from '../common/kafka/client.js';
+import { kafkaClientFor } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
 import type { Reading } from '../common/reading/reading.js';
 import { onShutdown } from '../common/service/shutdown.js';
@@ -20,10 +20,7 @@ async function main(): Promise<void> {
   const config = loadProducerConfig();
   const logger = createLogger({ service: 'producer', replica: config.replicaId }, config.logLevel);
   const metrics = createProducerMetrics();
-  const kafka = createKafkaClient({
-    clientId: `sensorwatch-producer-${config.replicaId}`,
-    brokers: config.kafkaBrokers,
-  });
+  const kafka = kafkaClientFor(config, `sensorwatch-producer-${config.replicaId}`);
   const publisher = createKafkaReadingPublisher(kafka, config.readingsTopic);
   const fleet = new Fleet({
     replicaId: config.replicaId,

@@ -3,15 +3,15 @@ import { existsSync } from 'node:fs';
 import { runMain } from '../common/config/run-main.js';
 import { loadStackConfig } from './config.js';
 import { StackError } from './errors.js';
-import { ensureCqlsh } from './install/cqlsh.js';
+import { cqlshConnectArgs, ensureCqlsh } from './install/cqlsh.js';
 import { installStack } from './install/index.js';
 import { stackPaths } from './paths.js';
 import { relativeToCwd } from './process/supervisor.js';
 import { checkPrometheusConfig } from './prometheus-checks.js';
 import { logTail } from './readiness.js';
+import { loadStackSecrets } from './secrets.js';
 import { SERVICE_NAMES } from './services/registry.js';
 import { type StatusRow, secondsSince, stackDown, stackStatus, stackUp } from './stack.js';
-import { CASSANDRA, HOST } from './topology.js';
 
 const USAGE = `Usage: tsx stack/cli.ts <command>
 
@@ -71,7 +71,8 @@ async function main(): Promise<void> {
         return;
       case 'cqlsh': {
         const cqlsh = await ensureCqlsh(paths, log);
-        const child = spawn(cqlsh, [HOST, String(CASSANDRA.nativePort), ...args], { stdio: 'inherit' });
+        const connect = cqlshConnectArgs(paths, loadStackSecrets(paths));
+        const child = spawn(cqlsh, [...connect, ...args], { stdio: 'inherit' });
         process.exitCode = await new Promise<number>((resolve) =>
           child.on('close', (code) => resolve(code ?? 1)),
         );

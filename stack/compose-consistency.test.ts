@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { TOPICS } from '../common/kafka/topics.js';
 import { DETECTOR_NODE_OPTIONS } from '../detector/config.js';
 import { REPO_ROOT } from './config.js';
+import { generateSecrets } from './secrets.js';
 import { renderKafkaServerProperties } from './services/kafka.js';
 import { type FileSdGroup, nativeScrapeTargets } from './services/prometheus.js';
 import { kafkaNode, PIPELINE, PIPELINE_SERVICE_NAMES } from './topology.js';
@@ -80,7 +81,7 @@ describe('docker-compose.yml matches the native stack', () => {
 
   it.each([1, 2, 3])('gives kafka-%i the durability and placement settings of the native node', (id) => {
     const native = new Map(
-      renderKafkaServerProperties(kafkaNode(id), '/unused')
+      renderKafkaServerProperties(kafkaNode(id), '/unused', generateSecrets())
         .trim()
         .split('\n')
         .map((line) => line.split('=', 2) as [string, string]),

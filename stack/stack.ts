@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { createCassandraClient } from '../common/cassandra/client.js';
 import { applyCqlFile } from '../common/cassandra/schema.js';
 import { ensureTopics } from '../common/kafka/admin.js';
-import { createKafkaClient } from '../common/kafka/client.js';
 import { PIPELINE_TOPICS } from '../common/kafka/topics.js';
+import { stackCassandraClient, stackKafkaClient } from './clients.js';
 import { REPO_ROOT, type StackConfig } from './config.js';
 import { StackError } from './errors.js';
 import { installStack } from './install/index.js';
@@ -18,9 +17,10 @@ import {
   stopProcess,
 } from './process/supervisor.js';
 import { tcpOpen, waitUntilReady } from './readiness.js';
+import { exportStackSecrets, type StackSecrets } from './secrets.js';
 import { pipelineServices as pipelineServicesOf } from './services/pipeline.js';
 import { SERVICE_NAMES, type StackService, stackServices } from './services/registry.js';
-import { CASSANDRA, HOST, KAFKA_BOOTSTRAP, PROMETHEUS } from './topology.js';
+import { HOST, KAFKA_BOOTSTRAP, PROMETHEUS } from './topology.js';
 
 export type Log = (line: string) => void;
 
@@ -42,6 +42,8 @@ export const SCHEMA_FILE = path.join(REPO_ROOT, 'cassandra', 'schema.cql');
  */
 export async function stackUp(config: StackConfig, log: Log, { pipeline = false } = {}): Promise<UpResult> {
   const paths = stackPaths(config.home);
+  // Made on first start; exported so the pipeline's services (and a command run by with-stack) log in.
+  const secrets = exportStackSecrets(paths);
   const installed = await installStack(paths, log);
   const infrastructure = stackServices(paths, config, installed);
   const deadline = Date.now() + config.startTimeoutSeconds * 1000;
@@ -49,8 +51,10 @@ export async function stackUp(config: StackConfig, log: Log, { pipeline = false 
 
   try {
     await startAndAwait(infrastructure, paths, progress, deadline, log);
-    await waitUntilReady('Kafka cluster topics and round trip', () => prepareKafka(log), { deadline });
-    await waitUntilReady('Cassandra schema', () => prepareCassandraSchema(log), { deadline });
+    await waitUntilReady('Kafka cluster topics and round trip', () => prepareKafka(secrets, log), {
+      deadline,
+    });
+    await waitUntilReady('Cassandra schema', () => prepareCassandraSchema(secrets, log), { deadline });
     const services = [...infrastructure];
     if (pipeline) {
       const pipelineServices = pipelineServicesOf(paths);
@@ -133,12 +137,8 @@ async function ensurePortsFree(name: string, ports: Readonly<Record<string, numb
   }
 }
 
-async function prepareKafka(log: Log): Promise<void> {
-  const kafka = createKafkaClient({
-    clientId: 'sensorwatch-stack',
-    brokers: KAFKA_BOOTSTRAP,
-    logging: 'silent',
-  });
+async function prepareKafka(secrets: StackSecrets, log: Log): Promise<void> {
+  const kafka = stackKafkaClient(secrets, 'sensorwatch-stack');
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -163,11 +163,8 @@ async function prepareKafka(log: Log): Promise<void> {
   );
 }
 
-async function prepareCassandraSchema(log: Log): Promise<void> {
-  const client = createCassandraClient({
-    contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
-    localDataCenter: CASSANDRA.datacenter,
-  });
+async function prepareCassandraSchema(secrets: StackSecrets, log: Log): Promise<void> {
+  const client = stackCassandraClient(secrets);
   try {
     const count = await applyCqlFile(client, SCHEMA_FILE);
     log(`Cassandra schema: ${count} statements applied from cassandra/schema.cql`);

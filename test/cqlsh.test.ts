@@ -4,10 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../stack/config.js';
-import { ensureCqlsh } from '../stack/install/cqlsh.js';
-import { CASSANDRA, HOST } from '../stack/topology.js';
+import { cqlshConnectArgs, ensureCqlsh } from '../stack/install/cqlsh.js';
 import { runCli } from './support/service.js';
-import { eventually, paths } from './support/stack.js';
+import { eventually, paths, secrets } from './support/stack.js';
 
 const run = promisify(execFile);
 
@@ -66,7 +65,7 @@ describe('cassandra/queries.cql through cqlsh against the real Cassandra', () =>
       const rows = await eventually(
         `rows from ${cql}`,
         async () => {
-          const { stdout } = await run(cqlsh, [HOST, String(CASSANDRA.nativePort), '-e', cql], {
+          const { stdout } = await run(cqlsh, [...cqlshConnectArgs(paths, secrets), '-e', cql], {
             timeout: 60_000,
           });
           const count = Number(/\((\d+) rows\)/.exec(stdout)?.[1] ?? 0);

@@ -37,6 +37,8 @@ function run(java: string, args: readonly string[]): Promise<string> {
 export async function measureKafkaCeilings(options: {
   kafkaLib: string;
   bootstrap: string;
+  /** The stack's client properties (SASL/SCRAM login), see stack/services/kafka.ts. */
+  clientProperties: string;
   topic: string;
   records: number;
   recordBytes: number;
@@ -53,6 +55,8 @@ export async function measureKafkaCeilings(options: {
     String(options.recordBytes),
     '--throughput',
     '-1',
+    '--producer.config',
+    options.clientProperties,
     '--producer-props',
     `bootstrap.servers=${options.bootstrap}`,
     'acks=all',
@@ -67,6 +71,8 @@ export async function measureKafkaCeilings(options: {
     'org.apache.kafka.tools.ConsumerPerformance',
     '--bootstrap-server',
     options.bootstrap,
+    '--consumer.config',
+    options.clientProperties,
     '--topic',
     options.topic,
     '--messages',

@@ -4,7 +4,8 @@ export interface CassandraClientOptions {
   readonly contactPoints: readonly string[];
   readonly localDataCenter: string;
   readonly keyspace?: string;
-  readonly credentials?: { readonly username: string; readonly password: string };
+  /** Cassandra with PasswordAuthenticator (the native stack and compose) refuses clients without these. */
+  readonly credentials: { readonly username: string; readonly password: string };
 }
 
 /**
@@ -16,14 +17,7 @@ export function createCassandraClient(options: CassandraClientOptions): Client {
     contactPoints: [...options.contactPoints],
     localDataCenter: options.localDataCenter,
     ...(options.keyspace ? { keyspace: options.keyspace } : {}),
-    ...(options.credentials
-      ? {
-          authProvider: new auth.PlainTextAuthProvider(
-            options.credentials.username,
-            options.credentials.password,
-          ),
-        }
-      : {}),
+    authProvider: new auth.PlainTextAuthProvider(options.credentials.username, options.credentials.password),
     queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
     socketOptions: { connectTimeout: 5_000, readTimeout: 12_000 },
     // The driver's default backs off to 10 minutes between attempts: after a minute's outage a detector
@@ -37,10 +31,13 @@ export function cassandraClientFor(config: {
   readonly cassandraContactPoints: readonly string[];
   readonly cassandraDatacenter: string;
   readonly cassandraKeyspace: string;
+  readonly cassandraUsername: string;
+  readonly cassandraPassword: string;
 }): Client {
   return createCassandraClient({
     contactPoints: config.cassandraContactPoints,
     localDataCenter: config.cassandraDatacenter,
     keyspace: config.cassandraKeyspace,
+    credentials: { username: config.cassandraUsername, password: config.cassandraPassword },
   });
 }

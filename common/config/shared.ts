@@ -9,6 +9,26 @@ export const KAFKA_KEYS = {
     hostPortList().default(['127.0.0.1:19092', '127.0.0.1:29092', '127.0.0.1:39092']),
     'Kafka bootstrap servers, host:port[,host:port...].',
   ),
+  kafkaSaslMechanism: envKey(
+    'KAFKA_SASL_MECHANISM',
+    z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).default('scram-sha-512'),
+    'SASL mechanism for Kafka.',
+  ),
+  kafkaSaslUsername: envKey(
+    'KAFKA_SASL_USERNAME',
+    z.string({ error: 'required' }).min(1),
+    'Kafka SASL user (the native stack writes it to .stack/secrets.env).',
+  ),
+  kafkaSaslPassword: envKey(
+    'KAFKA_SASL_PASSWORD',
+    z.string({ error: 'required' }).min(8, { error: 'expected at least 8 characters' }),
+    'Kafka SASL password (the native stack writes it to .stack/secrets.env).',
+  ),
+  kafkaSslCaFile: envKey(
+    'KAFKA_SSL_CA_FILE',
+    z.string().min(1).optional(),
+    "PEM file of the CA that signed the brokers' certificates; when set, Kafka is reached over TLS.",
+  ),
 };
 
 export const CASSANDRA_KEYS = {
@@ -26,6 +46,16 @@ export const CASSANDRA_KEYS = {
     'CASSANDRA_KEYSPACE',
     z.string().regex(/^\w+$/).default('sensorwatch'),
     'Keyspace.',
+  ),
+  cassandraUsername: envKey(
+    'CASSANDRA_USERNAME',
+    z.string({ error: 'required' }).min(1),
+    'Cassandra role to log in as (the native stack writes it to .stack/secrets.env).',
+  ),
+  cassandraPassword: envKey(
+    'CASSANDRA_PASSWORD',
+    z.string({ error: 'required' }).min(8, { error: 'expected at least 8 characters' }),
+    'Password of that role (the native stack writes it to .stack/secrets.env).',
   ),
 };
 

@@ -3,4 +3,12 @@
 import kafkajs from 'kafkajs';
 
 export const { Kafka, logLevel, ConfigResourceTypes, CompressionTypes, Partitioners } = kafkajs;
-export type { Admin, Consumer, EachBatchPayload, Kafka as KafkaClient, KafkaConfig, Producer } from 'kafkajs';
+export type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  Kafka as KafkaClient,
+  KafkaConfig,
+  Producer,
+  SASLOptions,
+} from 'kafkajs';

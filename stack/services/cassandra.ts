@@ -40,6 +40,11 @@ concurrent_compactors: 1
 batch_size_warn_threshold: 64KiB
 batch_size_fail_threshold: 256KiB
 unlogged_batch_across_partitions_warn_threshold: 1000
+# Logins required; roles and their passwords live in system_auth (see cassandra-roles.ts).
+authenticator:
+  class_name: org.apache.cassandra.auth.PasswordAuthenticator
+authorizer: CassandraAuthorizer
+role_manager: CassandraRoleManager
 `;
 }
 
@@ -142,6 +147,8 @@ export function cassandraProcessSpec(ctx: CassandraContext): ProcessSpec {
       `-Dcassandra.jmx.local.port=${CASSANDRA.jmxPort}`,
       // A single node has nobody to gossip with: do not wait for gossip to settle.
       '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+      // Make the default superuser at once (not after 10 s), so the stack can replace it sooner.
+      '-Dcassandra.superuser_setup_delay_ms=0',
       '-cp',
       classpathOf(ctx.cassandraLib),
       'org.apache.cassandra.service.CassandraDaemon',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generateSecrets } from '../secrets.js';
 import { kafkaNode } from '../topology.js';
 import { renderKafkaServerProperties } from './kafka.js';
 
@@ -7,12 +8,13 @@ function parse(properties: string): Map<string, string> {
     properties
       .trim()
       .split('\n')
-      .map((line) => line.split('=', 2) as [string, string]),
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const),
   );
 }
 
 describe('renderKafkaServerProperties', () => {
-  const props = parse(renderKafkaServerProperties(kafkaNode(2), '/data/kafka-2/logs'));
+  const secrets = generateSecrets();
+  const props = parse(renderKafkaServerProperties(kafkaNode(2), '/data/kafka-2/logs', secrets));
 
   it('makes the node a broker and a voter of the static 3-node quorum', () => {
     expect(props.get('process.roles')).toBe('broker,controller');
@@ -20,9 +22,24 @@ describe('renderKafkaServerProperties', () => {
     expect(props.get('controller.quorum.voters')).toBe(
       '1@127.0.0.1:19093,2@127.0.0.1:29093,3@127.0.0.1:39093',
     );
-    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093');
-    expect(props.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:29092');
+    expect(props.get('listeners')).toBe('SASL_PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093');
+    expect(props.get('advertised.listeners')).toBe('SASL_PLAINTEXT://127.0.0.1:29092');
     expect(props.has('zookeeper.connect')).toBe(false);
+  });
+
+  it('requires a login on every listener: SCRAM for clients and brokers, PLAIN towards the controllers', () => {
+    const protocols = (props.get('listener.security.protocol.map') ?? '').split(',');
+    expect(protocols.every((entry) => entry.endsWith(':SASL_PLAINTEXT'))).toBe(true);
+    expect(props.get('inter.broker.listener.name')).toBe('SASL_PLAINTEXT');
+    expect(props.get('sasl.enabled.mechanisms')).toBe('SCRAM-SHA-512');
+    expect(props.get('sasl.mechanism.inter.broker.protocol')).toBe('SCRAM-SHA-512');
+    expect(props.get('listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config')).toContain(
+      `password="${secrets.KAFKA_BROKER_PASSWORD}"`,
+    );
+    expect(props.get('sasl.mechanism.controller.protocol')).toBe('PLAIN');
+    expect(props.get('listener.name.controller.plain.sasl.jaas.config')).toContain(
+      `user_controller="${secrets.KAFKA_CONTROLLER_PASSWORD}"`,
+    );
   });
 
   it('replicates every topic, internal ones included, three ways with two in sync', () => {

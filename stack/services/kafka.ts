@@ -2,27 +2,51 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StackConfig } from '../config.js';
+import { StackError } from '../errors.js';
 import type { StackPaths } from '../paths.js';
 import { runCommandOrFail } from '../process/run-command.js';
 import type { ProcessSpec } from '../process/supervisor.js';
+import { KAFKA_BROKER_USER, KAFKA_CONTROLLER_USER, type StackSecrets } from '../secrets.js';
 import { HOST, KAFKA_NODES, type KafkaNode } from '../topology.js';
 import { classpathOf, jvmBaseArgs } from './java.js';
+
+/**
+ * Who may connect, and how. Clients and the brokers among themselves log in with SCRAM-SHA-512 on the
+ * SASL_PLAINTEXT listener (users are stored in the cluster's metadata, put there when storage is
+ * formatted). Controllers cannot use SCRAM (KIP-631 keeps it out of the quorum's own listener), so the
+ * controller listener takes PLAIN with one static user. Plain text on the wire is acceptable here only
+ * because every listener binds to loopback; compose adds TLS.
+ */
+export function kafkaSecuritySettings(secrets: StackSecrets): Record<string, string> {
+  const scram = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_BROKER_USER}" password="${secrets.KAFKA_BROKER_PASSWORD}";`;
+  const controllerPassword = secrets.KAFKA_CONTROLLER_PASSWORD;
+  const plain = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${KAFKA_CONTROLLER_USER}" password="${controllerPassword}" user_${KAFKA_CONTROLLER_USER}="${controllerPassword}";`;
+  return {
+    'listener.security.protocol.map': 'SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'inter.broker.listener.name': 'SASL_PLAINTEXT',
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
+    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': scram,
+    'sasl.mechanism.controller.protocol': 'PLAIN',
+    'listener.name.controller.sasl.enabled.mechanisms': 'PLAIN',
+    'listener.name.controller.plain.sasl.jaas.config': plain,
+  };
+}
 
 /**
  * server.properties of one node of the 3-node KRaft cluster: each node is both broker and controller,
  * with a static quorum of all three, and every internal topic replicated 3 ways with 2 in sync.
  */
-export function renderKafkaServerProperties(node: KafkaNode, logDir: string): string {
+export function renderKafkaServerProperties(node: KafkaNode, logDir: string, secrets: StackSecrets): string {
   const voters = KAFKA_NODES.map((n) => `${n.id}@${HOST}:${n.controllerPort}`).join(',');
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': node.id,
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`,
+    listeners: `SASL_PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
+    'advertised.listeners': `SASL_PLAINTEXT://${HOST}:${node.port}`,
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...kafkaSecuritySettings(secrets),
     'log.dirs': logDir,
     // Durability: nothing is acknowledged with acks=all unless two brokers have it.
     'default.replication.factor': 3,
@@ -66,6 +90,7 @@ log4j.logger.kafka.controller=INFO
 export interface KafkaContext {
   readonly paths: StackPaths;
   readonly config: StackConfig;
+  readonly secrets: StackSecrets;
   readonly kafkaLib: string;
   readonly jmxAgentJar: string;
   readonly jmxConfig: string;
@@ -78,6 +103,8 @@ function nodeFiles(paths: StackPaths, node: KafkaNode) {
     serverProperties: path.join(conf, 'server.properties'),
     log4j: path.join(conf, 'log4j.properties'),
     logDir: path.join(paths.data(node.name), 'logs'),
+    /** Written once storage is formatted with the SCRAM users; storage without it predates authentication. */
+    scramMarker: path.join(paths.data(node.name), 'scram-users-formatted'),
   };
 }
 
@@ -89,9 +116,25 @@ export async function prepareKafkaNode(ctx: KafkaContext, node: KafkaNode): Prom
   const files = nodeFiles(ctx.paths, node);
   await mkdir(files.conf, { recursive: true });
   await mkdir(files.logDir, { recursive: true });
-  await writeFile(files.serverProperties, renderKafkaServerProperties(node, files.logDir));
+  // The file holds the brokers' passwords.
+  await writeFile(files.serverProperties, renderKafkaServerProperties(node, files.logDir, ctx.secrets), {
+    mode: 0o600,
+  });
   await writeFile(files.log4j, renderKafkaLog4j());
+  const formatted = existsSync(path.join(files.logDir, 'meta.properties'));
+  if (formatted && !existsSync(files.scramMarker)) {
+    throw new StackError(
+      `${node.name}'s storage in ${files.logDir} was formatted before Kafka required SASL/SCRAM logins, so ` +
+        'its cluster has no users. Remove the Kafka data (its topics and messages are lost) and start again:',
+      `  npm run stack:down && rm -rf ${KAFKA_NODES.map((n) => ctx.paths.data(n.name)).join(' ')} ${ctx.paths.data('kafka')}`,
+    );
+  }
   const clusterId = await kafkaClusterId(ctx);
+  // --add-scram puts the users into the first metadata records, before any broker has to log in to another.
+  const scramUser = (name: string, password: string) => [
+    '--add-scram',
+    `SCRAM-SHA-512=[name=${name},password=${password}]`,
+  ];
   await runCommandOrFail(`Formatting storage of ${node.name}`, 'java', [
     '-cp',
     classpathOf(ctx.kafkaLib),
@@ -102,8 +145,29 @@ export async function prepareKafkaNode(ctx: KafkaContext, node: KafkaNode): Prom
     clusterId,
     '-c',
     files.serverProperties,
+    ...scramUser(KAFKA_BROKER_USER, ctx.secrets.KAFKA_BROKER_PASSWORD),
+    ...scramUser(ctx.secrets.KAFKA_SASL_USERNAME, ctx.secrets.KAFKA_SASL_PASSWORD),
     '--ignore-formatted',
   ]);
+  if (!formatted) await writeFile(files.scramMarker, `${new Date().toISOString()}\n`);
+}
+
+/**
+ * client.properties for Kafka's own Java tools (console consumer, perf tools, kafka-topics …) against the
+ * native stack: `--consumer.config`, `--producer.config` or `--command-config` this file.
+ */
+export async function writeKafkaClientProperties(paths: StackPaths, secrets: StackSecrets): Promise<string> {
+  const file = path.join(paths.conf('kafka'), 'client.properties');
+  await mkdir(path.dirname(file), { recursive: true });
+  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${secrets.KAFKA_SASL_USERNAME}" password="${secrets.KAFKA_SASL_PASSWORD}";`;
+  await writeFile(
+    file,
+    ['security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=SCRAM-SHA-512', `sasl.jaas.config=${jaas}`, ''].join(
+      '\n',
+    ),
+    { mode: 0o600 },
+  );
+  return file;
 }
 
 async function kafkaClusterId(ctx: KafkaContext): Promise<string> {

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { createCassandraClient } from '../../common/cassandra/client.js';
 import type { StackConfig } from '../config.js';
 import type { Installed } from '../install/index.js';
 import type { StackPaths } from '../paths.js';
 import { isRecordAlive, type ProcessSpec, readPidRecord } from '../process/supervisor.js';
 import { httpOk, postOk, tcpOpen } from '../readiness.js';
+import { loadStackSecrets } from '../secrets.js';
 import {
   ALERTMANAGER,
   CASSANDRA,
@@ -14,6 +14,7 @@ import {
   PROMETHEUS,
 } from '../topology.js';
 import { cassandraProcessSpec, prepareCassandra } from './cassandra.js';
+import { ensureCassandraRoles } from './cassandra-roles.js';
 import { kafkaProcessSpec, prepareKafkaNode } from './kafka.js';
 import {
   alertmanagerProcessSpec,
@@ -43,7 +44,8 @@ export interface StackService {
 /** The services in start order: Kafka first (the slowest to form), Prometheus last (it scrapes the rest). */
 export function stackServices(paths: StackPaths, config: StackConfig, installed: Installed): StackService[] {
   const jmxConfig = (name: string) => path.join(PROMETHEUS_SOURCE_DIR, 'jmx-exporter', `${name}.yml`);
-  const kafkaCtx = { paths, config, ...installed, jmxConfig: jmxConfig('kafka') };
+  const secrets = loadStackSecrets(paths);
+  const kafkaCtx = { paths, config, secrets, ...installed, jmxConfig: jmxConfig('kafka') };
   const cassandraCtx = { paths, config, ...installed, jmxConfig: jmxConfig('cassandra') };
 
   const kafka = KAFKA_NODES.map<StackService>((node) => ({
@@ -64,16 +66,9 @@ export function stackServices(paths: StackPaths, config: StackConfig, installed:
     name: CASSANDRA.name,
     prepare: () => prepareCassandra(cassandraCtx),
     spec: () => cassandraProcessSpec(cassandraCtx),
+    // Answering CQL with the stack's own login is "up"; the first time, that login is made here.
     probe: async () => {
-      const client = createCassandraClient({
-        contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
-        localDataCenter: CASSANDRA.datacenter,
-      });
-      try {
-        await client.execute('SELECT release_version FROM system.local');
-      } finally {
-        await client.shutdown();
-      }
+      await ensureCassandraRoles(secrets);
       await httpOk(`http://${HOST}:${CASSANDRA.jmxExporterPort}/metrics`);
     },
     endpoints: {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createCassandraClient } from '../../common/cassandra/client.js';
-import { createKafkaClient } from '../../common/kafka/client.js';
+import { stackCassandraClient, stackKafkaClient } from '../../stack/clients.js';
 import { loadStackConfig } from '../../stack/config.js';
 import { installStack } from '../../stack/install/index.js';
 import { stackPaths } from '../../stack/paths.js';
 import { startProcess, stopProcess } from '../../stack/process/supervisor.js';
 import { waitUntilReady } from '../../stack/readiness.js';
+import { exportStackSecrets } from '../../stack/secrets.js';
 import { stackServices } from '../../stack/services/registry.js';
-import { CASSANDRA, HOST, KAFKA_BOOTSTRAP } from '../../stack/topology.js';
+import { KAFKA_BOOTSTRAP } from '../../stack/topology.js';
 
 /**
  * What integration tests share: the running native stack (started by stack/with-stack.ts) and clients
@@ -16,21 +16,19 @@ import { CASSANDRA, HOST, KAFKA_BOOTSTRAP } from '../../stack/topology.js';
  */
 export const stackConfig = loadStackConfig();
 export const paths = stackPaths(stackConfig.home);
+/** Also in process.env, so the services and tools a test spawns log in the way the stack's own do. */
+export const secrets = exportStackSecrets(paths);
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
 export function kafkaClient(clientId = uniqueName('test'), brokers: readonly string[] = KAFKA_BOOTSTRAP) {
-  return createKafkaClient({ clientId, brokers, logging: 'silent' });
+  return stackKafkaClient(secrets, clientId, brokers);
 }
 
 export function cassandraClient(keyspace?: string) {
-  return createCassandraClient({
-    contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
-    localDataCenter: CASSANDRA.datacenter,
-    ...(keyspace ? { keyspace } : {}),
-  });
+  return stackCassandraClient(secrets, keyspace);
 }
 
 /** Stops one service of the stack the way `stack:down` does (SIGTERM, then SIGKILL after the grace time). */
