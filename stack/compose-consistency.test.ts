@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TOPICS } from '../common/kafka/topics.js';
 import { DETECTOR_NODE_OPTIONS } from '../detector/config.js';
+import { COMPOSE_SECRETS } from './compose-secrets.js';
 import { REPO_ROOT } from './config.js';
 import { generateSecrets } from './secrets.js';
 import { renderKafkaServerProperties } from './services/kafka.js';
@@ -21,6 +22,7 @@ import { VERSIONS } from './versions.js';
 
 interface ComposeService {
   image?: string;
+  entrypoint?: string[] | string;
   restart?: string;
   ports?: string[];
   healthcheck?: { test?: unknown };
@@ -36,12 +38,29 @@ const service = (name: string): ComposeService => {
   return found;
 };
 
-/** The apache/kafka image turns KAFKA_FOO_BAR into foo.bar in server.properties. */
+/**
+ * server.properties as the apache/kafka image writes it from KAFKA_* variables (docker/examples/README.md
+ * in Kafka's repository): `___` becomes `-`, `__` becomes `_`, `_` becomes `.`.
+ */
+function kafkaPropertyName(envName: string): string {
+  return envName
+    .slice('KAFKA_'.length)
+    .toLowerCase()
+    .split('___')
+    .map((part) =>
+      part
+        .split('__')
+        .map((piece) => piece.replaceAll('_', '.'))
+        .join('_'),
+    )
+    .join('-');
+}
+
 function kafkaPropertiesFromEnv(env: Record<string, string | number>): Map<string, string> {
   return new Map(
     Object.entries(env)
       .filter(([key]) => key.startsWith('KAFKA_') && !['KAFKA_OPTS', 'KAFKA_HEAP_OPTS'].includes(key))
-      .map(([key, value]) => [key.slice('KAFKA_'.length).toLowerCase().replaceAll('_', '.'), String(value)]),
+      .map(([key, value]) => [kafkaPropertyName(key), String(value)]),
   );
 }
 
@@ -60,6 +79,17 @@ describe('docker-compose.yml is valid', () => {
     const valid = validate(compose);
     expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
     expect(valid).toBe(true);
+  });
+});
+
+describe('the apache/kafka image naming of settings', () => {
+  it('reads ___ as -, __ as _ and _ as .', () => {
+    expect(kafkaPropertyName('KAFKA_LISTENER_NAME_BROKER_SCRAM___SHA___512_SASL_JAAS_CONFIG')).toBe(
+      'listener.name.broker.scram-sha-512.sasl.jaas.config',
+    );
+    expect(kafkaPropertyName('KAFKA_LISTENER_NAME_SASL__SSL_PLAIN_SASL_JAAS_CONFIG')).toBe(
+      'listener.name.sasl_ssl.plain.sasl.jaas.config',
+    );
   });
 });
 
@@ -169,6 +199,33 @@ describe('docker-compose.yml matches the native stack', () => {
     const grafana = service('grafana').environment ?? {};
     expect(String(grafana.GF_SECURITY_ADMIN_PASSWORD)).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?.+\}$/);
     expect(composeText).not.toMatch(/PASSWORD:-/);
+    // Every required variable is one `npm run compose:env` makes, and it makes no other.
+    const required = new Set([...composeText.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]));
+    expect([...required].sort()).toEqual([...COMPOSE_SECRETS].sort());
+  });
+
+  it.each([1, 2, 3])('makes kafka-%i speak only SASL over TLS, with logins on every listener', (id) => {
+    const props = kafkaPropertiesFromEnv(service(`kafka-${id}`).environment ?? {});
+    const protocols = (props.get('listener.security.protocol.map') ?? '').split(',');
+    expect(protocols.map((entry) => entry.split(':')[1])).toEqual(['SASL_SSL', 'SASL_SSL', 'SASL_SSL']);
+    const listeners = (props.get('listeners') ?? '').split(',').map((l) => l.split(':')[0]);
+    expect(listeners.sort()).toEqual(protocols.map((entry) => entry.split(':')[0]).sort());
+    expect(props.get('inter.broker.listener.name')).toBe('BROKER');
+    for (const listener of ['broker', 'controller', 'host']) {
+      const mechanisms = (props.get(`listener.name.${listener}.sasl.enabled.mechanisms`) ?? '').split(',');
+      expect(mechanisms.length, listener).toBeGreaterThan(0);
+      for (const mechanism of mechanisms) {
+        expect(
+          props.get(`listener.name.${listener}.${mechanism.toLowerCase()}.sasl.jaas.config`),
+          mechanism,
+        ).toMatch(/LoginModule required/);
+      }
+    }
+    // Services log in with SCRAM and trust the CA the kafka-certs job makes.
+    const app = service('detector').environment ?? {};
+    expect(app.KAFKA_SASL_MECHANISM).toBe('scram-sha-512');
+    expect(app.KAFKA_SSL_CA_FILE).toBe('/certs/ca.pem');
+    expect(String(service('kafka-certs').entrypoint)).toContain('kafka-certs.sh');
   });
 });
 
