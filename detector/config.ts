@@ -10,7 +10,7 @@ import {
   TOPIC_KEYS,
 } from '../common/config/shared.js';
 
-export const MODEL_NAMES = ['stats', 'kmeans', 'isolation_forest', 'rules', 'forecast'] as const;
+export const MODEL_NAMES = ['stats', 'kmeans', 'isolation_forest', 'rules', 'seasonal', 'forecast'] as const;
 
 const positive = () => z.coerce.number({ error: 'expected a number' }).positive({ error: 'expected > 0' });
 
@@ -44,7 +44,7 @@ export const DETECTOR_CONFIG = {
   models: envKey(
     'DETECTOR_MODELS',
     list()
-      .default(['stats', 'kmeans', 'isolation_forest', 'rules', 'forecast'])
+      .default(['stats', 'kmeans', 'isolation_forest', 'rules', 'seasonal', 'forecast'])
       .refine((names) => names.every((n) => MODEL_NAMES.includes(n as never)), {
         error: `expected a comma-separated subset of ${MODEL_NAMES.join(', ')}`,
       }),

@@ -22,6 +22,7 @@ const FINDING_KINDS: Record<(typeof MODEL_NAMES)[number], readonly string[]> = {
   kmeans: ['cluster'],
   isolation_forest: ['isolation'],
   rules: ['rule'],
+  seasonal: ['seasonal'],
   forecast: ['forecast'],
 };
 

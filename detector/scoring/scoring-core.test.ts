@@ -104,7 +104,16 @@ describe('ScoringCore', () => {
   });
 
   it('leaves out the models it is told to, but always keeps the statistics the others build on', () => {
-    const statsOnly = createScoringCore({ without: ['stats', 'kmeans', 'isolation_forest', 'rules'] });
+    const statsOnly = createScoringCore({
+      without: ['stats', 'kmeans', 'isolation_forest', 'rules', 'seasonal'],
+    });
     expect(statsOnly.models.map((m) => m.name)).toEqual(['stats']);
+    expect(createScoringCore({}).models.map((m) => m.name)).toEqual([
+      'stats',
+      'kmeans',
+      'isolation_forest',
+      'rules',
+      'seasonal',
+    ]);
   });
 });

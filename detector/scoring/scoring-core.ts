@@ -12,6 +12,11 @@ import {
   worseSeverity,
 } from './model.js';
 import { ProfileVectorModel, vectorOf } from './profile-vector.model.js';
+import {
+  DEFAULT_SEASONAL_PROFILE,
+  SeasonalProfileModel,
+  type SeasonalProfileOptions,
+} from './seasonal-profile.model.js';
 import { DEFAULT_SENSOR_STATS, SensorStatsModel, type SensorStatsOptions } from './sensor-stats.model.js';
 import { ThresholdRulesModel } from './threshold-rules.model.js';
 import { TrainingWindows } from './training-window.js';
@@ -104,8 +109,9 @@ export interface ScoringCoreOptions {
   readonly thresholds?: Thresholds;
   readonly stats?: Partial<SensorStatsOptions>;
   readonly multiSensor?: Partial<MultiSensorOptions>;
+  readonly seasonal?: Partial<SeasonalProfileOptions>;
   /** Leave a model out. The statistics model always runs: the others judge its residuals. */
-  readonly without?: readonly ('stats' | 'kmeans' | 'isolation_forest' | 'rules' | 'forecast')[];
+  readonly without?: readonly ('stats' | 'kmeans' | 'isolation_forest' | 'rules' | 'forecast' | 'seasonal')[];
   /** Called with every bundle the core trains itself (bootstrap or sliding), e.g. to register it. */
   readonly onTrained?: (bundle: ModelBundle) => void;
   /** Forecasts of the batch job: a reading far outside its forecast is one more signal. */
@@ -144,6 +150,11 @@ export class DefaultScoringCore extends ScoringCore {
     const kmeans = new ProfileVectorModel(kmeansMethod(), vectorOptions);
     const isolationForest = new ProfileVectorModel(isolationForestMethod(), vectorOptions);
     const rules = new ThresholdRulesModel(thresholds);
+    const seasonal = new SeasonalProfileModel({
+      ...DEFAULT_SEASONAL_PROFILE,
+      ...thresholds,
+      ...coreOptions.seasonal,
+    });
     const without = new Set<string>(coreOptions.without ?? []);
     const forecast = coreOptions.forecasts
       ? [
@@ -154,7 +165,7 @@ export class DefaultScoringCore extends ScoringCore {
         ]
       : [];
     super(
-      [stats, kmeans, isolationForest, rules, ...forecast].filter(
+      [stats, kmeans, isolationForest, rules, seasonal, ...forecast].filter(
         (m) => m.name === 'stats' || !without.has(m.name),
       ),
       thresholds,

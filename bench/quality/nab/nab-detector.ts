@@ -39,20 +39,32 @@ export function scoreNabSeries(series: NabSeries, options: ScoringCoreOptions = 
   const warningZ = options.thresholds?.warningZ ?? 3;
   const onset = onsetScorer(ONSET_ROWS, LEVEL_WEIGHT);
   const scores: number[] = [];
-  const origin = Date.parse('2000-01-01T00:00:00Z');
+  const clock = readingTimes(series.timestamps);
   series.values.forEach((value, i) => {
     const verdict = core.score({
       stationId: series.name,
       profile: 'nab',
       profileSpec: NAB_PROFILE,
-      // Row order is the truth in NAB (timestamps repeat and step back): time is the row number, in minutes.
-      ts: origin + i * 60_000,
+      ts: clock[i] as number,
       values: { value },
     });
     const shaped = onset(verdict.score);
     scores.push(shaped / (shaped + warningZ));
   });
   return scores;
+}
+
+/**
+ * The times readings are judged at: the file's own timestamps (UTC) when they never step back, so models
+ * that know the hour of the week can use them; otherwise the row number in minutes, because row order is
+ * the truth in NAB and a few files repeat or reorder timestamps.
+ */
+export function readingTimes(timestamps: readonly string[]): number[] {
+  const parsed = timestamps.map((ts) => Date.parse(`${ts.trim().replace(' ', 'T')}Z`));
+  const ordered = parsed.every((t, i) => Number.isFinite(t) && (i === 0 || t >= (parsed[i - 1] as number)));
+  if (ordered) return parsed;
+  const origin = Date.parse('2000-01-01T00:00:00Z');
+  return parsed.map((_, i) => origin + i * 60_000);
 }
 
 /**
