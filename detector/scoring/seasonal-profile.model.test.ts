@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../common/random.js';
 import { parseProfiles } from '../../common/reading/profiles.js';
 import type { Observation } from './model.js';
 import { createScoringCore } from './scoring-core.js';
@@ -96,6 +97,19 @@ describe('SeasonalProfileModel', () => {
     expect(model.score(reading(ts + 2 * HOUR, 60))[0]?.severity).not.toBe('none');
     nightAt60(12);
     expect(model.score(reading(ts + 2 * HOUR, 60))[0]?.severity).toBe('none');
+  });
+
+  it('stays silent on a series the weekly profile does not explain (a random walk, no weekly shape)', () => {
+    const model = new SeasonalProfileModel();
+    const random = seededRandom(7);
+    let level = 100;
+    let ts = ORIGIN;
+    for (; ts < ORIGIN + 6 * WEEK; ts += HOUR / 4) {
+      level += random.gaussian() * 2;
+      model.learn(reading(ts, level));
+    }
+    // Far from what this hour was last week, but the hour never predicted this series anyway.
+    expect(model.score(reading(ts, level + 20))).toEqual([]);
   });
 
   it('holds no per-hour memory for a series younger than two days', () => {

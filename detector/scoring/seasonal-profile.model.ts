@@ -12,8 +12,12 @@ export interface SeasonalProfileOptions extends Thresholds {
   readonly minWeeks: number;
   /** Weight of the newest visit in an hour's usual value: 0.2 remembers about nine weeks. */
   readonly slotAlpha: number;
-  /** Readings over which the spread of values around their hour's usual value is measured. */
-  readonly spreadWindow: number;
+  /**
+   * Time over which the spread of values around their hour's usual value is measured (an exponential
+   * memory). In time, not readings: a sensor read every minute and one read hourly both need a week's
+   * residuals, or a slowly wandering level looks like a fault to the one read often.
+   */
+  readonly spreadMemoryMs: number;
   /** Residuals measured before the spread is trusted. */
   readonly minSpreadSamples: number;
   /**
@@ -23,39 +27,54 @@ export interface SeasonalProfileOptions extends Thresholds {
   readonly seasonalZ: number;
   /** A series gets its 168 slots only once it has been seen for this long, so short-lived ones cost nothing. */
   readonly allocateAfterMs: number;
+  /** Judge only while the profile's residual variance is at most this share of the series' own variance. */
+  readonly maxUnexplained: number;
 }
 
 export const DEFAULT_SEASONAL_PROFILE: SeasonalProfileOptions = {
   ...DEFAULT_THRESHOLDS,
   minWeeks: 3,
   slotAlpha: 0.2,
-  spreadWindow: 400,
+  spreadMemoryMs: 7 * 86_400_000,
   minSpreadSamples: 100,
   seasonalZ: 6,
   allocateAfterMs: 2 * 86_400_000,
+  maxUnexplained: 0.25,
 };
 
 const HOURS_PER_WEEK = 168;
 
-/** Hour of the week in UTC, Sunday 00:00 = 0. A station in another time zone keeps its shape, shifted. */
+/**
+ * Hour of the week in UTC, Sunday 00:00 = 0. A station in another time zone keeps its shape, shifted.
+ * Arithmetic rather than a Date per reading: this runs for every reading on the hot path.
+ */
 export function hourOfWeek(ts: number): number {
-  const date = new Date(ts);
-  return date.getUTCDay() * 24 + date.getUTCHours();
+  const hours = Math.floor(ts / 3_600_000);
+  // 1970-01-01 00:00 UTC was a Thursday: hour 4 × 24 of its week.
+  return (((hours + 4 * 24) % HOURS_PER_WEEK) + HOURS_PER_WEEK) % HOURS_PER_WEEK;
 }
 
 class SeriesProfile {
-  readonly firstTs: number;
-  /** Usual value per hour of the week, and how many weeks have taught it; allocated lazily. */
-  means: Float64Array | undefined;
-  visits: Uint16Array | undefined;
-  /** The hour each slot last learnt, so a slot learns once per visit, not once per reading. */
-  lastVisit: Float64Array | undefined;
+  /** Usual value per hour of the week, and how many weeks have taught it. */
+  readonly means = new Float64Array(HOURS_PER_WEEK);
+  readonly visits = new Uint16Array(HOURS_PER_WEEK);
+  /** The hour being visited now, and the (clipped) sum of its readings: a slot learns an hour's mean. */
+  pendingVisit = -1;
+  pendingSlot = 0;
+  pendingSum = 0;
+  pendingCount = 0;
   spreadVariance = 0;
   spreadSamples = 0;
+  spreadUpdatedAt = 0;
+  /** The series' own level and variance over the same memory: what the weekly profile must explain. */
+  levelMean = 0;
+  levelVariance = 0;
+}
 
-  constructor(ts: number) {
-    this.firstTs = ts;
-  }
+/** A station's profiles, one per sensor, made only once the station has been seen for `allocateAfterMs`. */
+interface StationProfiles {
+  readonly firstTs: number;
+  sensors?: Map<string, SeriesProfile>;
 }
 
 /**
@@ -71,12 +90,10 @@ class SeriesProfile {
  */
 export class SeasonalProfileModel implements AnomalyModel {
   readonly name = 'seasonal';
-  private readonly series = new Map<string, SeriesProfile>();
-  private readonly spreadAlpha: number;
+  /** Station → sensor → profile: nested, so the hot path builds no key strings. */
+  private readonly series = new Map<string, StationProfiles>();
 
-  constructor(private readonly options: SeasonalProfileOptions = DEFAULT_SEASONAL_PROFILE) {
-    this.spreadAlpha = 2 / (options.spreadWindow + 1);
-  }
+  constructor(private readonly options: SeasonalProfileOptions = DEFAULT_SEASONAL_PROFILE) {}
 
   warmingUp(): boolean {
     // Weeks of history are a bonus, not a precondition: the other models judge meanwhile.
@@ -85,14 +102,16 @@ export class SeasonalProfileModel implements AnomalyModel {
 
   score(observation: Observation): Finding[] {
     const findings: Finding[] = [];
+    const sensors = this.series.get(observation.stationId)?.sensors;
+    if (!sensors) return findings;
     const slot = hourOfWeek(observation.ts);
     for (const [sensor, value] of Object.entries(observation.values)) {
       if (value === null) continue;
-      const profile = this.series.get(key(observation.stationId, sensor));
+      const profile = sensors.get(sensor);
       const usual = this.slotMean(profile, slot);
       if (!profile || usual === undefined || profile.spreadSamples < this.options.minSpreadSamples) continue;
       const spread = Math.sqrt(profile.spreadVariance);
-      if (!(spread > 0)) continue;
+      if (!(spread > 0) || !this.explainsSeries(profile)) continue;
       const z = (value - usual) / spread;
       const score = (Math.abs(z) * this.options.warningZ) / this.options.seasonalZ;
       findings.push({
@@ -108,30 +127,30 @@ export class SeasonalProfileModel implements AnomalyModel {
   }
 
   learn(observation: Observation): void {
+    let station = this.series.get(observation.stationId);
+    if (!station) {
+      station = { firstTs: observation.ts };
+      this.series.set(observation.stationId, station);
+    }
+    if (!station.sensors) {
+      if (observation.ts - station.firstTs < this.options.allocateAfterMs) return;
+      station.sensors = new Map();
+    }
     const slot = hourOfWeek(observation.ts);
     const visit = Math.floor(observation.ts / 3_600_000);
     for (const [sensor, value] of Object.entries(observation.values)) {
       if (value === null || !Number.isFinite(value)) continue;
-      const id = key(observation.stationId, sensor);
-      let profile = this.series.get(id);
+      let profile = station.sensors.get(sensor);
       if (!profile) {
-        profile = new SeriesProfile(observation.ts);
-        this.series.set(id, profile);
+        profile = new SeriesProfile();
+        station.sensors.set(sensor, profile);
       }
-      if (!profile.means) {
-        if (observation.ts - profile.firstTs < this.options.allocateAfterMs) continue;
-        profile.means = new Float64Array(HOURS_PER_WEEK);
-        profile.visits = new Uint16Array(HOURS_PER_WEEK);
-        profile.lastVisit = new Float64Array(HOURS_PER_WEEK).fill(-1);
-      }
-      this.learnValue(profile, slot, visit, value);
+      this.learnValue(profile, slot, visit, value, observation.ts);
     }
   }
 
-  private learnValue(profile: SeriesProfile, slot: number, visit: number, value: number): void {
-    const means = profile.means as Float64Array;
-    const visits = profile.visits as Uint16Array;
-    const lastVisit = profile.lastVisit as Float64Array;
+  private learnValue(profile: SeriesProfile, slot: number, visit: number, value: number, ts: number): void {
+    const { means, visits } = profile;
     const o = this.options;
     const usual = this.slotMean(profile, slot);
     const spreadNow = Math.sqrt(profile.spreadVariance);
@@ -140,35 +159,58 @@ export class SeasonalProfileModel implements AnomalyModel {
       // Clipped like the value below: one fault must not widen the spread the next is judged against.
       const limit = o.seasonalZ * spreadNow;
       const residual = trusted ? Math.min(Math.max(value - usual, -limit), limit) : value - usual;
-      profile.spreadVariance =
-        profile.spreadSamples === 0
-          ? residual * residual
-          : (1 - this.spreadAlpha) * profile.spreadVariance + this.spreadAlpha * residual * residual;
+      const elapsed = Math.max(0, ts - profile.spreadUpdatedAt);
+      // An exact mean of the first residuals, then an exponential memory of spreadMemoryMs.
+      const weight = Math.max(1 / (profile.spreadSamples + 1), 1 - Math.exp(-elapsed / o.spreadMemoryMs));
+      profile.spreadVariance += weight * (residual * residual - profile.spreadVariance);
+      const fromLevel = value - profile.levelMean;
+      profile.levelMean += weight * fromLevel;
+      profile.levelVariance += weight * (fromLevel * fromLevel - profile.levelVariance);
       profile.spreadSamples += 1;
+      profile.spreadUpdatedAt = ts;
     }
-    const count = visits[slot] as number;
-    if (count === 0) {
-      means[slot] = value;
-      visits[slot] = 1;
-      lastVisit[slot] = visit;
-      return;
+    if (visit !== profile.pendingVisit) {
+      this.foldPendingVisit(profile);
+      profile.pendingVisit = visit;
+      profile.pendingSlot = slot;
     }
-    const mean = means[slot] as number;
-    const clipped = trusted
-      ? Math.min(Math.max(value, mean - o.seasonalZ * spreadNow), mean + o.seasonalZ * spreadNow)
-      : value;
-    // Early on, an average of every visit so far; then an exponential memory of `slotAlpha`.
-    const weight = Math.max(o.slotAlpha, 1 / (count + 1));
-    means[slot] = mean + weight * (clipped - mean);
-    if (lastVisit[slot] !== visit) {
-      visits[slot] = Math.min(count + 1, 65_535);
-      lastVisit[slot] = visit;
-    }
+    const mean = (visits[slot] as number) > 0 ? (means[slot] as number) : undefined;
+    const clipped =
+      trusted && mean !== undefined
+        ? Math.min(Math.max(value, mean - o.seasonalZ * spreadNow), mean + o.seasonalZ * spreadNow)
+        : value;
+    profile.pendingSum += clipped;
+    profile.pendingCount += 1;
+  }
+
+  /** Folds the hour just ended into its slot: an average of the first visits, then weight `slotAlpha`. */
+  private foldPendingVisit(profile: SeriesProfile): void {
+    if (profile.pendingCount === 0) return;
+    const slot = profile.pendingSlot;
+    const hourMean = profile.pendingSum / profile.pendingCount;
+    const count = profile.visits[slot] as number;
+    const weight = Math.max(this.options.slotAlpha, 1 / (count + 1));
+    profile.means[slot] =
+      count === 0
+        ? hourMean
+        : (profile.means[slot] as number) + weight * (hourMean - (profile.means[slot] as number));
+    profile.visits[slot] = Math.min(count + 1, 65_535);
+    profile.pendingSum = 0;
+    profile.pendingCount = 0;
+  }
+
+  /**
+   * Whether the weekly profile is worth judging by: its residuals must be much tighter than the series'
+   * spread around its own level. Where a series has no weekly shape (a random walk, weather), the hour's
+   * usual value is no better a reference than the moving level, and its alarms would be noise.
+   */
+  private explainsSeries(profile: SeriesProfile): boolean {
+    return profile.spreadVariance <= this.options.maxUnexplained * profile.levelVariance;
   }
 
   /** The slot's usual value, once it has been visited on `minWeeks` different weeks. */
   private slotMean(profile: SeriesProfile | undefined, slot: number): number | undefined {
-    if (!profile?.means || !profile.visits) return undefined;
+    if (!profile) return undefined;
     return (profile.visits[slot] as number) >= this.options.minWeeks ? profile.means[slot] : undefined;
   }
 
@@ -182,8 +224,4 @@ export class SeasonalProfileModel implements AnomalyModel {
     const z = Number(f.z);
     return `${sensor} at ${f.value}, z=${z >= 0 ? '+' : ''}${z.toFixed(2)} from its usual ${Number(f.usual).toFixed(3)} on ${day}s at ${String(slot % 24).padStart(2, '0')}:00 UTC (spread ${Number(f.spread).toFixed(3)})`;
   }
-}
-
-function key(stationId: string, sensor: string): string {
-  return `${stationId}\u0000${sensor}`;
 }
