@@ -46,6 +46,13 @@ export const PRODUCER_CONFIG = {
     intInRange(1, 3_600_000).default(1_000),
     'Time between two readings of a station; the replica sends STATIONS readings per interval.',
   ),
+  sendSlices: envKey(
+    'PRODUCER_SEND_SLICES',
+    intInRange(1, 1_000).default(10),
+    'Slices of the fleet that report at evenly spaced moments of each interval (station i in slice i mod N). ' +
+      'Real stations do not all report in the same millisecond, and a whole fleet sent at once makes every ' +
+      'reading wait for the rest of its burst.',
+  ),
   anomalyRate: envKey(
     'PRODUCER_ANOMALY_RATE',
     z.coerce.number().min(0).max(1).default(0.01),

@@ -41,6 +41,30 @@ describe('Fleet', () => {
     expect(fleet.tick(ts + 1000).every((r) => r.seq === 1)).toBe(true);
   });
 
+  it('reports slice by slice: each station once per interval, at its own moment of it', () => {
+    const fleet = new Fleet({
+      replicaId: 'r1',
+      profiles: ['factory'],
+      stations: 7,
+      anomalyRate: 0,
+      originTs: 0,
+    });
+    const start = Date.parse('2026-11-23T12:00:00.000Z');
+    const slices = [0, 1, 2].map((slice) => fleet.tickSlice(start + slice * 333, slice, 3));
+    expect(slices.map((readings) => readings.length)).toEqual([3, 2, 2]);
+    expect(
+      slices
+        .flat()
+        .map((r) => r.stationId)
+        .sort(),
+    ).toEqual(stationIds('factory', 'r1', 7));
+    expect(slices[1]?.every((r) => r.ts === '2026-11-23T12:00:00.333Z')).toBe(true);
+    // The next interval: the same stations in the same slices, one reading further on.
+    const next = fleet.tickSlice(start + 1000, 0, 3);
+    expect(next.map((r) => r.stationId)).toEqual(slices[0]?.map((r) => r.stationId));
+    expect(next.every((r) => r.seq === 1)).toBe(true);
+  });
+
   it('simulates the given number of stations for each profile', () => {
     const fleet = new Fleet({
       replicaId: 'r1',

@@ -39,6 +39,15 @@ export class Fleet {
   }
 
   tick(ts: number): Reading[] {
-    return this.stations.map((station) => station.readingAt(ts));
+    return this.tickSlice(ts, 0, 1);
+  }
+
+  /** A reading from each station of one slice of the fleet: station i belongs to slice i mod `slices`. */
+  tickSlice(ts: number, slice: number, slices: number): Reading[] {
+    const readings: Reading[] = [];
+    for (let i = slice; i < this.stations.length; i += slices) {
+      readings.push((this.stations[i] as SimulatedStation).readingAt(ts));
+    }
+    return readings;
   }
 }

@@ -59,36 +59,42 @@ async function main(): Promise<void> {
   });
 
   loop = (async () => {
+    // Each interval is cut into sendSlices steps; each step, one slice of the fleet reports.
+    const stepMs = config.intervalMs / config.sendSlices;
     let nextTick = Date.now();
+    let slice = 0;
     let pending: Reading[] = [];
     let backoffMs = 100;
     while (running) {
       if (pending.length === 0) {
-        pending = fleet.tick(nextTick);
-        nextTick += config.intervalMs;
+        pending = fleet.tickSlice(Math.round(nextTick), slice, config.sendSlices);
+        slice = (slice + 1) % config.sendSlices;
+        nextTick += stepMs;
       }
-      const timer = metrics.sendSeconds.startTimer();
-      try {
-        await publisher.publish(pending);
-        timer();
-        for (const reading of pending) {
-          metrics.produced.labels(reading.profile).inc();
-          if (reading.label) metrics.injected.labels(reading.profile, reading.label.kind).inc();
+      if (pending.length > 0) {
+        const timer = metrics.sendSeconds.startTimer();
+        try {
+          await publisher.publish(pending);
+          timer();
+          for (const reading of pending) {
+            metrics.produced.labels(reading.profile).inc();
+            if (reading.label) metrics.injected.labels(reading.profile, reading.label.kind).inc();
+          }
+          pending = [];
+          lastError = undefined;
+          backoffMs = 100;
+        } catch (error) {
+          metrics.produceErrors.inc();
+          lastError = `send failing: ${(error as Error).message}`;
+          logger.warn('send failed; retrying the same readings', {
+            error,
+            readings: pending.length,
+            backoffMs,
+          });
+          await sleep(backoffMs);
+          backoffMs = Math.min(backoffMs * 2, 10_000);
+          continue;
         }
-        pending = [];
-        lastError = undefined;
-        backoffMs = 100;
-      } catch (error) {
-        metrics.produceErrors.inc();
-        lastError = `send failing: ${(error as Error).message}`;
-        logger.warn('send failed; retrying the same readings', {
-          error,
-          readings: pending.length,
-          backoffMs,
-        });
-        await sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 10_000);
-        continue;
       }
       const behindMs = Date.now() - nextTick;
       if (behindMs > 10 * config.intervalMs) {
