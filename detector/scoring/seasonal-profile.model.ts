@@ -163,6 +163,8 @@ export class SeasonalProfileModel implements AnomalyModel {
       // An exact mean of the first residuals, then an exponential memory of spreadMemoryMs.
       const weight = Math.max(1 / (profile.spreadSamples + 1), 1 - Math.exp(-elapsed / o.spreadMemoryMs));
       profile.spreadVariance += weight * (residual * residual - profile.spreadVariance);
+      // The first residual also starts the level there, so the level's variance does not begin at value².
+      if (profile.spreadSamples === 0) profile.levelMean = value;
       const fromLevel = value - profile.levelMean;
       profile.levelMean += weight * fromLevel;
       profile.levelVariance += weight * (fromLevel * fromLevel - profile.levelVariance);
