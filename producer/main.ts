@@ -59,42 +59,42 @@ async function main(): Promise<void> {
   });
 
   loop = (async () => {
-    // Each interval is cut into sendSlices steps; each step, one slice of the fleet reports.
-    const stepMs = config.intervalMs / config.sendSlices;
+    // Each interval is cut into `slices` steps; each step, one slice of the fleet reports. No more slices
+    // than stations, so no slice is empty.
+    const slices = Math.min(config.sendSlices, fleet.stations.length);
+    const stepMs = config.intervalMs / slices;
     let nextTick = Date.now();
     let slice = 0;
     let pending: Reading[] = [];
     let backoffMs = 100;
     while (running) {
       if (pending.length === 0) {
-        pending = fleet.tickSlice(Math.round(nextTick), slice, config.sendSlices);
-        slice = (slice + 1) % config.sendSlices;
+        pending = fleet.tickSlice(Math.round(nextTick), slice, slices);
+        slice = (slice + 1) % slices;
         nextTick += stepMs;
       }
-      if (pending.length > 0) {
-        const timer = metrics.sendSeconds.startTimer();
-        try {
-          await publisher.publish(pending);
-          timer();
-          for (const reading of pending) {
-            metrics.produced.labels(reading.profile).inc();
-            if (reading.label) metrics.injected.labels(reading.profile, reading.label.kind).inc();
-          }
-          pending = [];
-          lastError = undefined;
-          backoffMs = 100;
-        } catch (error) {
-          metrics.produceErrors.inc();
-          lastError = `send failing: ${(error as Error).message}`;
-          logger.warn('send failed; retrying the same readings', {
-            error,
-            readings: pending.length,
-            backoffMs,
-          });
-          await sleep(backoffMs);
-          backoffMs = Math.min(backoffMs * 2, 10_000);
-          continue;
+      const timer = metrics.sendSeconds.startTimer();
+      try {
+        await publisher.publish(pending);
+        timer();
+        for (const reading of pending) {
+          metrics.produced.labels(reading.profile).inc();
+          if (reading.label) metrics.injected.labels(reading.profile, reading.label.kind).inc();
         }
+        pending = [];
+        lastError = undefined;
+        backoffMs = 100;
+      } catch (error) {
+        metrics.produceErrors.inc();
+        lastError = `send failing: ${(error as Error).message}`;
+        logger.warn('send failed; retrying the same readings', {
+          error,
+          readings: pending.length,
+          backoffMs,
+        });
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 10_000);
+        continue;
       }
       const behindMs = Date.now() - nextTick;
       if (behindMs > 10 * config.intervalMs) {

@@ -18,10 +18,18 @@ export function stackKafkaClient(
 }
 
 export function stackCassandraClient(secrets: StackSecrets, keyspace?: string): Client {
+  return stackCassandraClientAs(cassandraCredentialsOf(secrets), keyspace);
+}
+
+/** A client of the native stack's Cassandra logged in as any role (the role set-up needs the built-in one). */
+export function stackCassandraClientAs(
+  credentials: { readonly username: string; readonly password: string },
+  keyspace?: string,
+): Client {
   return createCassandraClient({
     contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
     localDataCenter: CASSANDRA.datacenter,
-    credentials: cassandraCredentialsOf(secrets),
+    credentials,
     ...(keyspace ? { keyspace } : {}),
   });
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomSecret } from './secrets.js';
 
 /** Every secret docker-compose.yml requires (`${NAME:?…}`); compose refuses to start while one is unset. */
 export const COMPOSE_SECRETS = [
@@ -18,7 +18,5 @@ export function namesIn(envText: string): Set<string> {
 /** Lines adding a random value for each secret the .env text lacks; the ones it has are kept as they are. */
 export function missingSecretLines(envText: string): string[] {
   const present = namesIn(envText);
-  return COMPOSE_SECRETS.filter((name) => !present.has(name)).map(
-    (name) => `${name}=${randomBytes(24).toString('hex')}`,
-  );
+  return COMPOSE_SECRETS.filter((name) => !present.has(name)).map((name) => `${name}=${randomSecret()}`);
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StackPaths } from './paths.js';
 
@@ -13,7 +13,6 @@ import type { StackPaths } from './paths.js';
  * `cassandra` superuser).
  */
 const SERVICE_KEYS = [
-  'KAFKA_SASL_MECHANISM',
   'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD',
   'CASSANDRA_USERNAME',
@@ -28,6 +27,9 @@ const STACK_ONLY_KEYS = [
 type SecretKey = (typeof SERVICE_KEYS)[number] | (typeof STACK_ONLY_KEYS)[number];
 export type StackSecrets = Readonly<Record<SecretKey, string>>;
 
+/** The one mechanism the native stack's client listeners offer (see services/kafka.ts). */
+export const KAFKA_SASL_MECHANISM = 'scram-sha-512' as const;
+
 /** The login Kafka brokers use between themselves (SCRAM) and towards the controllers (PLAIN). */
 export const KAFKA_BROKER_USER = 'broker';
 export const KAFKA_CONTROLLER_USER = 'controller';
@@ -36,11 +38,15 @@ export function secretsFile(paths: StackPaths): string {
   return path.join(paths.home, 'secrets.env');
 }
 
+/** A random password: 24 bytes as hex, so it needs no quoting in properties, JAAS or CQL. */
+export function randomSecret(): string {
+  return randomBytes(24).toString('hex');
+}
+
 /** Fresh random secrets (exported for tests; the stack makes them once through loadStackSecrets). */
 export function generateSecrets(): StackSecrets {
-  const password = () => randomBytes(24).toString('hex');
+  const password = randomSecret;
   return {
-    KAFKA_SASL_MECHANISM: 'scram-sha-512',
     KAFKA_SASL_USERNAME: 'sensorwatch',
     KAFKA_SASL_PASSWORD: password(),
     CASSANDRA_USERNAME: 'sensorwatch',
@@ -51,7 +57,7 @@ export function generateSecrets(): StackSecrets {
   };
 }
 
-export function parseSecretsFile(text: string, file: string): StackSecrets {
+function parseSecretsFile(text: string, file: string): StackSecrets {
   const values = new Map<string, string>();
   for (const line of text.split('\n')) {
     const match = /^\s*([A-Z_]+)=(.*)$/.exec(line);
@@ -81,16 +87,15 @@ export function loadStackSecrets(paths: StackPaths): StackSecrets {
     `# Made by the native stack on first start; the Kafka users and Cassandra roles in .stack/data use them.\n${lines.join('\n')}\n`,
     { mode: 0o600 },
   );
-  chmodSync(file, 0o600);
   return secrets;
 }
 
 /** The variables a sensorwatch service needs to reach the native stack's Kafka and Cassandra. */
-export function serviceEnv(secrets: StackSecrets): Record<(typeof SERVICE_KEYS)[number], string> {
-  return Object.fromEntries(SERVICE_KEYS.map((key) => [key, secrets[key]])) as Record<
-    (typeof SERVICE_KEYS)[number],
-    string
-  >;
+export function serviceEnv(secrets: StackSecrets): Record<string, string> {
+  return {
+    KAFKA_SASL_MECHANISM,
+    ...Object.fromEntries(SERVICE_KEYS.map((key) => [key, secrets[key]])),
+  };
 }
 
 /**
@@ -106,7 +111,7 @@ export function exportStackSecrets(paths: StackPaths): StackSecrets {
 
 export function kafkaSaslOf(secrets: StackSecrets) {
   return {
-    mechanism: 'scram-sha-512' as const,
+    mechanism: KAFKA_SASL_MECHANISM,
     username: secrets.KAFKA_SASL_USERNAME,
     password: secrets.KAFKA_SASL_PASSWORD,
   };

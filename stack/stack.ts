@@ -45,7 +45,7 @@ export async function stackUp(config: StackConfig, log: Log, { pipeline = false 
   // Made on first start; exported so the pipeline's services (and a command run by with-stack) log in.
   const secrets = exportStackSecrets(paths);
   const installed = await installStack(paths, log);
-  const infrastructure = stackServices(paths, config, installed);
+  const infrastructure = stackServices(paths, config, installed, secrets);
   const deadline = Date.now() + config.startTimeoutSeconds * 1000;
   const progress: Progress = { started: [], reused: [] };
 

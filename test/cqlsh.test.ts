@@ -39,9 +39,11 @@ const queries = statementsOf(path.join(REPO_ROOT, 'cassandra', 'queries.cql'));
 // Needs the pipeline running on the native stack (npm test starts it), so the queries find rows.
 describe('cassandra/queries.cql through cqlsh against the real Cassandra', () => {
   let cqlsh: string;
+  let connect: string[];
 
   beforeAll(async () => {
     cqlsh = await ensureCqlsh(paths, () => {});
+    connect = cqlshConnectArgs(paths, secrets);
     // The rollup query needs the batch job to have run for its station.
     const batch = await runCli('forecasting/cli.ts', [
       '--profile',
@@ -65,7 +67,7 @@ describe('cassandra/queries.cql through cqlsh against the real Cassandra', () =>
       const rows = await eventually(
         `rows from ${cql}`,
         async () => {
-          const { stdout } = await run(cqlsh, [...cqlshConnectArgs(paths, secrets), '-e', cql], {
+          const { stdout } = await run(cqlsh, [...connect, '-e', cql], {
             timeout: 60_000,
           });
           const count = Number(/\((\d+) rows\)/.exec(stdout)?.[1] ?? 0);

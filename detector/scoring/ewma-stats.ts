@@ -19,11 +19,12 @@ export class EwmaStats {
   /**
    * The weight is max(alpha, 1/n): until the window has filled, the statistics are the plain running mean
    * and (population) variance, so a young baseline is not biased towards zero variance, which would make
-   * ordinary noise look anomalous right after warm-up.
+   * ordinary noise look anomalous right after warm-up. `alpha` may be given per value, for a memory in
+   * time rather than in values (a weight that grows with the time since the last update).
    */
-  update(value: number): void {
+  update(value: number, alpha = this.alpha): void {
     this.count += 1;
-    const weight = Math.max(this.alpha, 1 / this.count);
+    const weight = Math.max(alpha, 1 / this.count);
     const diff = value - this.mean;
     const increment = weight * diff;
     this.mean += increment;

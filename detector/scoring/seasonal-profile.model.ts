@@ -1,3 +1,4 @@
+import { EwmaStats } from './ewma-stats.js';
 import {
   type AnomalyModel,
   DEFAULT_THRESHOLDS,
@@ -58,17 +59,18 @@ class SeriesProfile {
   /** Usual value per hour of the week, and how many weeks have taught it. */
   readonly means = new Float64Array(HOURS_PER_WEEK);
   readonly visits = new Uint16Array(HOURS_PER_WEEK);
-  /** The hour being visited now, and the (clipped) sum of its readings: a slot learns an hour's mean. */
+  /** The hour being visited now (hours since the epoch), and the (clipped) sum of its readings. */
   pendingVisit = -1;
-  pendingSlot = 0;
   pendingSum = 0;
   pendingCount = 0;
   spreadVariance = 0;
   spreadSamples = 0;
   spreadUpdatedAt = 0;
-  /** The series' own level and variance over the same memory: what the weekly profile must explain. */
-  levelMean = 0;
-  levelVariance = 0;
+  /**
+   * The series' own level and variance over the same memory: what the weekly profile must explain. Its
+   * weight is given per value, as a memory in time (see learnValue).
+   */
+  readonly level = new EwmaStats(0);
 }
 
 /** A station's profiles, one per sensor, made only once the station has been seen for `allocateAfterMs`. */
@@ -154,48 +156,40 @@ export class SeasonalProfileModel implements AnomalyModel {
     const o = this.options;
     const usual = this.slotMean(profile, slot);
     const spreadNow = Math.sqrt(profile.spreadVariance);
+    // Once the spread is trusted, what is learnt is clipped to ± seasonalZ spreads (winsorised, like the
+    // statistics model): one fault must not widen the spread, or move the usual value, the next is judged by.
     const trusted = profile.spreadSamples >= o.minSpreadSamples && spreadNow > 0;
+    const limit = trusted ? o.seasonalZ * spreadNow : Number.POSITIVE_INFINITY;
     if (usual !== undefined) {
-      // Clipped like the value below: one fault must not widen the spread the next is judged against.
-      const limit = o.seasonalZ * spreadNow;
-      const residual = trusted ? Math.min(Math.max(value - usual, -limit), limit) : value - usual;
-      const elapsed = Math.max(0, ts - profile.spreadUpdatedAt);
+      const residual = clamp(value - usual, limit);
       // An exact mean of the first residuals, then an exponential memory of spreadMemoryMs.
-      const weight = Math.max(1 / (profile.spreadSamples + 1), 1 - Math.exp(-elapsed / o.spreadMemoryMs));
+      const elapsed = Math.max(0, ts - profile.spreadUpdatedAt);
+      const timeAlpha = 1 - Math.exp(-elapsed / o.spreadMemoryMs);
+      const weight = Math.max(1 / (profile.spreadSamples + 1), timeAlpha);
       profile.spreadVariance += weight * (residual * residual - profile.spreadVariance);
-      // The first residual also starts the level there, so the level's variance does not begin at value².
-      if (profile.spreadSamples === 0) profile.levelMean = value;
-      const fromLevel = value - profile.levelMean;
-      profile.levelMean += weight * fromLevel;
-      profile.levelVariance += weight * (fromLevel * fromLevel - profile.levelVariance);
+      profile.level.update(value, timeAlpha);
       profile.spreadSamples += 1;
       profile.spreadUpdatedAt = ts;
     }
     if (visit !== profile.pendingVisit) {
       this.foldPendingVisit(profile);
       profile.pendingVisit = visit;
-      profile.pendingSlot = slot;
     }
-    const mean = (visits[slot] as number) > 0 ? (means[slot] as number) : undefined;
-    const clipped =
-      trusted && mean !== undefined
-        ? Math.min(Math.max(value, mean - o.seasonalZ * spreadNow), mean + o.seasonalZ * spreadNow)
-        : value;
-    profile.pendingSum += clipped;
+    const mean = (visits[slot] as number) > 0 ? (means[slot] as number) : value;
+    profile.pendingSum += mean + clamp(value - mean, limit);
     profile.pendingCount += 1;
   }
 
   /** Folds the hour just ended into its slot: an average of the first visits, then weight `slotAlpha`. */
   private foldPendingVisit(profile: SeriesProfile): void {
     if (profile.pendingCount === 0) return;
-    const slot = profile.pendingSlot;
+    const slot = hourOfWeek(profile.pendingVisit * 3_600_000);
     const hourMean = profile.pendingSum / profile.pendingCount;
     const count = profile.visits[slot] as number;
+    // The first visit gets weight 1: the slot starts at that hour's mean.
     const weight = Math.max(this.options.slotAlpha, 1 / (count + 1));
     profile.means[slot] =
-      count === 0
-        ? hourMean
-        : (profile.means[slot] as number) + weight * (hourMean - (profile.means[slot] as number));
+      (profile.means[slot] as number) + weight * (hourMean - (profile.means[slot] as number));
     profile.visits[slot] = Math.min(count + 1, 65_535);
     profile.pendingSum = 0;
     profile.pendingCount = 0;
@@ -207,7 +201,7 @@ export class SeasonalProfileModel implements AnomalyModel {
    * usual value is no better a reference than the moving level, and its alarms would be noise.
    */
   private explainsSeries(profile: SeriesProfile): boolean {
-    return profile.spreadVariance <= this.options.maxUnexplained * profile.levelVariance;
+    return profile.spreadVariance <= this.options.maxUnexplained * profile.level.variance;
   }
 
   /** The slot's usual value, once it has been visited on `minWeeks` different weeks. */
@@ -226,4 +220,9 @@ export class SeasonalProfileModel implements AnomalyModel {
     const z = Number(f.z);
     return `${sensor} at ${f.value}, z=${z >= 0 ? '+' : ''}${z.toFixed(2)} from its usual ${Number(f.usual).toFixed(3)} on ${day}s at ${String(slot % 24).padStart(2, '0')}:00 UTC (spread ${Number(f.spread).toFixed(3)})`;
   }
+}
+
+/** `x` limited to ± `limit`. */
+function clamp(x: number, limit: number): number {
+  return Math.min(Math.max(x, -limit), limit);
 }

@@ -1,18 +1,9 @@
 import { errors } from 'cassandra-driver';
-import { createCassandraClient } from '../../common/cassandra/client.js';
-import type { StackSecrets } from '../secrets.js';
-import { CASSANDRA, HOST } from '../topology.js';
+import { stackCassandraClientAs } from '../clients.js';
+import { cassandraCredentialsOf, type StackSecrets } from '../secrets.js';
 
 /** The superuser Cassandra makes on first start, with its well-known password. */
 const DEFAULT_ROLE = { username: 'cassandra', password: 'cassandra' } as const;
-
-function clientAs(credentials: { username: string; password: string }) {
-  return createCassandraClient({
-    contactPoints: [`${HOST}:${CASSANDRA.nativePort}`],
-    localDataCenter: CASSANDRA.datacenter,
-    credentials,
-  });
-}
 
 /** True when the driver gave up because the node refused the login (as opposed to not answering). */
 export function isAuthenticationFailure(error: unknown): boolean {
@@ -28,7 +19,7 @@ async function runAs(
   credentials: { username: string; password: string },
   statements: readonly string[],
 ): Promise<void> {
-  const client = clientAs(credentials);
+  const client = stackCassandraClientAs(credentials);
   try {
     for (const cql of statements) await client.execute(cql, [], { prepare: false });
   } finally {
@@ -45,7 +36,7 @@ const quoted = (value: string) => `'${value.replaceAll("'", "''")}'`;
  * Role statements take no bind markers, so the (generated, hex) passwords are quoted into the text.
  */
 export async function ensureCassandraRoles(secrets: StackSecrets): Promise<'existing' | 'created'> {
-  const own = { username: secrets.CASSANDRA_USERNAME, password: secrets.CASSANDRA_PASSWORD };
+  const own = cassandraCredentialsOf(secrets);
   try {
     await runAs(own, ['SELECT release_version FROM system.local']);
     return 'existing';

@@ -10,6 +10,11 @@ import { KAFKA_BROKER_USER, KAFKA_CONTROLLER_USER, type StackSecrets } from '../
 import { HOST, KAFKA_NODES, type KafkaNode } from '../topology.js';
 import { classpathOf, jvmBaseArgs } from './java.js';
 
+/** The JAAS line a SCRAM client (a broker towards another, or a Java tool) logs in with. */
+function scramJaas(username: string, password: string): string {
+  return `org.apache.kafka.common.security.scram.ScramLoginModule required username="${username}" password="${password}";`;
+}
+
 /**
  * Who may connect, and how. Clients and the brokers among themselves log in with SCRAM-SHA-512 on the
  * SASL_PLAINTEXT listener (users are stored in the cluster's metadata, put there when storage is
@@ -18,7 +23,7 @@ import { classpathOf, jvmBaseArgs } from './java.js';
  * because every listener binds to loopback; compose adds TLS.
  */
 export function kafkaSecuritySettings(secrets: StackSecrets): Record<string, string> {
-  const scram = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_BROKER_USER}" password="${secrets.KAFKA_BROKER_PASSWORD}";`;
+  const scram = scramJaas(KAFKA_BROKER_USER, secrets.KAFKA_BROKER_PASSWORD);
   const controllerPassword = secrets.KAFKA_CONTROLLER_PASSWORD;
   const plain = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${KAFKA_CONTROLLER_USER}" password="${controllerPassword}" user_${KAFKA_CONTROLLER_USER}="${controllerPassword}";`;
   return {
@@ -159,7 +164,7 @@ export async function prepareKafkaNode(ctx: KafkaContext, node: KafkaNode): Prom
 export async function writeKafkaClientProperties(paths: StackPaths, secrets: StackSecrets): Promise<string> {
   const file = path.join(paths.conf('kafka'), 'client.properties');
   await mkdir(path.dirname(file), { recursive: true });
-  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${secrets.KAFKA_SASL_USERNAME}" password="${secrets.KAFKA_SASL_PASSWORD}";`;
+  const jaas = scramJaas(secrets.KAFKA_SASL_USERNAME, secrets.KAFKA_SASL_PASSWORD);
   await writeFile(
     file,
     ['security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=SCRAM-SHA-512', `sasl.jaas.config=${jaas}`, ''].join(

@@ -4,7 +4,7 @@ import type { Installed } from '../install/index.js';
 import type { StackPaths } from '../paths.js';
 import { isRecordAlive, type ProcessSpec, readPidRecord } from '../process/supervisor.js';
 import { httpOk, postOk, tcpOpen } from '../readiness.js';
-import { loadStackSecrets } from '../secrets.js';
+import type { StackSecrets } from '../secrets.js';
 import {
   ALERTMANAGER,
   CASSANDRA,
@@ -42,9 +42,13 @@ export interface StackService {
 }
 
 /** The services in start order: Kafka first (the slowest to form), Prometheus last (it scrapes the rest). */
-export function stackServices(paths: StackPaths, config: StackConfig, installed: Installed): StackService[] {
+export function stackServices(
+  paths: StackPaths,
+  config: StackConfig,
+  installed: Installed,
+  secrets: StackSecrets,
+): StackService[] {
   const jmxConfig = (name: string) => path.join(PROMETHEUS_SOURCE_DIR, 'jmx-exporter', `${name}.yml`);
-  const secrets = loadStackSecrets(paths);
   const kafkaCtx = { paths, config, secrets, ...installed, jmxConfig: jmxConfig('kafka') };
   const cassandraCtx = { paths, config, ...installed, jmxConfig: jmxConfig('cassandra') };
 

@@ -39,7 +39,7 @@ export async function stopService(name: string, signal: NodeJS.Signals = 'SIGTER
 /** Starts one stopped service again and waits until it answers its readiness probe. */
 export async function startService(name: string, timeoutMs = 120_000): Promise<void> {
   const installed = await installStack(paths, () => {});
-  const service = stackServices(paths, stackConfig, installed).find((s) => s.name === name);
+  const service = stackServices(paths, stackConfig, installed, secrets).find((s) => s.name === name);
   if (!service) throw new Error(`no service ${name}`);
   await service.prepare();
   const record = await startProcess(paths, service.spec());
