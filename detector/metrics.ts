@@ -107,6 +107,11 @@ export function createDetectorMetrics() {
       labelNames: ['partition'] as const,
       registers,
     }),
+    assignedPartitions: new Gauge({
+      name: 'sensorwatch_detector_assigned_partitions',
+      help: 'Readings partitions this detector owns since the group last rebalanced (0 until it has joined).',
+      registers,
+    }),
   };
 }
 

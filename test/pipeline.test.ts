@@ -275,6 +275,18 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
   it('when a second detector joins the group, then the two share the partitions and store every reading once', async () => {
     const second = await startDetector();
     try {
+      // Ready is not yet a member: publish only once the group has rebalanced and split the 6 partitions,
+      // or the first detector may store everything before the second owns a partition.
+      await eventually(
+        'the two detectors to share the partitions',
+        async () => {
+          const owned = async (service: RunningService) =>
+            metricValue(await scrape(service), 'sensorwatch_detector_assigned_partitions');
+          const [first, joined] = [await owned(detector), await owned(second)];
+          return joined > 0 && first + joined === 6 ? true : undefined;
+        },
+        60_000,
+      );
       const readings = simulate(30, 60, 0.01);
       const firstBefore = metricValue(await scrape(detector), 'sensorwatch_readings_stored_total');
       await publish(topics.readings, readings);

@@ -41,9 +41,11 @@ export function createReadingsConsumer(options: {
   });
   consumer.on(consumer.events.DISCONNECT, () => {
     connected = false;
+    metrics.assignedPartitions.set(0);
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     logger.info('joined consumer group', { groupId, memberAssignment: payload.memberAssignment });
+    metrics.assignedPartitions.set(payload.memberAssignment[topic]?.length ?? 0);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error('consumer crashed', { error: payload.error, restart: payload.restart });
