@@ -119,6 +119,7 @@ async function main(): Promise<void> {
         console.log(
           `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB (heap ${step.detectorHeapMb.toFixed(0)}) ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
         );
+        console.log(`     cores: ${describeCores(step)}`);
         if (!step.keptUp) break;
       }
       const sustained = Math.max(0, ...steps.filter((s) => s.keptUp).map((s) => s.offered));
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
         // Let the last step's backlog drain before measuring latency.
         await new Promise((resolve) => setTimeout(resolve, 15_000));
         half = await runStep(detector, sustained / 2, options, run);
+        console.log(`   cores: ${describeCores(half)}`);
       }
       const lowerCeiling = Math.min(kafkaCeilings.produce, kafkaCeilings.consume, cassandraInsert);
       const result = {
@@ -169,6 +171,15 @@ async function main(): Promise<void> {
     await admin.disconnect();
     await cassandra.shutdown();
   }
+}
+
+/** Where the cores went, largest first, with each part's CPU per reading stored. */
+function describeCores(step: StepResult): string {
+  return Object.entries(step.coresBy)
+    .filter(([, cores]) => cores >= 0.005)
+    .sort(([, a], [, b]) => b - a)
+    .map(([part, cores]) => `${part} ${cores.toFixed(2)} (${fmt((cores / step.stored) * 1e6)} µs/reading)`)
+    .join(', ');
 }
 
 function fmt(value: number): string {

@@ -1,6 +1,7 @@
 import { DETECTOR_NODE_OPTIONS } from '../../detector/config.js';
 import { type RunningService, startService } from '../../test/support/service.js';
 import { bucketsOf, parseMetrics, quantileBetween, type Sample, sumOf } from './metrics-text.js';
+import { type Component, coresBetween, sampleProcessCpu } from './process-cpu.js';
 
 /** The profiles every producer simulates; a replica's rate is stations × profiles per second. */
 const PROFILES = 5;
@@ -28,6 +29,8 @@ export interface StepResult {
   /** Where a reading's time goes: the producers' acks=all sends and the detector's Cassandra writes (p99). */
   readonly producerSendP99Ms: number;
   readonly cassandraWriteP99Ms: number;
+  /** Cores each part of the stack used over the window: where the machine's two cores went. */
+  readonly coresBy: Record<Component, number>;
 }
 
 export interface LadderOptions {
@@ -75,9 +78,11 @@ export async function runStep(
     const producersBefore = (await Promise.all(producers.map(scrape))).flat();
     const producedBefore = sumOf(producersBefore, 'sensorwatch_readings_produced_total');
     const before = await scrape(detector);
+    const cpuBefore = sampleProcessCpu();
     const t0 = performance.now();
     await new Promise((resolve) => setTimeout(resolve, options.windowS * 1000));
     const after = await scrape(detector);
+    const cpuAfter = sampleProcessCpu();
     const seconds = (performance.now() - t0) / 1000;
     const producersAfter = (await Promise.all(producers.map(scrape))).flat();
     const produced =
@@ -118,6 +123,7 @@ export async function runStep(
         0.99,
       ),
       cassandraWriteP99Ms: quantileMs(before, after, 'sensorwatch_cassandra_write_seconds', 0.99),
+      coresBy: coresBetween(cpuBefore, cpuAfter, seconds),
     };
   } finally {
     await Promise.all(producers.map((p) => p.stop()));
