@@ -46,6 +46,8 @@ async function main(): Promise<void> {
       'ceiling-records': { type: 'string', default: '300000' },
       // Writes a V8 CPU profile of the detector to DIR when it stops (open it in Chrome DevTools).
       'cpu-prof': { type: 'string' },
+      // Detector settings to compare, e.g. --detector-env DETECTOR_COMMIT_INTERVAL_MS=0 (repeatable).
+      'detector-env': { type: 'string', multiple: true, default: [] },
     },
   });
   const rates = args.rates.split(',').map(Number);
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     console.log('2. Sustained rate');
     const options: LadderOptions = {
       topics,
-      detectorEnv: {},
+      detectorEnv: parseEnvPairs(args['detector-env']),
       detectorNodeArgs: args['cpu-prof']
         ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`]
         : [],
@@ -180,6 +182,16 @@ function describeCores(step: StepResult): string {
     .sort(([, a], [, b]) => b - a)
     .map(([part, cores]) => `${part} ${cores.toFixed(2)} (${fmt((cores / step.stored) * 1e6)} µs/reading)`)
     .join(', ');
+}
+
+function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`--detector-env: expected NAME=value (got ${pair})`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
 }
 
 function fmt(value: number): string {

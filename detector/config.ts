@@ -4,6 +4,7 @@ import { packageVersion } from '../common/config/package-version.js';
 import {
   CASSANDRA_KEYS,
   KAFKA_KEYS,
+  KAFKA_PUBLISH_KEYS,
   logLevel,
   METRICS_KEYS,
   MODEL_REGISTRY_KEYS,
@@ -16,6 +17,7 @@ const positive = () => z.coerce.number({ error: 'expected a number' }).positive(
 
 export const DETECTOR_CONFIG = {
   ...KAFKA_KEYS,
+  ...KAFKA_PUBLISH_KEYS,
   ...TOPIC_KEYS,
   ...CASSANDRA_KEYS,
   ...MODEL_REGISTRY_KEYS,
@@ -119,6 +121,11 @@ export const DETECTOR_CONFIG = {
     'DETECTOR_CASSANDRA_BATCH_ROWS',
     intInRange(1, 200).default(25),
     'Rows per unlogged batch written to Cassandra (1: every row on its own request).',
+  ),
+  commitIntervalMs: envKey(
+    'DETECTOR_COMMIT_INTERVAL_MS',
+    intInRange(0, 60_000).default(1_000),
+    'Least time between offset commits (0: after every chunk). A crashed detector’s successor replays at most this much; writes are idempotent.',
   ),
   partitionsConcurrently: envKey(
     'DETECTOR_PARTITIONS_CONCURRENTLY',

@@ -27,10 +27,11 @@ async function main(): Promise<void> {
   initialiseDetectorMetrics(metrics);
   const kafka = kafkaClientFor(config, 'sensorwatch-detector');
   const cassandra = cassandraClientFor(config);
-  const outputs = createKafkaDetectorOutputs(kafka, {
-    scored: config.scoredTopic,
-    deadLetter: config.deadLetterTopic,
-  });
+  const outputs = createKafkaDetectorOutputs(
+    kafka,
+    { scored: config.scoredTopic, deadLetter: config.deadLetterTopic },
+    { compression: config.kafkaCompression },
+  );
   let lifecycle: ModelLifecycle | undefined;
   const forecastBook = new InMemoryForecastBook();
   const forecasts = createCassandraForecastRepository(cassandra, config.modelRegistry);
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     topic: config.readingsTopic,
     chunkSize: config.chunkSize,
     partitionsConcurrently: config.partitionsConcurrently,
+    commitIntervalMs: config.commitIntervalMs,
     detector,
     metrics,
     logger,

@@ -1,7 +1,13 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { type ConfigOf, envKey, intInRange, list, parseConfig } from '../common/config/env.js';
-import { KAFKA_KEYS, logLevel, METRICS_KEYS, TOPIC_KEYS } from '../common/config/shared.js';
+import {
+  KAFKA_KEYS,
+  KAFKA_PUBLISH_KEYS,
+  logLevel,
+  METRICS_KEYS,
+  TOPIC_KEYS,
+} from '../common/config/shared.js';
 import { isProfileName, profileNames } from '../common/reading/profiles.js';
 
 /** Makes any host name a valid part of a station id (lower-case letters, digits, "-"). */
@@ -17,6 +23,7 @@ export function replicaIdFrom(hostname: string): string {
 
 export const PRODUCER_CONFIG = {
   ...KAFKA_KEYS,
+  ...KAFKA_PUBLISH_KEYS,
   readingsTopic: TOPIC_KEYS.readingsTopic,
   ...METRICS_KEYS(9464),
   replicaId: envKey(

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'producer', replica: config.replicaId }, config.logLevel);
   const metrics = createProducerMetrics();
   const kafka = kafkaClientFor(config, `sensorwatch-producer-${config.replicaId}`);
-  const publisher = createKafkaReadingPublisher(kafka, config.readingsTopic);
+  const publisher = createKafkaReadingPublisher(kafka, config.readingsTopic, config.kafkaCompression);
   const fleet = new Fleet({
     replicaId: config.replicaId,
     profiles: config.profiles,

@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { KafkaClient } from '../common/kafka/kafkajs.js';
-import { CompressionTypes, Partitioners } from '../common/kafka/kafkajs.js';
+import { type Compression, compressionType, Partitioners } from '../common/kafka/kafkajs.js';
 import { encodeReading, type Reading } from '../common/reading/reading.js';
 import {
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -28,7 +28,11 @@ export interface ReadingPublisher {
  * The idempotent producer makes a retried send land once, and acks=all with min.insync.replicas=2 means
  * an acknowledged reading is on two brokers.
  */
-export function createKafkaReadingPublisher(kafka: KafkaClient, topic: string): ReadingPublisher {
+export function createKafkaReadingPublisher(
+  kafka: KafkaClient,
+  topic: string,
+  compression: Compression = 'none',
+): ReadingPublisher {
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 5,
@@ -61,7 +65,7 @@ export function createKafkaReadingPublisher(kafka: KafkaClient, topic: string): 
         await producer.send({
           topic,
           acks: -1,
-          compression: CompressionTypes.None,
+          compression: compressionType(compression),
           messages: readings.map((reading, i) => {
             const span = spans[i];
             const headers = span?.isRecording()

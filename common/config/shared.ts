@@ -31,6 +31,15 @@ export const KAFKA_KEYS = {
   ),
 };
 
+/** Settings of the services that publish to Kafka (the producers and the detector). */
+export const KAFKA_PUBLISH_KEYS = {
+  kafkaCompression: envKey(
+    'KAFKA_COMPRESSION',
+    z.enum(['none', 'gzip'], { error: 'expected none or gzip' }).default('none'),
+    'Compression of the record batches this service publishes (consumers read either).',
+  ),
+};
+
 export const CASSANDRA_KEYS = {
   cassandraContactPoints: envKey(
     'CASSANDRA_CONTACT_POINTS',

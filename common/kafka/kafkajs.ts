@@ -12,3 +12,10 @@ export type {
   Producer,
   SASLOptions,
 } from 'kafkajs';
+
+/** The compressions sensorwatch publishes with: gzip is the one kafkajs has built in. */
+export type Compression = 'none' | 'gzip';
+
+export function compressionType(compression: Compression): number {
+  return compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+}

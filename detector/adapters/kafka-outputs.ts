@@ -1,5 +1,5 @@
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
-import { Partitioners } from '../../common/kafka/kafkajs.js';
+import { type Compression, compressionType, Partitioners } from '../../common/kafka/kafkajs.js';
 import { encodeScored, type RejectedMessage, type ScoredReading } from '../scored-reading.js';
 
 /** Headers a dead-letter record carries, so it can be understood and replayed without its context. */
@@ -25,7 +25,7 @@ export interface DetectorOutputs {
 export function createKafkaDetectorOutputs(
   kafka: KafkaClient,
   topics: { scored: string; deadLetter: string },
-  now = () => Date.now(),
+  { compression = 'none', now = () => Date.now() }: { compression?: Compression; now?: () => number } = {},
 ): DetectorOutputs {
   const producer = kafka.producer({
     idempotent: true,
@@ -62,6 +62,7 @@ export function createKafkaDetectorOutputs(
       await producer.send({
         topic: topics.scored,
         acks: -1,
+        compression: compressionType(compression),
         messages: scored.map((s) => ({ key: s.reading.stationId, value: encodeScored(s, scoredAt) })),
       });
     },

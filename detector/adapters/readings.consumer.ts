@@ -12,8 +12,8 @@ export interface ReadingsConsumer {
 
 /**
  * The detector's Kafka consumer. Offsets are resolved per chunk only after the detector has stored it,
- * and committed right after: a crash replays at most the chunk in hand, and since writes are idempotent
- * a replay stores nothing twice (at-least-once delivery, exactly-once storage).
+ * and committed once per commit interval: a crash replays at most that interval's chunks, and since
+ * writes are idempotent a replay stores nothing twice (at-least-once delivery, exactly-once storage).
  */
 export function createReadingsConsumer(options: {
   kafka: KafkaClient;
@@ -22,11 +22,23 @@ export function createReadingsConsumer(options: {
   chunkSize: number;
   /** Partitions handled at once; each partition's chunks stay in order, so each station's do. */
   partitionsConcurrently: number;
+  /** Least time between two offset commits (0: after every chunk). A crash replays at most this much. */
+  commitIntervalMs: number;
   detector: Detector;
   metrics: DetectorMetrics;
   logger: Logger;
 }): ReadingsConsumer {
-  const { kafka, groupId, topic, chunkSize, partitionsConcurrently, detector, metrics, logger } = options;
+  const {
+    kafka,
+    groupId,
+    topic,
+    chunkSize,
+    partitionsConcurrently,
+    commitIntervalMs,
+    detector,
+    metrics,
+    logger,
+  } = options;
   // A 10 s session (kafkajs defaults to 30 s): a crashed detector's partitions move to the others sooner.
   const consumer = kafka.consumer({
     groupId,
@@ -51,16 +63,28 @@ export function createReadingsConsumer(options: {
     logger.error('consumer crashed', { error: payload.error, restart: payload.restart });
   });
 
+  // Batches trigger commits; when the readings stop, this commits what the last ones left resolved.
+  let commitDue: (() => Promise<void>) | undefined;
+  const quietCommits = setInterval(
+    () => {
+      commitDue?.().catch((error) => logger.debug('interval commit failed', { error }));
+    },
+    Math.max(commitIntervalMs, 100),
+  );
+  quietCommits.unref();
+
   return {
     async start() {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
-        // kafkajs commits only resolved offsets, and offsets are resolved only after their chunk is stored.
-        // A threshold of 1 makes commitOffsetsIfNecessary commit after every chunk (with autoCommit off it
-        // would never commit at all).
-        autoCommit: true,
-        autoCommitThreshold: 1,
+        // Offsets are resolved only after their chunk is stored, and committed at most once per
+        // commitIntervalMs. kafkajs's autoCommit would commit after every fetched batch (dozens a second,
+        // each a replicated write to __consumer_offsets, which cost the brokers more CPU than the
+        // readings themselves); with it off, commitOffsetsIfNecessary still honours the interval.
+        autoCommit: false,
+        autoCommitInterval: commitIntervalMs > 0 ? commitIntervalMs : null,
+        autoCommitThreshold: commitIntervalMs > 0 ? null : 1,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: partitionsConcurrently,
         eachBatch: async ({
@@ -68,9 +92,11 @@ export function createReadingsConsumer(options: {
           resolveOffset,
           heartbeat,
           commitOffsetsIfNecessary,
+          uncommittedOffsets,
           isRunning,
           isStale,
         }) => {
+          commitDue = commitOffsetsIfNecessary;
           const running = () => isRunning() && !isStale();
           for (let start = 0; start < batch.messages.length && running(); start += chunkSize) {
             const chunk = batch.messages.slice(start, start + chunkSize);
@@ -92,10 +118,13 @@ export function createReadingsConsumer(options: {
             const lag = Number(batch.highWatermark) - (Number(last.offset) + 1);
             metrics.consumerLag.labels(String(batch.partition)).set(Math.max(0, lag));
           }
+          // Stopping: commit everything stored before the group is left, so the next owner starts there.
+          if (!isRunning()) await commitOffsetsIfNecessary(uncommittedOffsets());
         },
       });
     },
     async stop() {
+      clearInterval(quietCommits);
       await consumer.stop();
       await consumer.disconnect();
     },
