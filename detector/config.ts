@@ -127,6 +127,21 @@ export const DETECTOR_CONFIG = {
     intInRange(0, 60_000).default(1_000),
     'Least time between offset commits (0: after every chunk). A crashed detector’s successor replays at most this much; writes are idempotent.',
   ),
+  scoredLingerMs: envKey(
+    'DETECTOR_SCORED_LINGER_MS',
+    intInRange(0, 1_000).default(20),
+    'How long a chunk’s scored readings wait for other partitions’ to share one produce request (0: sent at once).',
+  ),
+  fetchMaxWaitMs: envKey(
+    'DETECTOR_FETCH_MAX_WAIT_MS',
+    intInRange(0, 5_000).default(50),
+    'How long a broker may hold a fetch to gather DETECTOR_FETCH_MIN_BYTES: fewer, larger batches for a little latency.',
+  ),
+  fetchMinBytes: envKey(
+    'DETECTOR_FETCH_MIN_BYTES',
+    intInRange(1, 16 * 1024 * 1024).default(64 * 1024),
+    'Bytes a fetch waits for (up to DETECTOR_FETCH_MAX_WAIT_MS) before the broker answers.',
+  ),
   partitionsConcurrently: envKey(
     'DETECTOR_PARTITIONS_CONCURRENTLY',
     intInRange(1, 64).default(12),

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const outputs = createKafkaDetectorOutputs(
     kafka,
     { scored: config.scoredTopic, deadLetter: config.deadLetterTopic },
-    { compression: config.kafkaCompression },
+    { compression: config.kafkaCompression, scoredLingerMs: config.scoredLingerMs },
   );
   let lifecycle: ModelLifecycle | undefined;
   const forecastBook = new InMemoryForecastBook();
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     chunkSize: config.chunkSize,
     partitionsConcurrently: config.partitionsConcurrently,
     commitIntervalMs: config.commitIntervalMs,
+    fetchBatching: { maxWaitMs: config.fetchMaxWaitMs, minBytes: config.fetchMinBytes },
     detector,
     metrics,
     logger,

@@ -1,5 +1,6 @@
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import { type Compression, compressionType, Partitioners } from '../../common/kafka/kafkajs.js';
+import { createSendCoalescer } from '../../common/kafka/send-coalescer.js';
 import { encodeScored, type RejectedMessage, type ScoredReading } from '../scored-reading.js';
 
 /** Headers a dead-letter record carries, so it can be understood and replayed without its context. */
@@ -25,7 +26,16 @@ export interface DetectorOutputs {
 export function createKafkaDetectorOutputs(
   kafka: KafkaClient,
   topics: { scored: string; deadLetter: string },
-  { compression = 'none', now = () => Date.now() }: { compression?: Compression; now?: () => number } = {},
+  {
+    compression = 'none',
+    scoredLingerMs = 0,
+    now = () => Date.now(),
+  }: {
+    compression?: Compression;
+    /** How long scored readings wait for others to share their produce request (0: sent at once). */
+    scoredLingerMs?: number;
+    now?: () => number;
+  } = {},
 ): DetectorOutputs {
   const producer = kafka.producer({
     idempotent: true,
@@ -33,6 +43,17 @@ export function createKafkaDetectorOutputs(
     createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
   });
+  const sendScored = createSendCoalescer<{ key: string; value: Buffer }>(
+    async (messages) => {
+      await producer.send({
+        topic: topics.scored,
+        acks: -1,
+        compression: compressionType(compression),
+        messages,
+      });
+    },
+    { lingerMs: scoredLingerMs, maxItems: 2_000 },
+  );
   return {
     connect: () => producer.connect(),
     async deadLetter(rejected, sourceTopic) {
@@ -57,14 +78,8 @@ export function createKafkaDetectorOutputs(
       });
     },
     async publishScored(scored) {
-      if (scored.length === 0) return;
       const scoredAt = now();
-      await producer.send({
-        topic: topics.scored,
-        acks: -1,
-        compression: compressionType(compression),
-        messages: scored.map((s) => ({ key: s.reading.stationId, value: encodeScored(s, scoredAt) })),
-      });
+      await sendScored(scored.map((s) => ({ key: s.reading.stationId, value: encodeScored(s, scoredAt) })));
     },
     disconnect: () => producer.disconnect(),
   };

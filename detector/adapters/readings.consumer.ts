@@ -24,6 +24,8 @@ export function createReadingsConsumer(options: {
   partitionsConcurrently: number;
   /** Least time between two offset commits (0: after every chunk). A crash replays at most this much. */
   commitIntervalMs: number;
+  /** How long a broker may hold a fetch to gather minBytes: fewer, larger batches (and chunks). */
+  fetchBatching: { maxWaitMs: number; minBytes: number };
   detector: Detector;
   metrics: DetectorMetrics;
   logger: Logger;
@@ -35,6 +37,7 @@ export function createReadingsConsumer(options: {
     chunkSize,
     partitionsConcurrently,
     commitIntervalMs,
+    fetchBatching,
     detector,
     metrics,
     logger,
@@ -46,6 +49,8 @@ export function createReadingsConsumer(options: {
     maxBytesPerPartition: 2 * 1024 * 1024,
     sessionTimeout: 10_000,
     heartbeatInterval: 3_000,
+    maxWaitTimeInMs: fetchBatching.maxWaitMs,
+    minBytes: fetchBatching.minBytes,
   });
   let connected = false;
   consumer.on(consumer.events.CONNECT, () => {
