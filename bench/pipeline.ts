@@ -122,6 +122,7 @@ async function main(): Promise<void> {
           `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB (heap ${step.detectorHeapMb.toFixed(0)}) ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
         );
         console.log(`     cores: ${describeCores(step)}`);
+        console.log(`     Kafka requests/s: ${describeRequests(step)}`);
         if (!step.keptUp) break;
       }
       const sustained = Math.max(0, ...steps.filter((s) => s.keptUp).map((s) => s.offered));
@@ -173,6 +174,14 @@ async function main(): Promise<void> {
     await admin.disconnect();
     await cassandra.shutdown();
   }
+}
+
+function describeRequests(step: StepResult): string {
+  return Object.entries(step.kafkaRequestsPerS)
+    .filter(([request]) => !['FetchFollower', 'FetchConsumer'].includes(request))
+    .sort(([, a], [, b]) => b - a)
+    .map(([request, rate]) => `${request} ${fmt(rate)}`)
+    .join(', ');
 }
 
 /** Where the cores went, largest first, with each part's CPU per reading stored. */

@@ -1,4 +1,5 @@
 import { DETECTOR_NODE_OPTIONS } from '../../detector/config.js';
+import { KAFKA_NODES } from '../../stack/topology.js';
 import { type RunningService, startService } from '../../test/support/service.js';
 import { bucketsOf, parseMetrics, quantileBetween, type Sample, sumOf } from './metrics-text.js';
 import { type Component, coresBetween, sampleProcessCpu } from './process-cpu.js';
@@ -31,6 +32,8 @@ export interface StepResult {
   readonly cassandraWriteP99Ms: number;
   /** Cores each part of the stack used over the window: where the machine's two cores went. */
   readonly coresBy: Record<Component, number>;
+  /** Requests a second the three brokers served over the window, by type (Produce, Fetch, OffsetCommit…). */
+  readonly kafkaRequestsPerS: Record<string, number>;
 }
 
 export interface LadderOptions {
@@ -46,6 +49,29 @@ export interface LadderOptions {
 
 async function scrape(process: RunningService): Promise<Sample[]> {
   return parseMetrics(await (await fetch(`${process.metricsUrl}/metrics`)).text());
+}
+
+/** Requests served so far by every broker, by request type (from their JMX exporters). */
+async function kafkaRequests(): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  for (const node of KAFKA_NODES) {
+    const text = await (await fetch(`http://127.0.0.1:${node.jmxExporterPort}/metrics`)).text();
+    for (const s of parseMetrics(text)) {
+      // FetchFollower and FetchConsumer are Fetch requests counted a second time by who sent them.
+      if (s.name !== 'kafka_network_requests_total' || !s.labels.request) continue;
+      totals.set(s.labels.request, (totals.get(s.labels.request) ?? 0) + s.value);
+    }
+  }
+  return totals;
+}
+
+function ratesBetween(before: Map<string, number>, after: Map<string, number>, seconds: number) {
+  const rates: Record<string, number> = {};
+  for (const [request, total] of after) {
+    const rate = (total - (before.get(request) ?? 0)) / seconds;
+    if (rate >= 0.5) rates[request] = Math.round(rate);
+  }
+  return rates;
 }
 
 /**
@@ -79,10 +105,12 @@ export async function runStep(
     const producedBefore = sumOf(producersBefore, 'sensorwatch_readings_produced_total');
     const before = await scrape(detector);
     const cpuBefore = sampleProcessCpu();
+    const requestsBefore = await kafkaRequests();
     const t0 = performance.now();
     await new Promise((resolve) => setTimeout(resolve, options.windowS * 1000));
     const after = await scrape(detector);
     const cpuAfter = sampleProcessCpu();
+    const requestsAfter = await kafkaRequests();
     const seconds = (performance.now() - t0) / 1000;
     const producersAfter = (await Promise.all(producers.map(scrape))).flat();
     const produced =
@@ -124,6 +152,7 @@ export async function runStep(
       ),
       cassandraWriteP99Ms: quantileMs(before, after, 'sensorwatch_cassandra_write_seconds', 0.99),
       coresBy: coresBetween(cpuBefore, cpuAfter, seconds),
+      kafkaRequestsPerS: ratesBetween(requestsBefore, requestsAfter, seconds),
     };
   } finally {
     await Promise.all(producers.map((p) => p.stop()));
