@@ -70,9 +70,22 @@ export function createReadingsConsumer(options: {
 
   // Batches trigger commits; when the readings stop, this commits what the last ones left resolved.
   let commitDue: (() => Promise<void>) | undefined;
+  // Partitions finish chunks at the same moment: one commit at a time carries all their offsets, where
+  // each would otherwise send the same commit (kafkajs marks offsets committed only once answered).
+  let committing = false;
+  const commitIfDue = async (commit: () => Promise<void>) => {
+    if (committing) return;
+    committing = true;
+    try {
+      await commit();
+    } finally {
+      committing = false;
+    }
+  };
   const quietCommits = setInterval(
     () => {
-      commitDue?.().catch((error) => logger.debug('interval commit failed', { error }));
+      if (!commitDue) return;
+      commitIfDue(commitDue).catch((error) => logger.debug('interval commit failed', { error }));
     },
     Math.max(commitIntervalMs, 100),
   );
@@ -118,7 +131,7 @@ export function createReadingsConsumer(options: {
             const last = chunk[chunk.length - 1];
             if (!last) continue;
             resolveOffset(last.offset);
-            await commitOffsetsIfNecessary();
+            await commitIfDue(commitOffsetsIfNecessary);
             await heartbeat();
             const lag = Number(batch.highWatermark) - (Number(last.offset) + 1);
             metrics.consumerLag.labels(String(batch.partition)).set(Math.max(0, lag));
