@@ -159,6 +159,23 @@ export async function runStep(
   }
 }
 
+/**
+ * Waits until the detector has worked off its backlog (lag under a second's worth of `rate`), for at
+ * most `timeoutMs`; seconds it took.
+ */
+export async function waitForDrain(
+  detector: RunningService,
+  rate: number,
+  timeoutMs: number,
+): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (sumOf(await scrape(detector), 'sensorwatch_consumer_lag_messages') < rate) break;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return (performance.now() - started) / 1000;
+}
+
 /** Starts the detector the steps share (all its models on, its own topics, group and registry). */
 export function startDetector(options: LadderOptions, run: string): Promise<RunningService> {
   return startService(
