@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { numberListOption, numberOption } from '../common/config/cli-options.js';
 import { runMain } from '../common/config/run-main.js';
 import { awaitTopicsReady } from '../common/kafka/admin.js';
 import { stackCassandraClient, stackKafkaClient } from '../stack/clients.js';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
       'detector-env': { type: 'string', multiple: true, default: [] },
     },
   });
-  const rates = args.rates.split(',').map(Number);
+  const rates = numberListOption('rates', args.rates, { min: 1 });
   if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
   const run = randomUUID().slice(0, 8);
   const paths = stackPaths(loadStackConfig().home);
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
       bootstrap: KAFKA_BOOTSTRAP.join(','),
       clientProperties: await writeKafkaClientProperties(paths, secrets),
       topic: topics.ceiling,
-      records: Number(args['ceiling-records']),
+      records: numberOption('ceiling-records', args['ceiling-records'], { min: 1, integer: true }),
       // A reading as the producers publish it is about 300 bytes of JSON.
       recordBytes: 300,
     });
@@ -116,10 +117,10 @@ async function main(): Promise<void> {
       detectorNodeArgs: args['cpu-prof']
         ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`]
         : [],
-      producers: Number(args.producers),
-      ratePerProducer: Number(args['rate-per-producer']),
-      warmupS: Number(args.warmup),
-      windowS: Number(args.window),
+      producers: numberOption('producers', args.producers, { min: 1, integer: true }),
+      ratePerProducer: numberOption('rate-per-producer', args['rate-per-producer'], { min: 1 }),
+      warmupS: numberOption('warmup', args.warmup, { min: 0 }),
+      windowS: numberOption('window', args.window, { min: 1 }),
     };
     let detector = await startDetector(options, run);
     const steps: StepResult[] = [];

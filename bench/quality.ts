@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { numberOption } from '../common/config/cli-options.js';
 import { profileNames } from '../common/reading/profiles.js';
 import { ANOMALY_KINDS } from '../common/reading/reading.js';
 import {
@@ -39,8 +40,8 @@ const { values: args } = parseArgs({
 
 const INTERVAL_MS = 60_000;
 const base: Omit<SimulatorRunOptions, 'profile' | 'kinds' | 'seed'> = {
-  stations: Number(args.stations),
-  readingsPerStation: Math.round((Number(args.days) * 86_400_000) / INTERVAL_MS),
+  stations: numberOption('stations', args.stations, { min: 1, integer: true }),
+  readingsPerStation: Math.round((numberOption('days', args.days, { min: 0 }) * 86_400_000) / INTERVAL_MS),
   intervalMs: INTERVAL_MS,
   // Episodes start at 0.5 % of readings: a few percent of readings are anomalous, depending on the kind.
   anomalyRate: 0.005,
@@ -123,7 +124,7 @@ if (!args['skip-simulator']) {
     `${readings} readings scored in ${seconds.toFixed(1)} s (${Math.round(readings / seconds)} readings/s).\n`,
   );
   output.simulator = {
-    config: { ...base, days: Number(args.days) },
+    config: { ...base, days: numberOption('days', args.days, { min: 0 }) },
     overall: qualityJson(overallQuality),
     byProfile: Object.fromEntries(Object.entries(byProfile).map(([k, q]) => [k, qualityJson(q)])),
     byType: Object.fromEntries(Object.entries(byType).map(([k, q]) => [k, qualityJson(q)])),

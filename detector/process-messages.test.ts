@@ -3,7 +3,7 @@ import { encodeReading, type Reading } from '../common/reading/reading.js';
 import { qualityOutcome } from './detector.js';
 import { processMessages, type RawMessage } from './process-messages.js';
 import { encodeScored, explain } from './scored-reading.js';
-import { createScoringCore, type Verdict } from './scoring/scoring-core.js';
+import { createScoringCore, ScoringCore, type Verdict } from './scoring/scoring-core.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 
@@ -55,6 +55,44 @@ describe('processMessages', () => {
       ['22', 3, 'schema'],
     ]);
     expect(rejected[0]?.value?.toString()).toBe('{oops');
+  });
+
+  it('when a model scores a reading as not finite, then the reading is set aside whole with the reason and the rest are scored', () => {
+    const core = createScoringCore({ stats: { warmUp: 5, window: 50 } });
+    // A scorer whose models break on one temperature: the reading must not be stored with a NaN verdict.
+    const scorer = {
+      modelVersionOf: () => undefined,
+      score: (observation: Parameters<typeof core.score>[0]) =>
+        observation.values.temperature === 99
+          ? new ScoringCore([
+              {
+                name: 'broken',
+                score: () => [
+                  {
+                    model: 'broken',
+                    kind: 'level',
+                    sensors: ['temperature'],
+                    score: Number.NaN,
+                    severity: 'none',
+                    facts: {},
+                  },
+                ],
+                learn: () => {},
+                explain: () => '',
+                warmingUp: () => false,
+              },
+            ]).score(observation)
+          : core.score(observation),
+    };
+    const messages = [0, 1, 2].map((i) => message(encodeReading(reading(i, i === 1 ? 99 : 22)), i));
+    const { scored, rejected } = processMessages(messages, scorer, 'v-test', NOW);
+    expect(scored.map((s) => s.reading.seq)).toEqual([0, 2]);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({ offset: '1', partition: 3, code: 'not_scorable' });
+    expect(rejected[0]?.reason).toContain(
+      "station factory-x-s001 at 2026-11-23T11:58:21.000Z: the broken model's score",
+    );
+    expect(rejected[0]?.value).toEqual(messages[1]?.value);
   });
 });
 

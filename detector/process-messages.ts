@@ -1,3 +1,4 @@
+import { NonFiniteNumberError } from '../common/numbers/finite.js';
 import { profileOf } from '../common/reading/profiles.js';
 import { DEFAULT_LIMITS, type ValidationLimits, validateReading } from '../common/reading/reading.js';
 import type { KafkaHeaders } from '../common/telemetry/kafka-context.js';
@@ -52,13 +53,27 @@ export function processMessages(
       continue;
     }
     const { reading } = validation;
-    const verdict = scorer.score({
-      stationId: reading.stationId,
-      profile: reading.profile,
-      profileSpec: profileOf(reading.profile),
-      ts: Date.parse(reading.ts),
-      values: reading.values,
-    });
+    let verdict: Verdict;
+    try {
+      verdict = scorer.score({
+        stationId: reading.stationId,
+        profile: reading.profile,
+        profileSpec: profileOf(reading.profile),
+        ts: Date.parse(reading.ts),
+        values: reading.values,
+      });
+    } catch (error) {
+      if (!(error instanceof NonFiniteNumberError)) throw error;
+      rejected.push({
+        key: message.key,
+        value: message.value,
+        partition: message.partition,
+        offset: message.offset,
+        code: 'not_scorable',
+        reason: error.message,
+      });
+      continue;
+    }
     scored.push({
       reading,
       verdict,

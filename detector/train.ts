@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { cassandraClientFor } from '../common/cassandra/client.js';
+import { numberOption } from '../common/config/cli-options.js';
 import { ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
@@ -37,10 +38,8 @@ async function main(): Promise<void> {
     },
     process.env,
   );
-  const hours = Number(args.hours);
-  const minVectors = Number(args['min-vectors']);
-  if (!(hours > 0))
-    throw new ConfigError([`--hours: expected a positive number of hours (got ${args.hours})`]);
+  const hours = numberOption('hours', args.hours, { min: 0.1 });
+  const minVectors = numberOption('min-vectors', args['min-vectors'], { min: 1, integer: true });
   const profiles = args.profile?.flatMap((p) => p.split(',')) ?? profileNames();
   const unknown = profiles.filter((p) => !profileNames().includes(p));
   if (unknown.length > 0) {

@@ -1,3 +1,4 @@
+import { seededRandom, seedFrom } from '../common/random.js';
 import type { ProfileName } from '../common/reading/profiles.js';
 import type { Reading } from '../common/reading/reading.js';
 import { SimulatedStation } from './simulation/station.js';
@@ -9,6 +10,11 @@ export interface FleetOptions {
   readonly stations: number;
   readonly anomalyRate: number;
   readonly originTs: number;
+  /**
+   * Seeds the stations' signals from this and their place in the fleet instead of their ids, so a fleet
+   * with a fresh replica id (a test's) still produces the same values in every run.
+   */
+  readonly seed?: number;
 }
 
 /** Station ids of a replica: `<profile>-<replica>-s<n>`, unique across replicas with distinct replica ids. */
@@ -27,12 +33,15 @@ export class Fleet {
   constructor(options: FleetOptions) {
     this.stations = options.profiles.flatMap((profile) =>
       stationIds(profile, options.replicaId, options.stations).map(
-        (stationId) =>
+        (stationId, i) =>
           new SimulatedStation({
             stationId,
             profile,
             anomalyRate: options.anomalyRate,
             originTs: options.originTs,
+            ...(options.seed === undefined
+              ? {}
+              : { random: seededRandom(seedFrom(`${options.seed}/${profile}/${i}`)) }),
           }),
       ),
     );

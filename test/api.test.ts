@@ -633,10 +633,20 @@ describe('history import and forecasting against the real Cassandra', () => {
     );
     expect(past.code, past.output).toBe(0);
     expect(past.output).toContain('24 forecasts');
-    // Now: the fourth day's actuals have been rolled up, so those forecasts are scored.
+    // Now: the fourth day's actuals have been rolled up, so those forecasts are scored. As of the data's
+    // end, not the clock, so an hour that turns during the test changes nothing.
     const current = await runCli(
       'forecasting/cli.ts',
-      ['--profile', 'imported', '--station-prefix', station, '--rollup-days', '5'],
+      [
+        '--profile',
+        'imported',
+        '--station-prefix',
+        station,
+        '--until',
+        new Date(end).toISOString(),
+        '--rollup-days',
+        '5',
+      ],
       env,
     );
     expect(current.code, current.output).toBe(0);
@@ -653,14 +663,18 @@ describe('history import and forecasting against the real Cassandra', () => {
       const forecast = responses.forecasts.parse(
         await (
           await fetch(
-            `${exporter.metricsUrl}/api/forecasts?station=${station}&sensor=value&horizon=6&past=24`,
+            `${exporter.metricsUrl}/api/forecasts?station=${station}&sensor=value&horizon=6&past=48`,
           )
         ).json(),
       );
       expect(forecast.model).toBe('holt_winters');
-      expect(forecast.points).toHaveLength(24 + 6);
-      const scoredHours = forecast.points.filter((p) => p.actual !== null);
+      // The API counts from the current hour, which may have turned since the data's end.
+      const scoredHours = forecast.points.filter((p) => Date.parse(p.hour) < end);
       expect(scoredHours).toHaveLength(24);
+      for (const point of scoredHours) expect(point.actual).not.toBeNull();
+      const ahead = forecast.points.filter((p) => Date.parse(p.hour) >= end);
+      expect(ahead.length).toBeGreaterThanOrEqual(6);
+      for (const point of ahead) expect(point.actual).toBeNull();
       for (const point of forecast.points) expect(point.lower).toBeLessThan(point.upper);
       // The signal is a clean daily cycle: the forecast of the last day is close to what happened.
       const meanError =

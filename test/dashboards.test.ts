@@ -34,7 +34,7 @@ const targets = [...renderDashboards().entries()].flatMap(([file, json]) => {
 // Prometheus scrapes the producers, the detector and the exporter.
 describe('dashboards: every panel query returns data from the live Prometheus', () => {
   // Forecast panels need forecasts and scored ones: a station's history, forecast as of a day ago and
-  // again now (in the default registry, which the stack's exporter exports).
+  // again as of its end (in the default registry, which the stack's exporter exports).
   beforeAll(async () => {
     const station = uniqueName('forecast-dashboards');
     const { file, end } = writeDailyCycleCsv(station, 4);
@@ -51,7 +51,13 @@ describe('dashboards: every panel query returns data from the live Prometheus', 
       '--rollup-days',
       '4',
     ]);
-    await run('forecasting/cli.ts', [...forecast, '--rollup-days', '5']);
+    await run('forecasting/cli.ts', [
+      ...forecast,
+      '--until',
+      new Date(end).toISOString(),
+      '--rollup-days',
+      '5',
+    ]);
   }, 120_000);
 
   it.each(targets)('$where', async ({ expr }) => {

@@ -9,6 +9,7 @@ import { SimulatedStation } from '../producer/simulation/station.js';
 import { createTestTopic, deleteTestTopic } from './support/kafka.js';
 import { metricValue, type RunningService, scrape, startService } from './support/service.js';
 import { cassandraClient, eventually, kafkaClient, uniqueName } from './support/stack.js';
+import { REFERENCE_TS, shifted, shiftToPresent } from './support/test-time.js';
 
 const kafka = kafkaClient();
 const cassandra = cassandraClient('sensorwatch');
@@ -22,9 +23,13 @@ interface StoredRow {
   readonly explanation: string;
 }
 
-/** Two stations per anomaly kind, each injecting only that kind, one reading a minute for four hours. */
+/**
+ * Two stations per anomaly kind, each injecting only that kind, one reading a minute for four hours:
+ * generated up to the reference time and shifted to end now, so every run judges the same values.
+ */
 function simulateEveryKind(): Reading[] {
-  const originTs = Date.now() - READINGS * INTERVAL_MS;
+  const originTs = REFERENCE_TS - READINGS * INTERVAL_MS;
+  const { shift } = shiftToPresent(REFERENCE_TS);
   const run = uniqueName('k');
   const profiles = profileNames();
   const stations = ANOMALY_KINDS.flatMap((kind: AnomalyKind, k) =>
@@ -42,7 +47,7 @@ function simulateEveryKind(): Reading[] {
     ),
   );
   return Array.from({ length: READINGS }, (_, t) =>
-    stations.map((s) => s.readingAt(originTs + t * INTERVAL_MS)),
+    stations.map((s) => shifted(s.readingAt(originTs + t * INTERVAL_MS), shift)),
   ).flat();
 }
 

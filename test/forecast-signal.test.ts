@@ -3,33 +3,39 @@ import os from 'node:os';
 import path from 'node:path';
 import { types } from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../common/random.js';
 import type { Reading } from '../common/reading/reading.js';
 import { createKafkaReadingPublisher } from '../producer/readings.publisher.js';
 import { createTestTopic, deleteTestTopic } from './support/kafka.js';
 import { type RunningService, runCli, startService } from './support/service.js';
 import { cassandraClient, eventually, kafkaClient, uniqueName } from './support/stack.js';
+import { daysSpanned, HOUR_MS, REFERENCE_TS, shiftToPresent } from './support/test-time.js';
 
-const HOUR = 3_600_000;
 const kafka = kafkaClient();
 const cassandra = cassandraClient('sensorwatch');
 
-/** A factory hall's temperature: 22 °C with a 3 °C daily cycle; humidity and noise steady. */
+/** A factory hall's temperature at a reference time: 22 °C with a 3 °C daily cycle. */
 const temperatureAt = (ts: number) => 22 + 3 * Math.sin((2 * Math.PI * new Date(ts).getUTCHours()) / 24);
+/** Its small seeded wobble, the same in every run. */
+const wobble = seededRandom(7);
 
 describe('forecast signal: the detector flags a reading far outside its forecast', () => {
   const station = uniqueName('factory-forecast');
   const registry = uniqueName('test-registry');
   const topics = { readings: '', scored: '', deadLetter: '' };
   let detector: RunningService;
+  let shift = 0;
+  let end = 0;
 
   beforeAll(async () => {
-    // Three days of history, imported, then forecast: the current hour now has a forecast.
-    const end = Math.floor(Date.now() / HOUR) * HOUR;
+    // Three days of history generated up to the reference time and shifted by whole hours to end at the
+    // current hour, imported, then forecast as of that end: the current hour now has a forecast.
+    ({ shift, presentEnd: end } = shiftToPresent(REFERENCE_TS, HOUR_MS));
     const lines = ['timestamp,temperature,humidity,noise_level'];
-    for (let t = end - 3 * 24 * HOUR; t < end; t += 300_000) {
-      const wobble = Math.sin(t / 1_000_003) * 0.3;
+    for (let t = REFERENCE_TS - 3 * 24 * HOUR_MS; t < REFERENCE_TS; t += 300_000) {
+      const w = wobble.gaussian() * 0.15;
       lines.push(
-        `${new Date(t).toISOString()},${(temperatureAt(t) + wobble).toFixed(2)},45,${(68 + wobble).toFixed(2)}`,
+        `${new Date(t + shift).toISOString()},${(temperatureAt(t) + w).toFixed(2)},45,${(68 + w).toFixed(2)}`,
       );
     }
     const file = path.join(os.tmpdir(), `${station}.csv`);
@@ -38,7 +44,16 @@ describe('forecast signal: the detector flags a reading far outside its forecast
     expect(imported.code, imported.output).toBe(0);
     const forecast = await runCli(
       'forecasting/cli.ts',
-      ['--profile', 'factory', '--station-prefix', station, '--rollup-days', '4'],
+      [
+        '--profile',
+        'factory',
+        '--station-prefix',
+        station,
+        '--until',
+        new Date(end).toISOString(),
+        '--rollup-days',
+        '4',
+      ],
       { MODEL_REGISTRY: registry },
     );
     expect(forecast.code, forecast.output).toBe(0);
@@ -77,23 +92,27 @@ describe('forecast signal: the detector flags a reading far outside its forecast
     });
     try {
       // A normal reading, then one 15 °C above the forecast (the statistics are still warming up: only
-      // the forecast can judge this station's first live readings).
-      await publisher.publish([
-        reading(0, Number(temperatureAt(now).toFixed(2))),
-        reading(1, temperatureAt(now) + 15),
-      ]);
+      // the forecast can judge this station's first live readings). The hall's temperature now is what
+      // it was at the same point of the reference day.
+      const expected = temperatureAt(now - shift);
+      await publisher.publish([reading(0, Number(expected.toFixed(2))), reading(1, expected + 15)]);
     } finally {
       await publisher.disconnect();
     }
     const rows = await eventually(
       'both readings stored',
       async () => {
-        const result = await cassandra.execute(
-          'SELECT seq, is_anomaly, explanation FROM readings_by_station WHERE station_id = ? AND day = ? AND ts >= ?',
-          [station, types.LocalDate.fromDate(new Date(now)), new Date(now)],
-          { prepare: true },
-        );
-        return result.rowLength === 2 ? result.rows : undefined;
+        const rows = [];
+        // The two readings are a millisecond apart, which midnight may fall between.
+        for (const day of daysSpanned(now, now + 1)) {
+          const result = await cassandra.execute(
+            'SELECT seq, is_anomaly, explanation FROM readings_by_station WHERE station_id = ? AND day = ? AND ts >= ?',
+            [station, types.LocalDate.fromString(day), new Date(now)],
+            { prepare: true },
+          );
+          rows.push(...result.rows);
+        }
+        return rows.length === 2 ? rows : undefined;
       },
       60_000,
     );

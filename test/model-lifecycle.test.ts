@@ -1,5 +1,6 @@
 import { types } from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../common/random.js';
 import type { Reading } from '../common/reading/reading.js';
 import { dayOf } from '../detector/adapters/reading.repository.js';
 import { createKafkaReadingPublisher } from '../producer/readings.publisher.js';
@@ -7,6 +8,7 @@ import { SimulatedStation } from '../producer/simulation/station.js';
 import { createTestTopic, deleteTestTopic } from './support/kafka.js';
 import { metricValue, type RunningService, runCli, scrape, startService } from './support/service.js';
 import { cassandraClient, eventually, kafkaClient, uniqueName } from './support/stack.js';
+import { REFERENCE_TS, shifted, shiftToPresent } from './support/test-time.js';
 
 const kafka = kafkaClient();
 const cassandra = cassandraClient('sensorwatch');
@@ -17,7 +19,9 @@ describe('model lifecycle: train from history, the running detector adopts it, r
   const env = { MODEL_REGISTRY: uniqueName('test-registry') };
   const prefix = `${uniqueName('factory-lc')}-`;
   const topics = { readings: '', scored: '', deadLetter: '' };
-  const origin = Date.now() - 330 * MINUTE;
+  // Generated from the reference time with fixed seeds, and shifted so the last reading is 20 minutes old.
+  const origin = REFERENCE_TS - 330 * MINUTE;
+  const { shift } = shiftToPresent(REFERENCE_TS);
   const stations = [0, 1, 2].map(
     (i) =>
       new SimulatedStation({
@@ -25,11 +29,12 @@ describe('model lifecycle: train from history, the running detector adopts it, r
         profile: 'factory',
         anomalyRate: 0.005,
         originTs: origin,
+        random: seededRandom(300 + i),
       }),
   );
   const readingsAt = (from: number, count: number): Reading[] =>
     Array.from({ length: count }, (_, t) =>
-      stations.map((s) => s.readingAt(origin + (from + t) * MINUTE)),
+      stations.map((s) => shifted(s.readingAt(origin + (from + t) * MINUTE), shift)),
     ).flat();
   let detector: RunningService;
 

@@ -11,6 +11,7 @@ import { createKafkaReadingPublisher } from '../producer/readings.publisher.js';
 import { consumeAll, createTestTopic, deleteTestTopic } from './support/kafka.js';
 import { metricValue, type RunningService, scrape, startService } from './support/service.js';
 import { cassandraClient, eventually, kafkaClient, uniqueName } from './support/stack.js';
+import { REFERENCE_TS, shifted, shiftToPresent } from './support/test-time.js';
 
 const SCORING = { warningZ: 3, criticalZ: 5, warmUp: 10, window: 50 };
 
@@ -28,17 +29,24 @@ const localScorer = () =>
 const kafka = kafkaClient();
 const cassandra = cassandraClient('sensorwatch');
 
-/** Readings of a fresh fleet: `ticks` readings per station, one a second, ending now. */
-function simulate(stations: number, ticks: number, anomalyRate: number): Reading[] {
-  const originTs = Date.now() - ticks * 1000;
+/**
+ * Readings of a fresh fleet: `ticks` readings per station, one a second, generated from fixed seeds up to
+ * the reference time and shifted to end now.
+ */
+function simulate(stations: number, ticks: number, anomalyRate: number, seed = 1): Reading[] {
+  const originTs = REFERENCE_TS - ticks * 1000;
+  const { shift } = shiftToPresent(REFERENCE_TS);
   const fleet = new Fleet({
     replicaId: uniqueName('t'),
     profiles: ['factory'],
     stations,
     anomalyRate,
     originTs,
+    seed,
   });
-  return Array.from({ length: ticks }, (_, i) => fleet.tick(originTs + i * 1000)).flat();
+  return Array.from({ length: ticks }, (_, i) => fleet.tick(originTs + i * 1000))
+    .flat()
+    .map((reading) => shifted(reading, shift));
 }
 
 async function publish(topic: string, readings: readonly Reading[]): Promise<void> {

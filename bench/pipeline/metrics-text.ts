@@ -6,6 +6,20 @@ export interface Sample {
   readonly value: number;
 }
 
+/**
+ * A sample's value: a number, or the exposition format's NaN, +Inf and -Inf (a gauge may really be NaN).
+ * Anything else is a scrape gone wrong, and `Number` would turn it into a NaN nobody asked for.
+ */
+function sampleValue(token: string, line: string): number {
+  if (token === 'NaN') return Number.NaN;
+  if (token === '+Inf') return Number.POSITIVE_INFINITY;
+  if (token === '-Inf') return Number.NEGATIVE_INFINITY;
+  const value = Number(token);
+  if (!Number.isFinite(value))
+    throw new Error(`metrics text: "${line}": the value "${token}" is not a number`);
+  return value;
+}
+
 export function parseMetrics(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
@@ -17,7 +31,7 @@ export function parseMetrics(text: string): Sample[] {
         m[2] as string,
       ]),
     );
-    samples.push({ name: match[1] as string, labels, value: Number(match[4]) });
+    samples.push({ name: match[1] as string, labels, value: sampleValue(match[4] as string, line) });
   }
   return samples;
 }

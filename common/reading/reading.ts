@@ -41,6 +41,8 @@ export const REJECTION_CODES = [
   'sensors',
   'out_of_range',
   'timestamp',
+  // Valid, but a model gave it a score that is not finite: kept whole for a replay once the model is mended.
+  'not_scorable',
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];

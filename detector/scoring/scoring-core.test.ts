@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { NonFiniteNumberError } from '../../common/numbers/finite.js';
 import { profileOf } from '../../common/reading/profiles.js';
 import { SimulatedStation } from '../../producer/simulation/station.js';
-import type { Observation } from './model.js';
-import { createScoringCore } from './scoring-core.js';
+import type { AnomalyModel, Observation } from './model.js';
+import { createScoringCore, ScoringCore } from './scoring-core.js';
 
 const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
 
@@ -115,5 +116,60 @@ describe('ScoringCore', () => {
       'rules',
       'seasonal',
     ]);
+  });
+});
+
+describe('ScoringCore with a model that gives a score that is not finite', () => {
+  /** A model that finds `score` for the temperature and counts what it learns. */
+  const modelScoring = (score: number, z: number) => {
+    const learnt: number[] = [];
+    const model: AnomalyModel = {
+      name: 'broken',
+      score: () => [
+        {
+          model: 'broken',
+          kind: 'level',
+          sensors: ['temperature'],
+          score,
+          severity: 'critical',
+          facts: { z },
+        },
+      ],
+      learn: (observation) => learnt.push(observation.ts),
+      explain: () => 'broken',
+      warmingUp: () => false,
+    };
+    return { model, learnt };
+  };
+  const observation: Observation = {
+    stationId: 'factory-flat-s1',
+    profile: 'factory',
+    profileSpec: profileOf('factory'),
+    ts: ORIGIN,
+    values: { temperature: 22, humidity: 45, noise_level: 68 },
+  };
+
+  it.each([
+    [Number.POSITIVE_INFINITY, 1, 'score', 'Infinity'],
+    [Number.NaN, 1, 'score', 'NaN'],
+    [4, Number.NEGATIVE_INFINITY, 'z', '-Infinity'],
+  ])(
+    'when a finding scores %s (z %s), then it throws naming the station, time, model and sensor, and nothing is learnt',
+    (score, z, what, shown) => {
+      const { model, learnt } = modelScoring(score, z);
+      const core = new ScoringCore([model]);
+      expect(() => core.score(observation)).toThrow(
+        `station factory-flat-s1 at 2026-01-05T00:00:00.000Z: the broken model's ${what} for temperature: expected a finite number, got ${shown}`,
+      );
+      expect(() => core.score(observation)).toThrow(NonFiniteNumberError);
+      expect(learnt).toEqual([]);
+    },
+  );
+
+  it('when every score is finite, then the verdict carries it and the model learns', () => {
+    const { model, learnt } = modelScoring(6, 6);
+    const verdict = new ScoringCore([model]).score(observation);
+    expect(verdict).toMatchObject({ isAnomaly: true, severity: 'critical', score: 6 });
+    expect(learnt).toEqual([ORIGIN]);
   });
 });

@@ -1,3 +1,4 @@
+import { NonFiniteNumberError } from '../../common/numbers/finite.js';
 import { type ModelBundle, trainBundle } from '../lifecycle/model-bundle.js';
 import { DEFAULT_FORECAST_BAND, ForecastBandModel, type ForecastBook } from './forecast-band.model.js';
 import type { IsolationForestParams } from './isolation-forest.js';
@@ -63,8 +64,12 @@ export class ScoringCore {
     for (const model of this.models) {
       if (model.warmingUp(judged)) warmingUp = true;
       for (const finding of model.score(judged)) {
+        // A score that is not finite would judge nothing (NaN ≥ θ is false) or everything, and turns into
+        // null in JSON: fail loudly, naming the station and model, before any model learns the reading.
+        if (!Number.isFinite(finding.score)) throw nonFinite(observation, model.name, finding, 'score');
         // Every judged sensor's statistics finding carries its z, whatever kind of evidence won.
         if (typeof finding.facts.z === 'number') {
+          if (!Number.isFinite(finding.facts.z)) throw nonFinite(observation, model.name, finding, 'z');
           const [sensor] = finding.sensors;
           if (sensor !== undefined) zScores[sensor] = finding.facts.z;
         }
@@ -82,6 +87,19 @@ export class ScoringCore {
     for (const model of this.models) model.learn(judged, isAnomaly);
     return { isAnomaly, severity, score, findings, zScores, warmingUp };
   }
+}
+
+function nonFinite(
+  observation: Observation,
+  model: string,
+  finding: Finding,
+  what: 'score' | 'z',
+): NonFiniteNumberError {
+  const value = what === 'score' ? finding.score : finding.facts.z;
+  return new NonFiniteNumberError(
+    `station ${observation.stationId} at ${new Date(observation.ts).toISOString()}: the ${model} model's ${what} for ${finding.sensors.join(', ')}`,
+    value,
+  );
 }
 
 export interface MultiSensorOptions {

@@ -68,11 +68,27 @@ describe('LiveSensorState', () => {
 });
 
 describe('parseScoredMessage', () => {
-  it('reads a scored message and rejects anything else without throwing', () => {
-    const raw = Buffer.from(JSON.stringify({ ...message('s1', 0, 20), seq: 3, detectorVersion: 'v' }));
-    expect(parseScoredMessage(raw)?.stationId).toBe('s1');
-    expect(parseScoredMessage(Buffer.from('{nope'))).toBeUndefined();
-    expect(parseScoredMessage(Buffer.from('{"stationId": 1}'))).toBeUndefined();
-    expect(parseScoredMessage(null)).toBeUndefined();
+  it('reads a scored message and rejects anything else with a reason, without throwing', () => {
+    const valid = { ...message('s1', 0, 20), seq: 3, detectorVersion: 'v' };
+    const parsed = parseScoredMessage(Buffer.from(JSON.stringify(valid)));
+    expect(parsed.ok && parsed.message.stationId).toBe('s1');
+    expect(parseScoredMessage(Buffer.from('{nope'))).toMatchObject({ ok: false, reason: /^not JSON/ });
+    expect(parseScoredMessage(Buffer.from('{"stationId": 1}'))).toMatchObject({
+      ok: false,
+      reason: /^stationId: /,
+    });
+    expect(parseScoredMessage(null)).toEqual({ ok: false, reason: 'empty message' });
+  });
+
+  it('rejects a score that is not finite, which JSON carries as null, naming the field', () => {
+    const infinite = {
+      ...message('s1', 0, 20),
+      verdict: { ...message('s1', 0, 20).verdict, score: Infinity },
+    };
+    expect(JSON.stringify(infinite)).toContain('"score":null');
+    expect(parseScoredMessage(Buffer.from(JSON.stringify(infinite)))).toMatchObject({
+      ok: false,
+      reason: /^verdict\.score: /,
+    });
   });
 });

@@ -16,13 +16,25 @@ export const scoredMessageSchema = z.object({
 
 export type ScoredMessage = z.infer<typeof scoredMessageSchema>;
 
-/** Parses a scored message, or returns undefined for anything else (counted by the caller, never thrown). */
-export function parseScoredMessage(raw: Buffer | null): ScoredMessage | undefined {
-  if (!raw) return undefined;
+export type ParsedScoredMessage =
+  | { readonly ok: true; readonly message: ScoredMessage }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Parses a scored message, or says why it is not one (counted and logged by the caller, never thrown).
+ * A score that is not finite cannot reach here as a number (JSON has none), so it arrives as null and is
+ * rejected by the schema with the field's path.
+ */
+export function parseScoredMessage(raw: Buffer | null): ParsedScoredMessage {
+  if (!raw) return { ok: false, reason: 'empty message' };
+  let json: unknown;
   try {
-    const parsed = scoredMessageSchema.safeParse(JSON.parse(raw.toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+    json = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
+  const parsed = scoredMessageSchema.safeParse(json);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, reason: `${issue?.path.join('.') || 'message'}: ${issue?.message}` };
 }

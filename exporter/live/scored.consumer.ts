@@ -37,9 +37,16 @@ export function createScoredConsumer(options: {
       await consumer.subscribe({ topic, fromBeginning: false });
       await consumer.run({
         eachMessage: async ({ partition, message }) => {
-          const scored = parseScoredMessage(message.value);
-          if (!scored) return options.onInvalid();
-          if (!state.update(scored, partition, Date.now())) options.onDropped();
+          const parsed = parseScoredMessage(message.value);
+          if (!parsed.ok) {
+            logger.warn('scored message ignored', {
+              partition,
+              offset: message.offset,
+              reason: parsed.reason,
+            });
+            return options.onInvalid();
+          }
+          if (!state.update(parsed.message, partition, Date.now())) options.onDropped();
         },
       });
     },

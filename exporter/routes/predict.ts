@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { NonFiniteNumberError } from '../../common/numbers/finite.js';
 import { profileNames, profileOf } from '../../common/reading/profiles.js';
 import { validateReading } from '../../common/reading/reading.js';
 import { stationIdParam } from '../api/params.js';
-import { BODY_ERRORS, COMMON_ERRORS } from '../api/problem.js';
+import { BODY_ERRORS, COMMON_ERRORS, errorBody } from '../api/problem.js';
 import { prediction } from '../api/responses.js';
 import { type ApiRoute, defineRoute } from '../api/route.js';
 import { HttpError } from '../http-errors.js';
@@ -62,6 +63,10 @@ export function predictRoutes(deps: { predictor: Predictor; now: () => number })
       body: predictBody,
       responses: {
         200: { description: 'The verdict.', schema: prediction },
+        422: {
+          description: 'A valid reading that a model could not judge (its score was not finite).',
+          schema: errorBody,
+        },
         ...COMMON_ERRORS,
         ...BODY_ERRORS,
       },
@@ -79,7 +84,16 @@ export function predictRoutes(deps: { predictor: Predictor; now: () => number })
         };
         const validation = validateReading(Buffer.from(JSON.stringify(candidate)), now);
         if (!validation.ok) throw new HttpError(400, 'invalid_request', validation.reason);
-        const result = await deps.predictor.predict(validation.reading);
+        const result = await deps.predictor.predict(validation.reading).catch((error: unknown) => {
+          // A valid reading the models cannot judge (a score that is not finite): say so, never a 5xx.
+          if (error instanceof NonFiniteNumberError)
+            throw new HttpError(
+              422,
+              'not_scorable',
+              `the models cannot judge this reading: ${error.message}`,
+            );
+          throw error;
+        });
         const { verdict } = result;
         return {
           body: {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { requireFinite } from '../../../common/numbers/finite.js';
 
 /** One NAB series, in file order (never sorted: repeated and out-of-order timestamps are real). */
 export interface NabSeries {
@@ -80,5 +81,11 @@ export function readResultScores(file: string): number[] {
   const header = (lines[0] ?? '').split(',');
   const column = header.indexOf('anomaly_score');
   if (column < 0) throw new Error(`${file}: no anomaly_score column`);
-  return lines.slice(1).map((line) => Number(line.split(',')[column]));
+  return lines.slice(1).map((line, index) => {
+    const text = line.split(',')[column]?.trim() ?? '';
+    return requireFinite(
+      text === '' ? Number.NaN : Number(text),
+      () => `${file}:${index + 2}: anomaly_score "${text}"`,
+    );
+  });
 }

@@ -1,5 +1,9 @@
 import type { ProfileSpec } from '../../../common/reading/profiles.js';
-import { createScoringCore, type ScoringCoreOptions } from '../../../detector/scoring/scoring-core.js';
+import {
+  createScoringCore,
+  type ScoringCoreOptions,
+  type Verdict,
+} from '../../../detector/scoring/scoring-core.js';
 import type { NabSeries } from './nab-data.js';
 
 /** A NAB series is one station with one sensor whose scale nobody told us: the profile says nothing more. */
@@ -41,13 +45,21 @@ export function scoreNabSeries(series: NabSeries, options: ScoringCoreOptions = 
   const scores: number[] = [];
   const clock = readingTimes(series.timestamps);
   series.values.forEach((value, i) => {
-    const verdict = core.score({
-      stationId: series.name,
-      profile: 'nab',
-      profileSpec: NAB_PROFILE,
-      ts: clock[i] as number,
-      values: { value },
-    });
+    let verdict: Verdict;
+    try {
+      verdict = core.score({
+        stationId: series.name,
+        profile: 'nab',
+        profileSpec: NAB_PROFILE,
+        ts: clock[i] as number,
+        values: { value },
+      });
+    } catch (error) {
+      // The core names the series and the reading's time; the row is what NAB's files are read by.
+      throw new Error(`${series.name} row ${i} (line ${i + 2}): ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     const shaped = onset(verdict.score);
     scores.push(shaped / (shaped + warningZ));
   });

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNabCorpus, readResultScores } from './nab-data.js';
@@ -123,5 +124,35 @@ describe('onsetScorer', () => {
       0,
       4 + 2, // the 3s have left the window
     ]);
+  });
+});
+
+describe('NAB scoring of scores that are not finite', () => {
+  const withScore = (bad: number): ScoredFile => ({
+    name: 'realKnownCause/toy.csv',
+    scores: [0, 0.2, bad, 0.1, 0.9, 0, 0, 0, 0, 0],
+    windows: [[4, 5]],
+    probation: 0,
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY])(
+    'when a row scores %s, then the sweep and the scorer fail naming the file and row instead of hanging',
+    (bad) => {
+      const message = `realKnownCause/toy.csv: row 2 (line 4) anomaly score: expected a finite number, got ${bad}`;
+      expect(() => optimiseThreshold([withScore(0), withScore(bad)], standard)).toThrow(message);
+      expect(() => scoreFile(withScore(bad), 0.5, standard)).toThrow(message);
+    },
+  );
+
+  it('when a results file holds a score that is not a number, then reading it fails naming the file and line', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nab-results-'));
+    const file = path.join(dir, 'detector_toy.csv');
+    writeFileSync(
+      file,
+      'timestamp,value,anomaly_score,label\n2014-01-01 00:00:00,1,0.5,0\n2014-01-01 00:05:00,1,nan,0\n',
+    );
+    expect(() => readResultScores(file)).toThrow(
+      `${file}:3: anomaly_score "nan": expected a finite number, got NaN`,
+    );
   });
 });

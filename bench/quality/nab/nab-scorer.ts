@@ -4,6 +4,7 @@
  * positives just after a window, one threshold for the whole corpus chosen by an exact sweep, and a score
  * normalised so the null detector gets 0 and a perfect one 100. Pure functions over row indices.
  */
+import { requireAllFinite } from '../../../common/numbers/finite.js';
 
 export interface CostMatrix {
   readonly tpWeight: number;
@@ -63,8 +64,17 @@ export function rowWeights(
   return weights;
 }
 
+/**
+ * Fails on a score that is not finite, naming the file and row: NaN never equals itself, so the sweep's
+ * grouping of equal scores would never advance, and NaN ≥ θ is false, so it would pass as "no detection".
+ */
+export function assertFiniteScores(file: ScoredFile): void {
+  requireAllFinite(file.scores, (i) => `${file.name}: row ${i} (line ${i + 2}) anomaly score`);
+}
+
 /** The raw score of one file at threshold θ (detections are rows with score ≥ θ). */
 export function scoreFile(file: ScoredFile, threshold: number, cost: CostMatrix): number {
+  assertFiniteScores(file);
   const weights = rowWeights(file.scores.length, file.windows, cost);
   let total = 0;
   for (const [start, end] of file.windows) {
@@ -98,6 +108,7 @@ export function optimiseThreshold(files: readonly ScoredFile[], cost: CostMatrix
   const rows: { score: number; weight: number; window: number }[] = [];
   let windowCount = 0;
   for (const file of files) {
+    assertFiniteScores(file);
     const weights = rowWeights(file.scores.length, file.windows, cost);
     const membership = windowMembership(file);
     const ids = new Map<number, number>();
