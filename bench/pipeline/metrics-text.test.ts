@@ -16,11 +16,13 @@ x_seconds_bucket{profile="a",le="1"} 110
 x_seconds_bucket{profile="a",le="+Inf"} 110
 `);
 
-  it('reads the format's NaN and infinities, and fails on a value that is not a number', () => {
+  it('reads the format’s NaN and infinities, and fails on a value that is not a number', () => {
     const [nan, inf] = parseMetrics('g{a="1"} NaN\nh -Inf\n');
     expect(nan?.value).toBeNaN();
     expect(inf?.value).toBe(Number.NEGATIVE_INFINITY);
-    expect(() => parseMetrics('g{a="1"} oops\n')).toThrow('metrics text: "g{a="1"} oops": the value "oops" is not a number');
+    expect(() => parseMetrics('g{a="1"} oops\n')).toThrow(
+      'metrics text: "g{a="1"} oops": the value "oops" is not a number',
+    );
   });
 
   it('sums samples by name and labels', () => {
