@@ -11,9 +11,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: [
-            '{common,producer,detector,exporter,forecasting,importer,stack,grafana,bench}/**/*.test.ts',
-          ],
+          // Every test file outside test/, found by glob: a test in a new folder runs without a line here.
+          include: ['**/*.test.ts'],
+          exclude: ['test/**', '**/node_modules/**', '.stack/**', 'dist/**'],
           environment: 'node',
         },
       },

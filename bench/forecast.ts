@@ -14,7 +14,7 @@ import { AccuracyBook, BASELINE_MODEL, FORECAST_MODEL } from '../forecasting/bat
 import { fitHoltWinters, forecastHoltWinters, seasonalNaive } from '../forecasting/holt-winters.js';
 import { accuracyTable } from '../forecasting/report.js';
 import { RollupAccumulator } from '../forecasting/rollup.js';
-import { SimulatedStation } from '../producer/simulation/station.js';
+import { SimulatedStation } from '../simulation/station.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

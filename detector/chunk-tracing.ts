@@ -19,8 +19,8 @@ import {
   ATTR_STATION,
 } from '../common/telemetry/attributes.js';
 import { extractTraceContext } from '../common/telemetry/kafka-context.js';
+import type { RejectedMessage, ScoredReading } from '../scoring/scored-reading.js';
 import type { RawMessage } from './process-messages.js';
-import type { RejectedMessage, ScoredReading } from './scored-reading.js';
 
 const tracer = trace.getTracer('sensorwatch-detector');
 

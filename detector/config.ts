@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, type ConfigOf, envKey, intInRange, list, parseConfig } from '../common/config/env.js';
+import { ConfigError, type ConfigOf, envKey, intInRange, parseConfig } from '../common/config/env.js';
 import { packageVersion } from '../common/config/package-version.js';
 import {
   CASSANDRA_KEYS,
@@ -10,8 +10,7 @@ import {
   MODEL_REGISTRY_KEYS,
   TOPIC_KEYS,
 } from '../common/config/shared.js';
-
-export const MODEL_NAMES = ['stats', 'kmeans', 'isolation_forest', 'rules', 'seasonal', 'forecast'] as const;
+import { SCORING_KEYS } from '../scoring/config.js';
 
 const positive = () => z.coerce.number({ error: 'expected a number' }).positive({ error: 'expected > 0' });
 
@@ -27,41 +26,7 @@ export const DETECTOR_CONFIG = {
     z.string().min(1).default('sensorwatch-detector'),
     'Kafka consumer group.',
   ),
-  warningZ: envKey(
-    'DETECTOR_WARNING_Z',
-    positive().default(3),
-    '|z| at which a reading is an anomaly (warning).',
-  ),
-  criticalZ: envKey('DETECTOR_CRITICAL_Z', positive().default(5), '|z| at which an anomaly is critical.'),
-  warmUp: envKey(
-    'DETECTOR_WARM_UP',
-    intInRange(2, 100_000).default(30),
-    'Readings a sensor needs before it is judged.',
-  ),
-  window: envKey(
-    'DETECTOR_WINDOW',
-    intInRange(10, 1_000_000).default(300),
-    'Effective window of the moving mean and deviation, in readings.',
-  ),
-  models: envKey(
-    'DETECTOR_MODELS',
-    list()
-      .default(['stats', 'kmeans', 'isolation_forest', 'rules', 'seasonal', 'forecast'])
-      .refine((names) => names.every((n) => MODEL_NAMES.includes(n as never)), {
-        error: `expected a comma-separated subset of ${MODEL_NAMES.join(', ')}`,
-      }),
-    'Models that judge each reading; a reading is anomalous when any of them finds it so.',
-  ),
-  modelWindow: envKey(
-    'DETECTOR_MODEL_WINDOW',
-    intInRange(100, 1_000_000).default(4_000),
-    'Recent normal readings per profile that K-means and the Isolation Forest are trained on.',
-  ),
-  modelMinTraining: envKey(
-    'DETECTOR_MODEL_MIN_TRAINING',
-    intInRange(100, 1_000_000).default(1_000),
-    'Normal readings a profile needs before its multi-sensor models are first trained.',
-  ),
+  ...SCORING_KEYS,
   forecastPollS: envKey(
     'DETECTOR_FORECAST_POLL_S',
     intInRange(5, 3_600).default(60),
@@ -151,16 +116,6 @@ export const DETECTOR_CONFIG = {
 };
 
 export type DetectorConfig = ConfigOf<typeof DETECTOR_CONFIG>;
-
-/**
- * V8 flags the detector is launched with (as NODE_OPTIONS, by the native stack, compose and the
- * benchmark). Without a limit V8 lets its heap grow lazily towards gigabytes. Measured side by side at
- * 2 500 readings/s: RSS 312 MB and 0.43 cores unbounded; 207 MB and 0.51 cores with this limit; 158 MB
- * and 0.55 cores with --max-semi-space-size=4 as well (not worth its CPU on two cores). The detector's
- * state grows with stations (about 6 KB each), so a fleet of more than some 20 000 stations per detector
- * wants a higher limit.
- */
-export const DETECTOR_NODE_OPTIONS = '--max-old-space-size=256';
 
 export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): DetectorConfig {
   const config = parseConfig(DETECTOR_CONFIG, env);

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../common/logger.js';
+import { blamedSensors, type RejectedMessage, type ScoredReading } from '../scoring/scored-reading.js';
+import { type ReadingRepository, RepositoryError } from '../storage/reading.repository.js';
 import type { DetectorOutputs } from './adapters/kafka-outputs.js';
-import { type ReadingRepository, RepositoryError } from './adapters/reading.repository.js';
 import { ChunkTrace, type TraceTarget } from './chunk-tracing.js';
 import type { DetectorMetrics, QUALITY_OUTCOMES } from './metrics.js';
 import type { Scorer } from './process-messages.js';
 import { processMessages, type RawMessage } from './process-messages.js';
-import { blamedSensors, type RejectedMessage, type ScoredReading } from './scored-reading.js';
 
 export interface ChunkContext {
   readonly sourceTopic: string;

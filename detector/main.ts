@@ -5,18 +5,19 @@ import { kafkaClientFor } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
 import { onShutdown } from '../common/service/shutdown.js';
 import { stopTracing } from '../common/telemetry/tracing.js';
-import { createCassandraForecastRepository } from '../forecasting/forecast.repository.js';
+import { MODEL_NAMES } from '../scoring/config.js';
+import { InMemoryForecastBook } from '../scoring/forecast-band.model.js';
+import { createScoringCore } from '../scoring/scoring-core.js';
+import { createCassandraForecastRepository } from '../storage/forecast.repository.js';
+import { createCassandraModelRegistry } from '../storage/model-registry.js';
+import { createCassandraReadingRepository } from '../storage/reading.repository.js';
+import { createModelLifecycle, type ModelLifecycle } from '../training/model-lifecycle.js';
 import { loadForecasts } from './adapters/forecast-loader.js';
 import { createKafkaDetectorOutputs } from './adapters/kafka-outputs.js';
-import { createCassandraReadingRepository } from './adapters/reading.repository.js';
 import { createReadingsConsumer } from './adapters/readings.consumer.js';
-import { detectorVersion, loadDetectorConfig, MODEL_NAMES } from './config.js';
+import { detectorVersion, loadDetectorConfig } from './config.js';
 import { createDetector } from './detector.js';
-import { createModelLifecycle, type ModelLifecycle } from './lifecycle/model-lifecycle.js';
-import { createCassandraModelRegistry } from './lifecycle/model-registry.js';
 import { createDetectorMetrics, initialiseDetectorMetrics, registerModelGauges } from './metrics.js';
-import { InMemoryForecastBook } from './scoring/forecast-band.model.js';
-import { createScoringCore } from './scoring/scoring-core.js';
 
 /** The detector's composition root: reads config, builds the adapters, wires them and owns shutdown. */
 async function main(): Promise<void> {

@@ -8,10 +8,10 @@ import {
 } from 'prom-client';
 import { profileNames, profiles, sensorsOf } from '../common/reading/profiles.js';
 import { ANOMALY_KINDS, REJECTION_CODES } from '../common/reading/reading.js';
-import type { MODEL_NAMES } from './config.js';
-import type { ModelBundle } from './lifecycle/model-bundle.js';
-import type { ModelLifecycle } from './lifecycle/model-lifecycle.js';
-import type { DefaultScoringCore } from './scoring/scoring-core.js';
+import type { MODEL_NAMES } from '../scoring/config.js';
+import type { ModelBundle } from '../scoring/model-bundle.js';
+import type { DefaultScoringCore } from '../scoring/scoring-core.js';
+import type { ModelLifecycle } from '../training/model-lifecycle.js';
 
 /** How a labelled (simulated) reading's verdict compares with its ground truth. */
 export const QUALITY_OUTCOMES = ['true_positive', 'false_negative', 'false_positive'] as const;

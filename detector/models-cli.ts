@@ -10,7 +10,7 @@ import { ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
 import { isProfileName, profileNames } from '../common/reading/profiles.js';
-import { createCassandraModelRegistry, RegistryError } from './lifecycle/model-registry.js';
+import { createCassandraModelRegistry, RegistryError } from '../storage/model-registry.js';
 
 const USAGE = 'usage: npm run models -- list [profile] | activate <profile> <version> | rollback <profile>';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { encodeReading, type Reading } from '../common/reading/reading.js';
+import { encodeScored, explain } from '../scoring/scored-reading.js';
+import { createScoringCore, ScoringCore, type Verdict } from '../scoring/scoring-core.js';
 import { qualityOutcome } from './detector.js';
 import { processMessages, type RawMessage } from './process-messages.js';
-import { encodeScored, explain } from './scored-reading.js';
-import { createScoringCore, ScoringCore, type Verdict } from './scoring/scoring-core.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 

@@ -2,9 +2,9 @@ import { NonFiniteNumberError } from '../common/numbers/finite.js';
 import { profileOf } from '../common/reading/profiles.js';
 import { DEFAULT_LIMITS, type ValidationLimits, validateReading } from '../common/reading/reading.js';
 import type { KafkaHeaders } from '../common/telemetry/kafka-context.js';
-import { explain, type RejectedMessage, type ScoredReading } from './scored-reading.js';
-import type { Observation } from './scoring/model.js';
-import type { Verdict } from './scoring/scoring-core.js';
+import type { Observation } from '../scoring/model.js';
+import { explain, type RejectedMessage, type ScoredReading } from '../scoring/scored-reading.js';
+import type { Verdict } from '../scoring/scoring-core.js';
 
 /** What processing needs of the scoring core. */
 export interface Scorer {

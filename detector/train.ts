@@ -14,9 +14,9 @@ import { ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
 import { profileNames, profileOf } from '../common/reading/profiles.js';
+import { createCassandraModelRegistry } from '../storage/model-registry.js';
+import { trainFromHistory } from '../training/train-from-history.js';
 import { DETECTOR_CONFIG } from './config.js';
-import { createCassandraModelRegistry } from './lifecycle/model-registry.js';
-import { trainFromHistory } from './lifecycle/train-from-history.js';
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({

@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.js';
-import type { ForecastRepository } from '../forecasting/forecast.repository.js';
-import type { AnomalyRepository } from './anomaly.repository.js';
+import type { AnomalyRepository } from '../storage/anomaly.repository.js';
+import type { ForecastRepository } from '../storage/forecast.repository.js';
+import type { StationRepository } from '../storage/station.repository.js';
+import type { WarningRepository } from '../storage/warning.repository.js';
 import { adminAuth } from './api/admin-auth.js';
 import { apiDocument } from './api/api-routes.js';
 import { type RateLimitOptions, rateLimit } from './api/rate-limit.js';
@@ -20,8 +22,6 @@ import { predictRoutes } from './routes/predict.js';
 import { stationRoutes } from './routes/stations.js';
 import { summaryRoutes } from './routes/summary.js';
 import { warningRoutes } from './routes/warnings.js';
-import type { StationRepository } from './station.repository.js';
-import type { WarningRepository } from './warning.repository.js';
 
 export interface ExporterAppDependencies {
   readonly anomalies: AnomalyRepository;

@@ -7,7 +7,7 @@ import {
   MODEL_REGISTRY_KEYS,
   TOPIC_KEYS,
 } from '../common/config/shared.js';
-import { DETECTOR_CONFIG } from '../detector/config.js';
+import { SCORING_KEYS } from '../scoring/config.js';
 
 export const EXPORTER_CONFIG = {
   ...CASSANDRA_KEYS,
@@ -62,9 +62,9 @@ export const EXPORTER_CONFIG = {
     'Largest request body accepted; larger ones get a 413.',
   ),
   // The statistics settings of the detector, so predictions and retraining judge readings as it does.
-  warmUp: DETECTOR_CONFIG.warmUp,
-  window: DETECTOR_CONFIG.window,
-  modelWindow: DETECTOR_CONFIG.modelWindow,
+  warmUp: SCORING_KEYS.warmUp,
+  window: SCORING_KEYS.window,
+  modelWindow: SCORING_KEYS.modelWindow,
   shutdownGraceMs: envKey(
     'SHUTDOWN_GRACE_MS',
     intInRange(1_000, 120_000).default(10_000),

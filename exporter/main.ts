@@ -6,10 +6,12 @@ import { createLogger } from '../common/logger.js';
 import { profileNames, profiles } from '../common/reading/profiles.js';
 import { onShutdown } from '../common/service/shutdown.js';
 import { stopTracing } from '../common/telemetry/tracing.js';
-import { createCassandraModelRegistry } from '../detector/lifecycle/model-registry.js';
-import { createCassandraForecastRepository } from '../forecasting/forecast.repository.js';
-import { profilesWithStations } from '../forecasting/station-history.js';
-import { createCassandraAnomalyRepository } from './anomaly.repository.js';
+import { createCassandraAnomalyRepository } from '../storage/anomaly.repository.js';
+import { createCassandraForecastRepository } from '../storage/forecast.repository.js';
+import { createCassandraModelRegistry } from '../storage/model-registry.js';
+import { createCassandraStationRepository } from '../storage/station.repository.js';
+import { profilesWithStations } from '../storage/station-history.js';
+import { createCassandraWarningRepository } from '../storage/warning.repository.js';
 import { createExporterApp } from './app.js';
 import { loadExporterConfig } from './config.js';
 import { ForecastSnapshot, registerForecastGauges } from './live/forecast-gauges.js';
@@ -20,8 +22,6 @@ import { createScoredConsumer } from './live/scored.consumer.js';
 import { createExporterMetrics } from './metrics.js';
 import { ModelAdmin } from './models/model-admin.js';
 import { DEFAULT_PREDICTOR_OPTIONS, Predictor } from './predict/predictor.js';
-import { createCassandraStationRepository } from './station.repository.js';
-import { createCassandraWarningRepository } from './warning.repository.js';
 
 /** `load`, answered from memory for `ttlMs` after each call that reached it. */
 function cachedFor<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {

@@ -1,17 +1,4 @@
-/** Point-forecast accuracy over (forecast, actual) pairs: what the forecasting report and metrics show. */
-export interface Accuracy {
-  readonly rmse: number;
-  readonly mae: number;
-  /**
-   * 1 − SS_res / SS_tot, SS_tot around each series' own mean (pairs carry their series), so sensors of
-   * different scales pooled in one profile do not inflate it; 1 is perfect, 0 no better than each series'
-   * mean, negative worse.
-   */
-  readonly r2: number;
-  /** Mean absolute percentage error (%), over actuals not near zero; null when there are none. */
-  readonly mape: number | null;
-  readonly points: number;
-}
+import type { Accuracy } from '../storage/forecast.repository.js';
 
 /** Actuals this close to zero are left out of MAPE, which is undefined at zero (solar at night). */
 const MAPE_FLOOR = 1e-6;

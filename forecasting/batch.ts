@@ -1,9 +1,15 @@
 import type { Client } from 'cassandra-driver';
-import { type Accuracy, accuracyOf, type ForecastPair } from './accuracy.js';
-import type { ForecastRepository, StoredAccuracy, StoredForecast } from './forecast.repository.js';
+import {
+  type Accuracy,
+  BUCKET_MS,
+  type ForecastRepository,
+  type StoredAccuracy,
+  type StoredForecast,
+} from '../storage/forecast.repository.js';
+import { forEachStoredReading, type StationRef } from '../storage/station-history.js';
+import { accuracyOf, type ForecastPair } from './accuracy.js';
 import { fitHoltWinters, forecastHoltWinters, seasonalNaive } from './holt-winters.js';
-import { BUCKET_MS, hourlySeries, RollupAccumulator } from './rollup.js';
-import { forEachStoredReading, type StationRef } from './station-history.js';
+import { hourlySeries, RollupAccumulator } from './rollup.js';
 
 export const FORECAST_MODEL = 'holt_winters';
 export const BASELINE_MODEL = 'seasonal_naive';

@@ -13,10 +13,10 @@ import { cassandraClientFor } from '../common/cassandra/client.js';
 import { ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
+import { createCassandraForecastRepository } from '../storage/forecast.repository.js';
+import { profilesWithStations, stationsOfProfiles } from '../storage/station-history.js';
 import { AccuracyBook, type BatchOptions, DEFAULT_BATCH_OPTIONS, runStationBatch } from './batch.js';
-import { createCassandraForecastRepository } from './forecast.repository.js';
 import { accuracyTable } from './report.js';
-import { profilesWithStations, stationsOfProfiles } from './station-history.js';
 
 function positiveInt(name: string, text: string, max: number): number {
   const value = Number(text);

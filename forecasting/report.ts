@@ -1,5 +1,5 @@
+import type { StoredAccuracy } from '../storage/forecast.repository.js';
 import { BASELINE_MODEL, FORECAST_MODEL } from './batch.js';
-import type { StoredAccuracy } from './forecast.repository.js';
 
 /** Accuracy per profile, Holt-Winters beside the seasonal-naive baseline. */
 export function accuracyTable(rows: readonly StoredAccuracy[]): string {

@@ -1,22 +1,4 @@
-export type Resolution = 'hour' | 'day';
-
-export const BUCKET_MS: Record<Resolution, number> = { hour: 3_600_000, day: 86_400_000 };
-
-/** Statistics of one sensor over one bucket. */
-export interface Rollup {
-  readonly sensor: string;
-  readonly resolution: Resolution;
-  /** Start of the bucket (epoch ms, UTC). */
-  readonly bucket: number;
-  readonly count: number;
-  readonly mean: number;
-  readonly min: number;
-  readonly max: number;
-  /** Population standard deviation of the bucket's values. */
-  readonly stddev: number;
-  /** Readings of the bucket the detector judged anomalous. */
-  readonly anomalies: number;
-}
+import { BUCKET_MS, type Resolution, type Rollup } from '../storage/forecast.repository.js';
 
 interface Accumulator {
   count: number;

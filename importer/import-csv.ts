@@ -1,7 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type Client, concurrent, types } from 'cassandra-driver';
+import { type Client, concurrent } from 'cassandra-driver';
 import { isProfileName, profileOf } from '../common/reading/profiles.js';
+import { readingRowStatement } from '../storage/reading.repository.js';
+import { stationListingStatement } from '../storage/station-history.js';
 import { type Layout, LayoutError, type LayoutName, layoutFor, type ParsedRow } from './csv-layouts.js';
 
 /** The profile of imported stations whose columns are not a configured profile's sensors. */
@@ -30,11 +32,6 @@ export interface ImportSummary {
   readonly from: number | null;
   readonly to: number | null;
 }
-
-const INSERT = `INSERT INTO readings_by_station
-  (station_id, day, ts, seq, reading_id, profile, sensor_values, injected_anomaly, is_anomaly, severity, score,
-   explanation, detector_version, model_version, stored_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, null, null, null, null, ?, ?, null, ?)`;
 
 /**
  * Backfills a station's history from a CSV file into `readings_by_station`, streaming it line by line.
@@ -91,21 +88,22 @@ export async function importCsv(client: Client, request: ImportRequest): Promise
     const present: Record<string, number> = {};
     for (const [sensor, value] of Object.entries(values)) if (value !== null) present[sensor] = value;
     if (Object.keys(present).length === 0) summary.allMissing += 1;
-    batch.push({
-      query: INSERT,
-      params: [
-        request.stationId,
-        types.LocalDate.fromDate(new Date(ts)),
-        new Date(ts),
-        types.Long.ZERO,
-        `${request.stationId}:import:${ts}`,
-        profile,
-        present,
-        'imported from CSV; not scored',
-        'import',
+    batch.push(
+      readingRowStatement({
+        stationId: request.stationId,
+        ts,
+        seq: 0,
+        readingId: `${request.stationId}:import:${ts}`,
+        profile: profile as string,
+        values: present,
+        injected: null,
+        verdict: null,
+        explanation: 'imported from CSV; not scored',
+        detectorVersion: 'import',
+        modelVersion: null,
         storedAt,
-      ],
-    });
+      }),
+    );
     summary.rows += 1;
     summary.from = Math.min(summary.from ?? ts, ts);
     summary.to = Math.max(summary.to ?? ts, ts);
@@ -119,11 +117,8 @@ export async function importCsv(client: Client, request: ImportRequest): Promise
   if (!layout) throw new LayoutError(`${request.file} is empty: expected a header line`);
   if (summary.rows > 0 && summary.from !== null) {
     // Listed under its profile, so the API, training and the batch job find the station.
-    await client.execute(
-      'INSERT INTO stations_by_profile (profile, station_id, last_seen) VALUES (?, ?, ?)',
-      [profile, request.stationId, new Date(summary.to as number)],
-      { prepare: true },
-    );
+    const listing = stationListingStatement(profile as string, request.stationId, summary.to as number);
+    await client.execute(listing.query, listing.params, { prepare: true });
   }
   request.onProgress?.({ bytes: totalBytes, totalBytes, rows: summary.rows });
   return { layout: layout.name, profile: profile as string, sensors: layout.sensors, ...summary };

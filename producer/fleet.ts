@@ -1,7 +1,7 @@
 import { seededRandom, seedFrom } from '../common/random.js';
 import type { ProfileName } from '../common/reading/profiles.js';
 import type { Reading } from '../common/reading/reading.js';
-import { SimulatedStation } from './simulation/station.js';
+import { SimulatedStation } from '../simulation/station.js';
 
 export interface FleetOptions {
   readonly replicaId: string;

@@ -5,11 +5,11 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TOPICS } from '../common/kafka/topics.js';
-import { DETECTOR_NODE_OPTIONS } from '../detector/config.js';
 import { COMPOSE_SECRETS } from './compose-secrets.js';
 import { REPO_ROOT } from './config.js';
 import { generateSecrets } from './secrets.js';
 import { renderKafkaServerProperties } from './services/kafka.js';
+import { DETECTOR_NODE_OPTIONS } from './services/pipeline.js';
 import { type FileSdGroup, nativeScrapeTargets } from './services/prometheus.js';
 import { kafkaNode, PIPELINE, PIPELINE_SERVICE_NAMES } from './topology.js';
 

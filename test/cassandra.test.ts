@@ -1,65 +1,85 @@
-import { types } from 'cassandra-driver';
 import { afterAll, describe, expect, it } from 'vitest';
+import { explain, type ScoredReading } from '../scoring/scored-reading.js';
+import type { Verdict } from '../scoring/scoring-core.js';
+import { createCassandraReadingRepository } from '../storage/reading.repository.js';
+import { createCassandraStationRepository } from '../storage/station.repository.js';
+import { forEachStoredReading } from '../storage/station-history.js';
 import { cassandraClient, uniqueName } from './support/stack.js';
 
 const client = cassandraClient('sensorwatch');
 
-describe('Cassandra: the readings table', () => {
+function scoredReading(
+  stationId: string,
+  seq: number,
+  ts: string,
+  temperature: number,
+  anomalous: boolean,
+): ScoredReading {
+  const verdict: Verdict = {
+    isAnomaly: anomalous,
+    severity: anomalous ? 'critical' : 'none',
+    score: anomalous ? 6 : 0.5,
+    warmingUp: false,
+    findings: [],
+    zScores: {},
+  };
+  return {
+    reading: {
+      readingId: `${stationId}:${seq}`,
+      stationId,
+      profile: 'factory',
+      ts,
+      seq,
+      values: { temperature, humidity: 40, noise_level: 60 },
+      label: null,
+    },
+    verdict,
+    explanation: explain(verdict),
+    detectorVersion: 'storage-test',
+  };
+}
+
+describe('Cassandra: the readings table, through the project’s storage code', () => {
   afterAll(() => client.shutdown());
 
-  it('when readings are written with prepared statements, then a station-day reads back newest first', async () => {
-    const stationId = uniqueName('station');
-    const day = types.LocalDate.fromString('2026-11-23');
-    const insert =
-      'INSERT INTO readings_by_station (station_id, day, ts, seq, profile, sensor_values, is_anomaly, score, detector_version) ' +
-      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    const times = ['2026-11-23T10:00:00Z', '2026-11-23T10:00:02Z', '2026-11-23T10:00:01Z'];
-    for (const [i, ts] of times.entries()) {
-      await client.execute(
-        insert,
-        [
-          stationId,
-          day,
-          new Date(ts),
-          i,
-          'factory',
-          { temperature: 20 + i, humidity: 40 },
-          i === 1,
-          i / 10,
-          'test',
-        ],
-        { prepare: true },
-      );
-    }
-    // The same key again: a redelivered reading overwrites itself instead of adding a row.
-    await client.execute(
-      insert,
-      [
-        stationId,
-        day,
-        new Date(times[0] as string),
-        0,
-        'factory',
-        { temperature: 20, humidity: 40 },
-        false,
-        0,
-        'test',
-      ],
-      { prepare: true },
-    );
+  it('when the repository saves readings across midnight, twice, then the storage reads give each once, in time order, within [from, to)', async () => {
+    const stationId = uniqueName('factory-storage');
+    const repository = createCassandraReadingRepository(client);
+    const times = ['2026-11-23T23:59:58Z', '2026-11-24T00:00:01Z', '2026-11-23T23:59:59Z'];
+    const readings = times.map((ts, i) => scoredReading(stationId, i, ts, 20 + i, i === 1));
+    await repository.save(readings);
+    // A redelivered chunk: every key is written again and overwrites itself instead of adding a row.
+    await repository.save(readings);
 
-    const result = await client.execute(
-      'SELECT ts, sensor_values, is_anomaly FROM readings_by_station WHERE station_id = ? AND day = ?',
-      [stationId, day],
-      { prepare: true },
+    const from = Date.parse('2026-11-23T23:59:58Z');
+    const to = Date.parse('2026-11-24T00:00:01Z');
+    const seen: [string, number | undefined, boolean][] = [];
+    const count = await forEachStoredReading(client, stationId, from, to + 1, (ts, values, isAnomaly) =>
+      seen.push([new Date(ts).toISOString(), values.temperature, isAnomaly]),
     );
-    expect(result.rows.map((r) => (r.get('ts') as Date).toISOString())).toEqual([
-      '2026-11-23T10:00:02.000Z',
-      '2026-11-23T10:00:01.000Z',
-      '2026-11-23T10:00:00.000Z',
+    expect(count).toBe(3);
+    expect(seen).toEqual([
+      ['2026-11-23T23:59:58.000Z', 20, false],
+      ['2026-11-23T23:59:59.000Z', 22, false],
+      ['2026-11-24T00:00:01.000Z', 21, true],
     ]);
-    expect(result.rows[0]?.get('sensor_values')).toEqual({ temperature: 21, humidity: 40 });
-    expect(result.rows.map((r) => r.get('is_anomaly'))).toEqual([true, false, false]);
+    // `to` is not part of the range.
+    expect(await forEachStoredReading(client, stationId, from, to, () => {})).toBe(2);
+
+    const stations = createCassandraStationRepository(client);
+    expect(await stations.find(stationId, ['factory'])).toMatchObject({ stationId, profile: 'factory' });
+    const latest = await stations.recentValues(stationId, from, to + 1, 2);
+    expect(latest.map((r) => new Date(r.ts).toISOString())).toEqual([
+      '2026-11-24T00:00:01.000Z',
+      '2026-11-23T23:59:59.000Z',
+    ]);
+    const page = await stations.readings(stationId, { from, to: to + 1, limit: 10 });
+    expect(page.readings.map((r) => [r.seq, r.isAnomaly, r.detectorVersion])).toEqual([
+      [1, true, 'storage-test'],
+      [2, false, 'storage-test'],
+      [0, false, 'storage-test'],
+    ]);
+    expect(page.cursor).toBeUndefined();
   });
 
   it('when the schema is read back, then the table uses time-window compaction and a TTL', async () => {

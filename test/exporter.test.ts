@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reading } from '../common/reading/reading.js';
-import { createCassandraReadingRepository } from '../detector/adapters/reading.repository.js';
-import { explain, type ScoredReading } from '../detector/scored-reading.js';
-import type { Severity } from '../detector/scoring/model.js';
-import type { Verdict } from '../detector/scoring/scoring-core.js';
+import type { Severity } from '../scoring/model.js';
+import { explain, type ScoredReading } from '../scoring/scored-reading.js';
+import type { Verdict } from '../scoring/scoring-core.js';
+import { createCassandraReadingRepository } from '../storage/reading.repository.js';
 import { metricValue, type RunningService, startService } from './support/service.js';
 import { cassandraClient, uniqueName } from './support/stack.js';
 

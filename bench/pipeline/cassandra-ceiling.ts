@@ -1,8 +1,8 @@
 import type { Client } from 'cassandra-driver';
 import type { Reading } from '../../common/reading/reading.js';
-import { createCassandraReadingRepository } from '../../detector/adapters/reading.repository.js';
-import { explain, type ScoredReading } from '../../detector/scored-reading.js';
-import type { Verdict } from '../../detector/scoring/scoring-core.js';
+import { explain, type ScoredReading } from '../../scoring/scored-reading.js';
+import type { Verdict } from '../../scoring/scoring-core.js';
+import { createCassandraReadingRepository } from '../../storage/reading.repository.js';
 
 const NORMAL: Verdict = {
   isAnomaly: false,

@@ -1,4 +1,4 @@
-import { DETECTOR_NODE_OPTIONS } from '../../detector/config.js';
+import { DETECTOR_NODE_OPTIONS } from '../../stack/services/pipeline.js';
 import { KAFKA_NODES } from '../../stack/topology.js';
 import { type RunningService, startService } from '../../test/support/service.js';
 import { bucketsOf, parseMetrics, quantileBetween, type Sample, sumOf } from './metrics-text.js';

@@ -1,7 +1,7 @@
 import { profileOf } from '../../common/reading/profiles.js';
 import type { AnomalyKind } from '../../common/reading/reading.js';
-import { createScoringCore, type ScoringCoreOptions } from '../../detector/scoring/scoring-core.js';
-import { SimulatedStation } from '../../producer/simulation/station.js';
+import { createScoringCore, type ScoringCoreOptions } from '../../scoring/scoring-core.js';
+import { SimulatedStation } from '../../simulation/station.js';
 import { countEvents, type EventCounts, emptyCounts, type JudgedReading } from './event-metrics.js';
 
 export interface SimulatorRunOptions {

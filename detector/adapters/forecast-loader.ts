@@ -1,5 +1,5 @@
-import type { ForecastRepository } from '../../forecasting/forecast.repository.js';
-import type { InMemoryForecastBook } from '../scoring/forecast-band.model.js';
+import type { InMemoryForecastBook } from '../../scoring/forecast-band.model.js';
+import type { ForecastRepository } from '../../storage/forecast.repository.js';
 
 const HOUR_MS = 3_600_000;
 /** The forecasts' prediction intervals are 95 %: half their width is 1.96 σ. */

@@ -1,7 +1,7 @@
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import { type Compression, compressionType, Partitioners } from '../../common/kafka/kafkajs.js';
 import { createSendCoalescer } from '../../common/kafka/send-coalescer.js';
-import { encodeScored, type RejectedMessage, type ScoredReading } from '../scored-reading.js';
+import { encodeScored, type RejectedMessage, type ScoredReading } from '../../scoring/scored-reading.js';
 
 /** Headers a dead-letter record carries, so it can be understood and replayed without its context. */
 export const DLQ_HEADERS = {

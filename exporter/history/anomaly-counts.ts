@@ -1,4 +1,4 @@
-import type { AnomalyRepository, HourlyAnomalyCount } from '../anomaly.repository.js';
+import type { AnomalyRepository, HourlyAnomalyCount } from '../../storage/anomaly.repository.js';
 
 const HOUR_MS = 3_600_000;
 

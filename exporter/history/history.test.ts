@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AnomalyRepository, HourlyAnomalyCount } from '../anomaly.repository.js';
-import { decodeCursor, encodeCursor, InvalidCursorError } from '../station.repository.js';
+import type { AnomalyRepository, HourlyAnomalyCount } from '../../storage/anomaly.repository.js';
+import { decodeCursor, encodeCursor, InvalidCursorError } from '../../storage/station.repository.js';
 import { AnomalyCounts, DEFAULT_COUNT_OPTIONS, totalsBy } from './anomaly-counts.js';
 import { timeRange } from './time-range.js';
 

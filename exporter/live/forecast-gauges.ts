@@ -3,7 +3,7 @@ import type {
   ForecastRepository,
   StoredAccuracy,
   StoredForecast,
-} from '../../forecasting/forecast.repository.js';
+} from '../../storage/forecast.repository.js';
 
 /**
  * What the forecast gauges draw from: the current hour's forecasts and the latest accuracy figures,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseScoredMessage, type ScoredMessage } from '../../scoring/scored-message.js';
 import { LiveSensorState } from './live-sensor-state.js';
-import { parseScoredMessage, type ScoredMessage } from './scored-message.js';
 
 const T0 = Date.parse('2026-11-23T12:00:00.000Z');
 

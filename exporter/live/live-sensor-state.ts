@@ -1,4 +1,4 @@
-import type { ScoredMessage } from './scored-message.js';
+import type { ScoredMessage } from '../../scoring/scored-message.js';
 
 const SEVERITY_LEVEL = { none: 0, warning: 1, critical: 2 } as const;
 

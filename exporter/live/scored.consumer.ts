@@ -1,7 +1,7 @@
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import type { Logger } from '../../common/logger.js';
+import { parseScoredMessage } from '../../scoring/scored-message.js';
 import type { LiveSensorState } from './live-sensor-state.js';
-import { parseScoredMessage } from './scored-message.js';
 
 /**
  * Feeds the live state from the scored topic. Replicas share one consumer group, so each partition (and

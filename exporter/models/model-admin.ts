@@ -1,17 +1,13 @@
 import type { Client } from 'cassandra-driver';
 import { profileOf } from '../../common/reading/profiles.js';
-import { evenSample, residualVectorsFromHistory } from '../../detector/lifecycle/history.js';
-import type {
-  ActiveVersion,
-  ModelRegistry,
-  VersionSummary,
-} from '../../detector/lifecycle/model-registry.js';
+import type { ScoringCoreOptions } from '../../scoring/scoring-core.js';
+import type { ActiveVersion, ModelRegistry, VersionSummary } from '../../storage/model-registry.js';
+import { evenSample, residualVectorsFromHistory } from '../../training/history.js';
 import {
   driftBetween,
   type HistoryTrainingResult,
   trainFromHistory,
-} from '../../detector/lifecycle/train-from-history.js';
-import type { ScoringCoreOptions } from '../../detector/scoring/scoring-core.js';
+} from '../../training/train-from-history.js';
 
 export interface ModelAdminOptions {
   readonly stats: NonNullable<ScoringCoreOptions['stats']>;

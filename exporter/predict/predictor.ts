@@ -1,14 +1,10 @@
 import { profileOf } from '../../common/reading/profiles.js';
 import type { Reading } from '../../common/reading/reading.js';
-import type { ModelBundle } from '../../detector/lifecycle/model-bundle.js';
-import type { ModelRegistry } from '../../detector/lifecycle/model-registry.js';
-import { explain } from '../../detector/scored-reading.js';
-import {
-  createScoringCore,
-  type ScoringCoreOptions,
-  type Verdict,
-} from '../../detector/scoring/scoring-core.js';
-import type { StationRepository } from '../station.repository.js';
+import type { ModelBundle } from '../../scoring/model-bundle.js';
+import { explain } from '../../scoring/scored-reading.js';
+import { createScoringCore, type ScoringCoreOptions, type Verdict } from '../../scoring/scoring-core.js';
+import type { ModelRegistry } from '../../storage/model-registry.js';
+import type { StationRepository } from '../../storage/station.repository.js';
 
 export interface Prediction {
   readonly verdict: Verdict;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AnomalyRepository } from '../anomaly.repository.js';
+import type { AnomalyRepository } from '../../storage/anomaly.repository.js';
 import { limitParam, profileParam, severityParam, stationIdParam } from '../api/params.js';
 import { COMMON_ERRORS } from '../api/problem.js';
 import { anomalyCount, latestAnomalies } from '../api/responses.js';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { isProfileName, profileOf } from '../../common/reading/profiles.js';
-import type { ForecastRepository } from '../../forecasting/forecast.repository.js';
+import type { ForecastRepository } from '../../storage/forecast.repository.js';
+import type { StationRepository } from '../../storage/station.repository.js';
 import { sensorParam, stationIdParam } from '../api/params.js';
 import { COMMON_ERRORS, errorBody } from '../api/problem.js';
 import { forecasts } from '../api/responses.js';
 import { type ApiRoute, defineRoute } from '../api/route.js';
 import { HttpError } from '../http-errors.js';
-import type { StationRepository } from '../station.repository.js';
 
 const HOUR_MS = 3_600_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newVersionId } from '../../detector/lifecycle/model-bundle.js';
+import { newVersionId } from '../../scoring/model-bundle.js';
 import { profileOfVersion } from './models.js';
 
 describe('profileOfVersion', () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { profileNames } from '../../common/reading/profiles.js';
-import type { VersionSummary } from '../../detector/lifecycle/model-registry.js';
-import { RegistryError } from '../../detector/lifecycle/model-registry.js';
-import type { ForecastRepository } from '../../forecasting/forecast.repository.js';
+import type { ForecastRepository } from '../../storage/forecast.repository.js';
+import type { VersionSummary } from '../../storage/model-registry.js';
+import { RegistryError } from '../../storage/model-registry.js';
 import { limitParam, profileParam } from '../api/params.js';
 import { BODY_ERRORS, COMMON_ERRORS, errorBody } from '../api/problem.js';
 import { activation, currentModels, modelList, retrainResult } from '../api/responses.js';

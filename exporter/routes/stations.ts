@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import {
+  InvalidCursorError,
+  rangeOfCursor,
+  type StationRepository,
+} from '../../storage/station.repository.js';
 import { isoTime, limitParam, profileParam, stationIdParam } from '../api/params.js';
 import { COMMON_ERRORS, errorBody } from '../api/problem.js';
 import { readingsPage, stationList } from '../api/responses.js';
 import { type ApiRoute, defineRoute } from '../api/route.js';
 import { HttpError } from '../http-errors.js';
-import { InvalidCursorError, rangeOfCursor, type StationRepository } from '../station.repository.js';
 
 const HOUR_MS = 3_600_000;
 /** The longest from–to span of one readings query: the history's retention. */

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { profileNames } from '../../common/reading/profiles.js';
+import type { WarningRepository } from '../../storage/warning.repository.js';
 import { profileParam, severityParam } from '../api/params.js';
 import { COMMON_ERRORS } from '../api/problem.js';
 import { warningFeed } from '../api/responses.js';
 import { type ApiRoute, defineRoute } from '../api/route.js';
-import type { WarningRepository } from '../warning.repository.js';
 
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, warning: 1 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../../detector/adapters/kafka-outputs.js';
-import { SimulatedStation } from '../../producer/simulation/station.js';
+import { SimulatedStation } from '../../simulation/station.js';
 import { consumeAll, idempotentProducer } from '../support/kafka.js';
 import { metricValue, scrape } from '../support/service.js';
 import { malformedMessages } from './support/malformed.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ScoringCoreOptions } from '../../../detector/scoring/scoring-core.js';
+import type { ScoringCoreOptions } from '../../../scoring/scoring-core.js';
 import { type NabSeries, readResultScores } from './nab-data.js';
 import { scoreNabSeries } from './nab-detector.js';
 import {

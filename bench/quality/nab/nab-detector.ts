@@ -1,9 +1,5 @@
 import type { ProfileSpec } from '../../../common/reading/profiles.js';
-import {
-  createScoringCore,
-  type ScoringCoreOptions,
-  type Verdict,
-} from '../../../detector/scoring/scoring-core.js';
+import { createScoringCore, type ScoringCoreOptions, type Verdict } from '../../../scoring/scoring-core.js';
 import type { NabSeries } from './nab-data.js';
 
 /** A NAB series is one station with one sensor whose scale nobody told us: the profile says nothing more. */

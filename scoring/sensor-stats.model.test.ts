@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { type ProfileSpec, parseProfiles } from '../common/reading/profiles.js';
+import { EwmaStats } from './ewma-stats.js';
+import { type Finding, type Observation, severityOf } from './model.js';
+import { DEFAULT_SENSOR_STATS, SensorStatsModel } from './sensor-stats.model.js';
+
+describe('EwmaStats', () => {
+  it('starts at the first value and converges to the mean and variance of a steady stream', () => {
+    const stats = new EwmaStats(0.1);
+    stats.update(10);
+    expect([stats.mean, stats.variance]).toEqual([10, 0]);
+    for (let i = 0; i < 2_000; i++) stats.update(i % 2 === 0 ? 9 : 11);
+    expect(stats.mean).toBeCloseTo(10, 0);
+    expect(stats.stdDev).toBeCloseTo(1, 1);
+  });
+
+  it('is the exact running mean and variance until the window fills', () => {
+    const stats = new EwmaStats(0.01);
+    for (const value of [2, 4, 4, 4, 5, 5, 7, 9]) stats.update(value);
+    expect(stats.mean).toBeCloseTo(5, 12);
+    expect(stats.variance).toBeCloseTo(4, 12);
+  });
+
+  it('computes the exact incremental update', () => {
+    const stats = new EwmaStats(0.5);
+    stats.update(0);
+    stats.update(4); // diff 4, mean 2, variance 0.5 * (0 + 4 * 2) = 4
+    expect([stats.mean, stats.variance]).toEqual([2, 4]);
+    stats.update(2); // diff 0: mean stays, variance halves
+    expect([stats.mean, stats.variance]).toEqual([2, 2]);
+  });
+});
+
+describe('severityOf', () => {
+  it.each([
+    [0, 'none'],
+    [2.99, 'none'],
+    [3, 'warning'],
+    [4.99, 'warning'],
+    [5, 'critical'],
+  ])('scores %d as %s', (score, severity) => {
+    expect(severityOf(score, { warningZ: 3, criticalZ: 5 })).toBe(severity);
+  });
+});
+
+const profileSpec = parseProfiles(
+  `profiles:
+  test:
+    description: test
+    sensors:
+      t: { unit: C, mean: 20, stdDev: 1, validRange: [-100, 100] }
+      h: { unit: '%', mean: 50, stdDev: 1, validRange: [0, 100] }
+      rain: { unit: mm, mean: 0.3, stdDev: 0.6, validRange: [0, 100], intermittent: true }
+`,
+  'test',
+).test as ProfileSpec;
+
+const options = { ...DEFAULT_SENSOR_STATS, warmUp: 10, window: 50 };
+const wiggle = (i: number) => 20 + (i % 2 === 0 ? -1 : 1);
+let clock = 0;
+const observe = (stationId: string, values: Record<string, number | null>): Observation => {
+  clock += 1000;
+  return { stationId, profile: 'test', profileSpec, ts: clock, values };
+};
+
+/** Scores then learns, as the scoring core does. */
+function judge(model: SensorStatsModel, stationId: string, values: Record<string, number | null>) {
+  const observation = observe(stationId, values);
+  const findings = model.score(observation);
+  const anomalous = findings.filter((f) => f.severity !== 'none');
+  model.learn(observation, anomalous.length > 0);
+  return { findings, anomalous, worst: [...anomalous].sort((a, b) => b.score - a.score)[0] };
+}
+
+describe('SensorStatsModel', () => {
+  it('does not judge a sensor until it has warmed up', () => {
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 10; i++) {
+      expect(model.warmingUp(observe('s1', { t: 1 }))).toBe(true);
+      expect(judge(model, 's1', { t: i === 5 ? 1_000 : wiggle(i) }).findings).toEqual([]);
+    }
+    expect(model.warmingUp(observe('s1', { t: 1 }))).toBe(false);
+  });
+
+  it('flags a level far from the moving mean, with its z, and keeps stations apart', () => {
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 100; i++) {
+      judge(model, 's1', { t: wiggle(i), h: 50 + (i % 3) });
+      judge(model, 's2', { t: wiggle(i) + 100, h: 50 + (i % 3) });
+    }
+    expect(judge(model, 's1', { t: 21, h: 51 }).anomalous).toEqual([]);
+    const spike = judge(model, 's1', { t: 25.5, h: 51 }).worst;
+    expect(spike).toMatchObject({ model: 'stats', sensors: ['t'], severity: 'warning' });
+    expect(Number(spike?.facts.z)).toBeGreaterThan(4);
+    expect(model.explain(spike as Finding)).toMatch(/^t (at|jumped to) 25.5, z=\+\d/);
+    expect(judge(model, 's1', { t: 40, h: 51 }).worst?.severity).toBe('critical');
+    // s2 lives 100 units higher; 121 is normal there.
+    expect(judge(model, 's2', { t: 121, h: 51 }).anomalous).toEqual([]);
+    expect(model.trackedSeries).toBe(4);
+  });
+
+  it('is not blinded by a spike it has just seen: the next one is flagged as well', () => {
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 100; i++) judge(model, 's1', { t: wiggle(i) });
+    expect(judge(model, 's1', { t: 60 }).worst?.severity).toBe('critical');
+    expect(judge(model, 's1', { t: 60 }).worst?.severity).toBe('critical');
+  });
+
+  it('learns a lasting level shift and stops flagging it', () => {
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 100; i++) judge(model, 's1', { t: wiggle(i) });
+    const shifted = Array.from({ length: 400 }, (_, i) => judge(model, 's1', { t: wiggle(i) + 10 }));
+    expect(shifted[0]?.anomalous.length).toBeGreaterThan(0);
+    expect(shifted.slice(-50).every((v) => v.anomalous.length === 0)).toBe(true);
+  });
+
+  it('reports a sensor sent without a value as missing', () => {
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 20; i++) judge(model, 's1', { t: wiggle(i), h: 50 });
+    const { worst } = judge(model, 's1', { t: 20, h: null });
+    expect(worst).toMatchObject({ kind: 'missing', sensors: ['h'], severity: 'warning' });
+    expect(model.explain(worst as Finding)).toBe('h missing (no value sent)');
+  });
+
+  it('calls a value repeated exactly a stuck sensor, but never an intermittent one at zero', () => {
+    const model = new SensorStatsModel(options);
+    for (let i = 0; i < 100; i++) judge(model, 's1', { t: 20 + Math.sin(i), rain: 0 });
+    const run = Array.from({ length: 8 }, () => judge(model, 's1', { t: 20.5, rain: 0 }));
+    const firstStuck = run.findIndex((r) => r.worst?.kind === 'stuck');
+    // The first repeat of five in a row (the fifth reading of the same value).
+    expect(firstStuck).toBe(options.stuckRun - 1);
+    expect(model.explain(run[7]?.worst as Finding)).toBe('t stuck at 20.5 for 8 readings');
+    expect(run.every((r) => r.anomalous.every((f) => f.sensors[0] !== 'rain'))).toBe(true);
+  });
+
+  it('catches a slow drift that no single step gives away', () => {
+    const model = new SensorStatsModel({ ...options, window: 300 });
+    for (let i = 0; i < 400; i++) judge(model, 's1', { t: wiggle(i) });
+    const drift = Array.from({ length: 40 }, (_, i) => judge(model, 's1', { t: wiggle(i) + 0.25 * (i + 1) }));
+    const first = drift.findIndex((r) => r.anomalous.length > 0);
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(30);
+  });
+});

@@ -1,0 +1,113 @@
+import type { RuleSpec } from '../common/reading/profiles.js';
+import {
+  type AnomalyModel,
+  DEFAULT_THRESHOLDS,
+  type Finding,
+  type Observation,
+  type Thresholds,
+} from './model.js';
+
+/** A rule that is currently firing for a station: the citizen-facing warning. */
+export interface ActiveWarning {
+  readonly stationId: string;
+  readonly profile: string;
+  readonly rule: RuleSpec;
+  readonly value: number;
+  /** When the rule started firing (epoch ms). */
+  readonly since: number;
+}
+
+interface RuleState {
+  /** Consecutive readings past the firing limit while not yet active. */
+  pending: number;
+  activeSince: number | undefined;
+  lastValue: number;
+}
+
+/**
+ * Threshold rules of each profile (config/profiles.yaml) with hysteresis and a minimum duration: a rule
+ * fires once its sensor has been past `above` (or below `below`) for `forReadings` consecutive readings,
+ * and stays active until the value comes back past `clearBelow` (or `clearAbove`), so a value hovering
+ * at the limit does not flap. Unlike the statistical models it knows nothing of "normal": the limits are
+ * what people decided, so its state advances in `score` order and `learn` has nothing to learn.
+ */
+export class ThresholdRulesModel implements AnomalyModel {
+  readonly name = 'rules';
+  private readonly states = new Map<string, RuleState>();
+
+  constructor(private readonly thresholds: Thresholds = DEFAULT_THRESHOLDS) {}
+
+  warmingUp(): boolean {
+    return false;
+  }
+
+  score(observation: Observation): Finding[] {
+    const findings: Finding[] = [];
+    const rules = observation.profileSpec.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as RuleSpec;
+      const value = observation.values[rule.sensor];
+      if (value === null || value === undefined) continue;
+      const key = `${observation.stationId}\u0000${observation.profile}\u0000${i}`;
+      let state = this.states.get(key);
+      if (!state) {
+        state = { pending: 0, activeSince: undefined, lastValue: value };
+        this.states.set(key, state);
+      }
+      state.lastValue = value;
+      if (state.activeSince === undefined) {
+        state.pending = firing(rule, value) ? state.pending + 1 : 0;
+        if (state.pending >= rule.forReadings) state.activeSince = observation.ts;
+      } else if (cleared(rule, value)) {
+        state.activeSince = undefined;
+        state.pending = 0;
+      }
+      if (state.activeSince !== undefined) {
+        const score = rule.severity === 'critical' ? this.thresholds.criticalZ : this.thresholds.warningZ;
+        findings.push({
+          model: this.name,
+          kind: 'rule',
+          sensors: [rule.sensor],
+          score,
+          severity: rule.severity,
+          facts: {
+            value,
+            limit: (rule.above ?? rule.below) as number,
+            direction: rule.above !== undefined ? 'above' : 'below',
+            message: rule.message,
+            since: state.activeSince,
+          },
+        });
+      }
+    }
+    return findings;
+  }
+
+  learn(): void {}
+
+  explain(finding: Finding): string {
+    const f = finding.facts;
+    return `rule: ${f.message} (${finding.sensors[0]} ${f.value} ${f.direction} ${f.limit} since ${new Date(Number(f.since)).toISOString()})`;
+  }
+
+  /** Every rule firing now, for the warnings feed. */
+  activeWarnings(profiles: Readonly<Record<string, { rules: readonly RuleSpec[] }>>): ActiveWarning[] {
+    const warnings: ActiveWarning[] = [];
+    for (const [key, state] of this.states) {
+      if (state.activeSince === undefined) continue;
+      const [stationId, profile, index] = key.split('\u0000') as [string, string, string];
+      const rule = profiles[profile]?.rules[Number(index)];
+      if (rule) warnings.push({ stationId, profile, rule, value: state.lastValue, since: state.activeSince });
+    }
+    return warnings;
+  }
+}
+
+function firing(rule: RuleSpec, value: number): boolean {
+  return rule.above !== undefined ? value > rule.above : value < (rule.below as number);
+}
+
+function cleared(rule: RuleSpec, value: number): boolean {
+  if (rule.above !== undefined) return value < (rule.clearBelow ?? rule.above);
+  return value > (rule.clearAbove ?? (rule.below as number));
+}

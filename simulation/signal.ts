@@ -1,0 +1,86 @@
+import type { Random } from '../common/random.js';
+import type { SeasonSpec, SensorSpec } from '../common/reading/profiles.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The normal behaviour of one sensor: a mean-reverting random walk around a level that follows the
+ * sensor's seasonal shape and drifts slowly. Without momentum the walk is an Ornstein–Uhlenbeck process
+ * stepped with its exact discretisation, so its spread is the spec's stdDev whatever the reading interval
+ * (https://en.wikipedia.org/wiki/Ornstein%E2%80%93Uhlenbeck_process). With momentum, part of the last
+ * step's trend carries into the next (an AR(2) walk); the noise is scaled so the spread stays stdDev.
+ */
+export class SensorSignal {
+  private deviation: number;
+  private lastStep = 0;
+  private lastTs: number | undefined;
+
+  constructor(
+    private readonly spec: SensorSpec,
+    private readonly random: Random,
+    private readonly originTs: number,
+  ) {
+    this.deviation = random.gaussian() * spec.stdDev;
+  }
+
+  /** The expected value at time `ts`: the level, shaped by the season, plus drift since the origin. */
+  meanAt(ts: number): number {
+    const { mean, stdDev, season, driftPerDay } = this.spec;
+    const drift = (driftPerDay * stdDev * (ts - this.originTs)) / DAY_MS;
+    if (season?.shape === 'daylight') return mean * daylight(season, ts) + drift;
+    return mean + seasonalOffset(season, ts) * stdDev + drift;
+  }
+
+  /** Advances the walk to `ts` (which must not go backwards) and returns the value there. */
+  valueAt(ts: number): number {
+    const dtHours = this.lastTs === undefined ? 0 : Math.max(0, ts - this.lastTs) / HOUR_MS;
+    this.lastTs = ts;
+    const { reversionPerHour, momentum } = this.spec.walk;
+    const keep = Math.exp(-reversionPerHour * dtHours);
+    const a1 = keep + momentum;
+    const a2 = -momentum;
+    // Stationary variance of x_t = a1·x_{t-1} + a2·x_{t-2} + e is σe²·(1 − a2) / ((1 + a2)((1 − a2)² − a1²)).
+    const gain = ((1 + a2) * ((1 - a2) ** 2 - a1 ** 2)) / (1 - a2);
+    const noise = this.spec.stdDev * Math.sqrt(Math.max(0, gain)) * this.random.gaussian();
+    const next = keep * this.deviation + momentum * this.lastStep + noise;
+    this.lastStep = next - this.deviation;
+    this.deviation = next;
+    const { season } = this.spec;
+    // Sunlight scales the noise too: a solar plant at night reports exactly nothing.
+    const scale = season?.shape === 'daylight' ? daylight(season, ts) : 1;
+    return this.meanAt(ts) + scale * this.deviation;
+  }
+}
+
+/** The season's offset from the mean at `ts`, in standard deviations. */
+function seasonalOffset(season: SeasonSpec | undefined, ts: number): number {
+  if (!season) return 0;
+  const hour = hourOfDay(ts);
+  switch (season.shape) {
+    case 'daily':
+      return season.amplitude * Math.cos((2 * Math.PI * (hour - season.peakHour)) / 24);
+    case 'working_hours': {
+      // Weekdays only; ramps over an hour at each end so the load does not jump.
+      const weekday = new Date(ts).getUTCDay();
+      if (weekday === 0 || weekday === 6) return -season.amplitude;
+      const ramp = (h: number) => Math.min(1, Math.max(0, h));
+      const working = Math.min(ramp(hour - season.startHour + 0.5), ramp(season.endHour + 0.5 - hour));
+      return season.amplitude * (2 * working - 1);
+    }
+    case 'daylight':
+      return 0;
+  }
+}
+
+/** Share of peak sunlight at `ts`: a half sine between sunrise and sunset, 0 at night. */
+function daylight(season: { sunriseHour: number; sunsetHour: number }, ts: number): number {
+  const hour = hourOfDay(ts);
+  const length = season.sunsetHour - season.sunriseHour;
+  if (hour <= season.sunriseHour || hour >= season.sunsetHour) return 0;
+  return Math.sin((Math.PI * (hour - season.sunriseHour)) / length);
+}
+
+function hourOfDay(ts: number): number {
+  return (((ts % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
+}
