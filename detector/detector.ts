@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../common/logger.js';
+import { retryWithBackoff } from '../common/retry.js';
 import { blamedSensors, type RejectedMessage, type ScoredReading } from '../scoring/scored-reading.js';
 import { type ReadingRepository, RepositoryError } from '../storage/reading.repository.js';
 import type { DetectorOutputs } from './adapters/kafka-outputs.js';
@@ -65,28 +65,54 @@ export function createDetector(deps: DetectorDependencies): Detector {
   const retry = deps.retry ?? { initialMs: 200, maxMs: 10_000 };
   let storageFailure: string | undefined;
 
-  /** Retries a write until it succeeds: a reading is never dropped because Cassandra is away for a while. */
+  /**
+   * Retries a write until it succeeds: a reading is never dropped because Cassandra is away for a while.
+   * A write Cassandra refuses as such (a bad query or value) fails the same way every time, so it is thrown.
+   */
   async function untilStored(write: () => Promise<void>, context: ChunkContext): Promise<void> {
-    let backoff = retry.initialMs;
-    while (true) {
-      const timer = deps.metrics.cassandraWriteSeconds.startTimer();
-      try {
-        await write();
-        timer();
-        storageFailure = undefined;
-        return;
-      } catch (error) {
-        const retriable = !(error instanceof RepositoryError) || error.retriable;
-        deps.metrics.cassandraWriteErrors.labels(String(retriable)).inc();
-        storageFailure = (error as Error).message;
-        deps.logger.warn('storing readings failed; retrying', { error, retriable, backoffMs: backoff });
-        if (!context.isRunning()) throw new ChunkAbandonedError();
-        await sleep(backoff);
-        await context.heartbeat().catch(() => {});
-        if (!context.isRunning()) throw new ChunkAbandonedError();
-        backoff = Math.min(backoff * 2, retry.maxMs);
-      }
+    const timer = deps.metrics.cassandraWriteSeconds.startTimer();
+    try {
+      await retryWithBackoff(write, {
+        ...retry,
+        isRetriable: (error) => !(error instanceof RepositoryError) || error.retriable,
+        onRetry: (error, backoffMs) => {
+          deps.metrics.cassandraWriteErrors.labels('true').inc();
+          storageFailure = (error as Error).message;
+          deps.logger.warn('storing readings failed; retrying', { error, backoffMs });
+          if (!context.isRunning()) throw new ChunkAbandonedError();
+        },
+        beforeAttempt: async () => {
+          await context.heartbeat().catch(() => {});
+          if (!context.isRunning()) throw new ChunkAbandonedError();
+        },
+      });
+      timer();
+      storageFailure = undefined;
+    } catch (error) {
+      if (error instanceof RepositoryError && !error.retriable)
+        deps.metrics.cassandraWriteErrors.labels('false').inc();
+      throw error;
     }
+  }
+
+  /**
+   * The chunk's readings, set aside whole on the dead-letter topic with the reason, when Cassandra refuses
+   * to store them: retried, they would block their partition forever; dropped, they would be lost.
+   */
+  function notStorable(
+    messages: readonly RawMessage[],
+    scored: readonly ScoredReading[],
+    error: RepositoryError,
+  ): RejectedMessage[] {
+    const byOffset = new Map(messages.map((m) => [`${m.partition}:${m.offset}`, m]));
+    deps.logger.error('Cassandra refused the chunk; its readings go to the dead-letter topic', {
+      error,
+      readings: scored.length,
+    });
+    return scored.flatMap(({ source }) => {
+      const message = source && byOffset.get(`${source.partition}:${source.offset}`);
+      return message ? [{ ...message, code: 'not_storable', reason: error.message }] : [];
+    });
   }
 
   return {
@@ -103,14 +129,23 @@ export function createDetector(deps: DetectorDependencies): Detector {
         const writeStart = Date.now();
         // Storing and publishing run side by side (the chunk waits for the slower, not for both in turn);
         // the offsets are committed only once all three are done.
-        await Promise.all([
-          untilStored(() => deps.repository.save(scored), context).then(() =>
-            chunkTrace.stored(scored, writeStart, Date.now()),
+        const [notStored] = await Promise.all([
+          untilStored(() => deps.repository.save(scored), context).then(
+            () => {
+              chunkTrace.stored(scored, writeStart, Date.now());
+              return [];
+            },
+            async (error: unknown) => {
+              if (!(error instanceof RepositoryError) || error.retriable) throw error;
+              const setAside = notStorable(messages, scored, error);
+              await deps.outputs.deadLetter(setAside, context.sourceTopic);
+              return setAside;
+            },
           ),
           deps.outputs.deadLetter(rejected, context.sourceTopic),
           deps.outputs.publishScored(scored),
         ]);
-        record(scored, rejected, chunkTrace);
+        record(notStored.length > 0 ? [] : scored, [...rejected, ...notStored], chunkTrace);
       } finally {
         chunkTrace.end();
       }

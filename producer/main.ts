@@ -4,6 +4,7 @@ import { startHealthServer } from '../common/http/health-server.js';
 import { kafkaClientFor } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
 import type { Reading } from '../common/reading/reading.js';
+import { retryWithBackoff } from '../common/retry.js';
 import { onShutdown } from '../common/service/shutdown.js';
 import { stopTracing } from '../common/telemetry/tracing.js';
 import { loadProducerConfig } from './config.js';
@@ -66,7 +67,6 @@ async function main(): Promise<void> {
     let nextTick = Date.now();
     let slice = 0;
     let pending: Reading[] = [];
-    let backoffMs = 100;
     while (running) {
       if (pending.length === 0) {
         pending = fleet.tickSlice(Math.round(nextTick), slice, slices);
@@ -74,28 +74,30 @@ async function main(): Promise<void> {
         nextTick += stepMs;
       }
       const timer = metrics.sendSeconds.startTimer();
-      try {
-        await publisher.publish(pending);
-        timer();
-        for (const reading of pending) {
-          metrics.produced.labels(reading.profile).inc();
-          if (reading.label) metrics.injected.labels(reading.profile, reading.label.kind).inc();
-        }
-        pending = [];
-        lastError = undefined;
-        backoffMs = 100;
-      } catch (error) {
-        metrics.produceErrors.inc();
-        lastError = `send failing: ${(error as Error).message}`;
-        logger.warn('send failed; retrying the same readings', {
-          error,
-          readings: pending.length,
-          backoffMs,
-        });
-        await sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 10_000);
-        continue;
+      // The same readings until Kafka takes them (or the producer stops): a simulated station's readings
+      // are never skipped.
+      const sent = await retryWithBackoff(() => publisher.publish(pending).then(() => true), {
+        initialMs: 100,
+        maxMs: 10_000,
+        isRetriable: () => running,
+        onRetry: (error, backoffMs) => {
+          metrics.produceErrors.inc();
+          lastError = `send failing: ${(error as Error).message}`;
+          logger.warn('send failed; retrying the same readings', {
+            error,
+            readings: pending.length,
+            backoffMs,
+          });
+        },
+      }).catch(() => false);
+      if (!sent) break;
+      timer();
+      for (const reading of pending) {
+        metrics.produced.labels(reading.profile).inc();
+        if (reading.label) metrics.injected.labels(reading.profile, reading.label.kind).inc();
       }
+      pending = [];
+      lastError = undefined;
       const behindMs = Date.now() - nextTick;
       if (behindMs > 10 * config.intervalMs) {
         // Far behind (after an outage, or the rate is more than the cluster takes): skip ahead rather than

@@ -246,14 +246,10 @@ function presentValues(values: Readonly<Record<string, number | null>>): Record<
 
 function toRepositoryError(error: unknown): RepositoryError {
   const message = error instanceof Error ? error.message : String(error);
-  // Query errors (bad CQL, wrong types) will fail the same way again; everything else is the cluster
-  // being unreachable or overloaded, which passes.
+  // Query errors (bad CQL, wrong types or values) will fail the same way again; everything else is the
+  // cluster being unreachable or overloaded, or a permission an operator will restore, which passes.
   const permanent =
     error instanceof driverErrors.ResponseError &&
-    [
-      types.responseErrorCodes.syntaxError,
-      types.responseErrorCodes.invalid,
-      types.responseErrorCodes.unauthorized,
-    ].includes(error.code);
+    [types.responseErrorCodes.syntaxError, types.responseErrorCodes.invalid].includes(error.code);
   return new RepositoryError(`Cassandra write failed: ${message}`, !permanent, { cause: error });
 }

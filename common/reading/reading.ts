@@ -43,6 +43,8 @@ export const REJECTION_CODES = [
   'timestamp',
   // Valid, but a model gave it a score that is not finite: kept whole for a replay once the model is mended.
   'not_scorable',
+  // Valid and scored, but Cassandra refused to store it (a bad value or query): kept whole, not retried forever.
+  'not_storable',
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];
