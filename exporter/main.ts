@@ -6,6 +6,7 @@ import { createLogger } from '../common/logger.js';
 import { profileNames, profiles } from '../common/reading/profiles.js';
 import { onShutdown } from '../common/service/shutdown.js';
 import { stopTracing } from '../common/telemetry/tracing.js';
+import { cachedFor } from '../common/ttl-cache.js';
 import { createCassandraAnomalyRepository } from '../storage/anomaly.repository.js';
 import { createCassandraForecastRepository } from '../storage/forecast.repository.js';
 import { createCassandraModelRegistry } from '../storage/model-registry.js';
@@ -24,21 +25,6 @@ import { ModelAdmin } from './models/model-admin.js';
 import { DEFAULT_PREDICTOR_OPTIONS, Predictor } from './predict/predictor.js';
 
 /** `load`, answered from memory for `ttlMs` after each call that reached it. */
-function cachedFor<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
-  let cached: { at: number; value: Promise<T> } | undefined;
-  return () => {
-    if (!cached || Date.now() - cached.at > ttlMs) {
-      const value = load();
-      cached = { at: Date.now(), value };
-      // A failed load is not kept: the next call tries again.
-      value.catch(() => {
-        cached = undefined;
-      });
-    }
-    return cached.value;
-  };
-}
-
 async function main(): Promise<void> {
   const config = loadExporterConfig();
   const logger = createLogger({ service: 'exporter' }, config.logLevel);

@@ -1,8 +1,15 @@
 import { type RequestHandler, Router } from 'express';
 import type { z } from 'zod';
+import { TtlCache } from '../../common/ttl-cache.js';
 import { HttpError, validInput } from '../http-errors.js';
-import { type CachedBody, ResponseCache } from './response-cache.js';
+
 import { type ApiRoute, expressPath } from './route.js';
+
+/** A serialized GET answer, kept for the route's cacheSeconds. */
+interface CachedBody {
+  readonly status: number;
+  readonly json: string;
+}
 
 export interface RouteGuards {
   /** Applied to public routes. */
@@ -17,7 +24,7 @@ export interface RouteGuards {
  */
 export function serveRoutes(routes: readonly ApiRoute[], guards: RouteGuards): Router {
   const router = Router();
-  const cache = new ResponseCache();
+  const cache = new TtlCache<string, CachedBody>();
   for (const route of routes) {
     const guard = route.access === 'admin' ? guards.admin : guards.rateLimit;
     router[route.method](expressPath(route.path), guard, async (request, response) => {

@@ -1,3 +1,4 @@
+import { TtlCache } from '../../common/ttl-cache.js';
 import type { AnomalyRepository, HourlyAnomalyCount } from '../../storage/anomaly.repository.js';
 
 const HOUR_MS = 3_600_000;
@@ -33,13 +34,17 @@ const MINUTE_MS = 60_000;
  * are cached and a 30-day count reads Cassandra once per hour only the first time.
  */
 export class AnomalyCounts {
-  private readonly cache = new Map<number, HourlyAnomalyCount[]>();
-  private readonly fresh = new Map<string, { at: number; counts: Promise<HourlyAnomalyCount[]> }>();
+  /** Settled hours, kept for good (their counts never change). */
+  private readonly settled: TtlCache<number, HourlyAnomalyCount[]>;
+  /** Recent hours' counts by (hour, since), each kept for freshForMs. */
+  private readonly fresh = new TtlCache<string, HourlyAnomalyCount[]>(10_000);
 
   constructor(
     private readonly repository: AnomalyRepository,
     private readonly options: CountOptions = DEFAULT_COUNT_OPTIONS,
-  ) {}
+  ) {
+    this.settled = new TtlCache(options.maxCachedHours);
+  }
 
   /** Every (station, severity) count from `from` (to the minute) up to `to`, filtered. */
   async between(from: number, to: number, filter: CountFilter = {}): Promise<HourlyAnomalyCount[]> {
@@ -66,28 +71,14 @@ export class AnomalyCounts {
   private async countsOf(hour: number, since: number, now: number): Promise<HourlyAnomalyCount[]> {
     const whole = since === hour;
     const settled = whole && hour + HOUR_MS <= now - this.options.settledAfterMs;
-    if (!settled) return this.recent(hour, since, now);
-    const cached = this.cache.get(hour);
-    if (cached) return cached;
-    const counts = await this.repository.countsOfHour(hour, since);
-    if (this.cache.size >= this.options.maxCachedHours) {
-      const oldest = Math.min(...this.cache.keys());
-      this.cache.delete(oldest);
+    if (!settled) {
+      return this.fresh.get(`${hour}:${since}`, this.options.freshForMs, now, () =>
+        this.repository.countsOfHour(hour, since),
+      );
     }
-    this.cache.set(hour, counts);
-    return counts;
-  }
-
-  private recent(hour: number, since: number, now: number): Promise<HourlyAnomalyCount[]> {
-    const key = `${hour}:${since}`;
-    const known = this.fresh.get(key);
-    if (known && now - known.at < this.options.freshForMs) return known.counts;
-    for (const [old, entry] of this.fresh)
-      if (now - entry.at >= this.options.freshForMs) this.fresh.delete(old);
-    const counts = this.repository.countsOfHour(hour, since);
-    this.fresh.set(key, { at: now, counts });
-    counts.catch(() => this.fresh.delete(key));
-    return counts;
+    return this.settled.get(hour, Number.POSITIVE_INFINITY, now, () =>
+      this.repository.countsOfHour(hour, since),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import { profileOf } from '../../common/reading/profiles.js';
 import type { Reading } from '../../common/reading/reading.js';
+import { cachedFor } from '../../common/ttl-cache.js';
 import type { ModelBundle } from '../../scoring/model-bundle.js';
 import { explain } from '../../scoring/scored-reading.js';
 import { createScoringCore, type ScoringCoreOptions, type Verdict } from '../../scoring/scoring-core.js';
@@ -37,15 +38,22 @@ export const DEFAULT_PREDICTOR_OPTIONS: PredictorOptions = {
  * statistics know the station's normal), then judges the posted one.
  */
 export class Predictor {
-  private activeVersions: { at: number; versions: Map<string, string> } | undefined;
   private readonly bundles = new Map<string, ModelBundle>();
+  /** Each profile's active version, read from the registry at most once per registryTtlMs. */
+  private readonly activeVersions: () => Promise<Map<string, string>>;
 
   constructor(
     private readonly registry: ModelRegistry,
     private readonly stations: StationRepository,
     private readonly options: PredictorOptions = DEFAULT_PREDICTOR_OPTIONS,
     private readonly now = () => Date.now(),
-  ) {}
+  ) {
+    this.activeVersions = cachedFor(
+      options.registryTtlMs,
+      async () => new Map([...(await registry.active())].map(([p, a]) => [p, a.version])),
+      now,
+    );
+  }
 
   async predict(reading: Reading): Promise<Prediction> {
     const profileSpec = profileOf(reading.profile);
@@ -94,14 +102,7 @@ export class Predictor {
   }
 
   private async activeBundle(profile: string): Promise<ModelBundle | undefined> {
-    if (!this.activeVersions || this.now() - this.activeVersions.at > this.options.registryTtlMs) {
-      const active = await this.registry.active();
-      this.activeVersions = {
-        at: this.now(),
-        versions: new Map([...active].map(([p, a]) => [p, a.version])),
-      };
-    }
-    const version = this.activeVersions.versions.get(profile);
+    const version = (await this.activeVersions()).get(profile);
     if (!version) return undefined;
     const key = `${profile}\u0000${version}`;
     let bundle = this.bundles.get(key);
