@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { TOPICS } from '../common/kafka/topics.js';
 import { COMPOSE_SECRETS } from './compose-secrets.js';
 import { REPO_ROOT } from './config.js';
+import { compiledServiceCommand } from './process/spawned-service.js';
 import { generateSecrets } from './secrets.js';
 import { renderKafkaServerProperties } from './services/kafka.js';
 import { DETECTOR_NODE_OPTIONS } from './services/pipeline.js';
@@ -193,6 +194,18 @@ describe('docker-compose.yml matches the native stack', () => {
     expect(service('detector').environment?.METRICS_PORT).toBe(PIPELINE.detector.metricsPort);
     expect(service('detector').environment?.NODE_OPTIONS).toBe(DETECTOR_NODE_OPTIONS);
     expect(service('exporter').environment?.EXPORTER_PORT).toBe(PIPELINE.exporter.port);
+  });
+
+  it('runs each service as the native stack does: its instrumentation first, then its entry point, compiled', () => {
+    for (const name of ['producer', 'detector', 'exporter']) {
+      expect(service(name).command, name).toEqual(compiledServiceCommand(`${name}/main.ts`));
+    }
+    expect(compiledServiceCommand('detector/main.ts')).toEqual([
+      'node',
+      '--import',
+      './dist/detector/instrumentation.js',
+      'dist/detector/main.js',
+    ]);
   });
 
   it('has no default for any secret: compose stops when one is unset', () => {

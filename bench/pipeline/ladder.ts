@@ -1,8 +1,22 @@
+import path from 'node:path';
+import {
+  bucketsOf,
+  parseMetrics,
+  quantileBetween,
+  type Sample,
+  sumOf,
+} from '../../common/telemetry/metrics-text.js';
+import { loadStackConfig } from '../../stack/config.js';
+import { stackPaths } from '../../stack/paths.js';
+import { type RunningService, spawnService } from '../../stack/process/spawned-service.js';
 import { DETECTOR_NODE_OPTIONS } from '../../stack/services/pipeline.js';
 import { KAFKA_NODES } from '../../stack/topology.js';
-import { type RunningService, startService } from '../../test/support/service.js';
-import { bucketsOf, parseMetrics, quantileBetween, type Sample, sumOf } from './metrics-text.js';
 import { type Component, coresBetween, sampleProcessCpu } from './process-cpu.js';
+
+/** The benchmark's producers and detector, launched as the stack launches them; logs in .stack/logs/bench. */
+const startBenchService = (
+  ...args: Parameters<typeof spawnService> extends [string, ...infer Rest] ? Rest : never
+) => spawnService(path.join(stackPaths(loadStackConfig().home).logs, 'bench'), ...args);
 
 /** The profiles every producer simulates; a replica's rate is stations × profiles per second. */
 const PROFILES = 5;
@@ -90,7 +104,7 @@ export async function runStep(
   const offered = stationsPerProducer * replicas * PROFILES;
   const producers = await Promise.all(
     Array.from({ length: replicas }, (_, i) =>
-      startService(`producer-${run}-${rate}-${i}`, 'producer/main.ts', {
+      startBenchService(`producer-${run}-${rate}-${i}`, 'producer/main.ts', {
         LOG_LEVEL: 'warn',
         PRODUCER_REPLICA_ID: `${run}-${rate}-${i}`,
         PRODUCER_STATIONS: String(stationsPerProducer),
@@ -178,7 +192,7 @@ export async function waitForDrain(
 
 /** Starts the detector the steps share (all its models on, its own topics, group and registry). */
 export function startDetector(options: LadderOptions, run: string): Promise<RunningService> {
-  return startService(
+  return startBenchService(
     `detector-${run}`,
     'detector/main.ts',
     {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../config.js';
 import type { StackPaths } from '../paths.js';
+import { serviceArgs } from '../process/spawned-service.js';
 import { httpOk } from '../readiness.js';
 import { HOST, PIPELINE } from '../topology.js';
 import type { StackService } from './registry.js';
@@ -52,14 +53,7 @@ export function pipelineServices(_paths: StackPaths): StackService[] {
   const node = (entry: string, env: Record<string, string>, ports: Record<string, number>) => ({
     name: '',
     command: process.execPath,
-    // The service's instrumentation file first, so OpenTelemetry is in place before the service loads.
-    args: [
-      '--import',
-      'tsx',
-      '--import',
-      path.join(REPO_ROOT, path.dirname(entry), 'instrumentation.ts'),
-      path.join(REPO_ROOT, entry),
-    ],
+    args: serviceArgs(entry),
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     ports,
