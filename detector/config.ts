@@ -5,9 +5,9 @@ import {
   CASSANDRA_KEYS,
   KAFKA_KEYS,
   KAFKA_PUBLISH_KEYS,
-  logLevel,
   METRICS_KEYS,
   MODEL_REGISTRY_KEYS,
+  SERVICE_KEYS,
   TOPIC_KEYS,
 } from '../common/config/shared.js';
 import { SCORING_KEYS } from '../scoring/config.js';
@@ -112,7 +112,7 @@ export const DETECTOR_CONFIG = {
     intInRange(1, 64).default(12),
     'Partitions whose chunks are handled at once: one waits for Cassandra while another is scored.',
   ),
-  logLevel: envKey('LOG_LEVEL', logLevel(), 'debug, info, warn or error.'),
+  ...SERVICE_KEYS,
 };
 
 export type DetectorConfig = ConfigOf<typeof DETECTOR_CONFIG>;

@@ -1,4 +1,5 @@
 import { cassandraClientFor } from '../common/cassandra/client.js';
+import { answerHelp } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { startHealthServer } from '../common/http/health-server.js';
 import { kafkaClientFor } from '../common/kafka/client.js';
@@ -7,20 +8,26 @@ import { onShutdown } from '../common/service/shutdown.js';
 import { stopTracing } from '../common/telemetry/tracing.js';
 import { MODEL_NAMES } from '../scoring/config.js';
 import { InMemoryForecastBook } from '../scoring/forecast-band.model.js';
+import type { ModelBundle } from '../scoring/model-bundle.js';
 import { createScoringCore } from '../scoring/scoring-core.js';
 import { createCassandraForecastRepository } from '../storage/forecast.repository.js';
 import { createCassandraModelRegistry } from '../storage/model-registry.js';
 import { createCassandraReadingRepository } from '../storage/reading.repository.js';
-import { createModelLifecycle, type ModelLifecycle } from '../training/model-lifecycle.js';
+import { createModelLifecycle } from '../training/model-lifecycle.js';
 import { loadForecasts } from './adapters/forecast-loader.js';
 import { createKafkaDetectorOutputs } from './adapters/kafka-outputs.js';
 import { createReadingsConsumer } from './adapters/readings.consumer.js';
-import { detectorVersion, loadDetectorConfig } from './config.js';
+import { DETECTOR_CONFIG, detectorVersion, loadDetectorConfig } from './config.js';
 import { createDetector } from './detector.js';
 import { createDetectorMetrics, initialiseDetectorMetrics, registerModelGauges } from './metrics.js';
 
 /** The detector's composition root: reads config, builds the adapters, wires them and owns shutdown. */
 async function main(): Promise<void> {
+  answerHelp(
+    process.argv.slice(2),
+    'The detector: validates, scores and stores every reading, and publishes the verdicts.',
+    DETECTOR_CONFIG,
+  );
   const config = loadDetectorConfig();
   const version = detectorVersion(config);
   const logger = createLogger({ service: 'detector', version }, config.logLevel);
@@ -33,7 +40,13 @@ async function main(): Promise<void> {
     { scored: config.scoredTopic, deadLetter: config.deadLetterTopic },
     { compression: config.kafkaCompression, scoredLingerMs: config.scoredLingerMs },
   );
-  let lifecycle: ModelLifecycle | undefined;
+  // The core reports what it trains to the lifecycle, and the lifecycle adopts versions into the core:
+  // each needs the other, so the core's callback reaches the lifecycle through `register`, set once the
+  // lifecycle exists. Nothing is scored (so nothing trained) before then; if it were, it would wait here.
+  const trainedEarly: ModelBundle[] = [];
+  let register = (bundle: ModelBundle) => {
+    trainedEarly.push(bundle);
+  };
   const forecastBook = new InMemoryForecastBook();
   const forecasts = createCassandraForecastRepository(cassandra, config.modelRegistry);
   const scorer = createScoringCore({
@@ -51,13 +64,9 @@ async function main(): Promise<void> {
     without: MODEL_NAMES.filter((name) => !config.models.includes(name)),
     clock: () => Date.now(),
     // What the core trains itself goes to the registry, so other detectors and the API see it.
-    onTrained: (bundle) => {
-      lifecycle?.registerTrained(bundle).catch((error) => {
-        logger.warn('could not register a trained model version', { profile: bundle.profile, error });
-      });
-    },
+    onTrained: (bundle) => register(bundle),
   });
-  lifecycle = createModelLifecycle({
+  const lifecycle = createModelLifecycle({
     core: scorer,
     registry: createCassandraModelRegistry(cassandra, config.modelRegistry),
     logger,
@@ -68,6 +77,12 @@ async function main(): Promise<void> {
       cooldownMs: config.driftCooldownS * 1000,
     },
   });
+  register = (bundle) => {
+    lifecycle.registerTrained(bundle).catch((error) => {
+      logger.warn('could not register a trained model version', { profile: bundle.profile, error });
+    });
+  };
+  for (const bundle of trainedEarly.splice(0)) register(bundle);
   registerModelGauges(metrics.registry, scorer, lifecycle);
   const detector = createDetector({
     scorer,

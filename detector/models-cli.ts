@@ -6,7 +6,7 @@
  *   rollback <profile>           make the previous version active again
  */
 import { cassandraClientFor } from '../common/cassandra/client.js';
-import { ConfigError, parseConfig } from '../common/config/env.js';
+import { answerHelp, ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
 import { isProfileName, profileNames } from '../common/reading/profiles.js';
@@ -15,6 +15,7 @@ import { createCassandraModelRegistry, RegistryError } from '../storage/model-re
 const USAGE = 'usage: npm run models -- list [profile] | activate <profile> <version> | rollback <profile>';
 
 async function main(): Promise<void> {
+  answerHelp(process.argv.slice(2), USAGE, { ...CASSANDRA_KEYS, ...MODEL_REGISTRY_KEYS });
   const [command, profile, version] = process.argv.slice(2);
   const config = parseConfig({ ...CASSANDRA_KEYS, ...MODEL_REGISTRY_KEYS }, process.env);
   if (profile !== undefined && !isProfileName(profile)) {

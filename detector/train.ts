@@ -10,15 +10,29 @@
 import { parseArgs } from 'node:util';
 import { cassandraClientFor } from '../common/cassandra/client.js';
 import { numberOption } from '../common/config/cli-options.js';
-import { ConfigError, parseConfig } from '../common/config/env.js';
+import { answerHelp, ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
 import { profileNames, profileOf } from '../common/reading/profiles.js';
+import { SCORING_KEYS } from '../scoring/config.js';
 import { createCassandraModelRegistry } from '../storage/model-registry.js';
 import { trainFromHistory } from '../training/train-from-history.js';
-import { DETECTOR_CONFIG } from './config.js';
+
+/** What training reads: the history's store, the registry, and the scoring settings the detector judges with. */
+const TRAIN_KEYS = {
+  ...CASSANDRA_KEYS,
+  ...MODEL_REGISTRY_KEYS,
+  window: SCORING_KEYS.window,
+  warmUp: SCORING_KEYS.warmUp,
+  modelWindow: SCORING_KEYS.modelWindow,
+};
 
 async function main(): Promise<void> {
+  answerHelp(
+    process.argv.slice(2),
+    'usage: npm run train -- [--profile P] [--hours H] [--station-prefix S] [--min-vectors N] [--no-activate]',
+    TRAIN_KEYS,
+  );
   const { values: args } = parseArgs({
     options: {
       profile: { type: 'string', multiple: true },
@@ -28,16 +42,7 @@ async function main(): Promise<void> {
       'min-vectors': { type: 'string', default: '200' },
     },
   });
-  const config = parseConfig(
-    {
-      ...CASSANDRA_KEYS,
-      ...MODEL_REGISTRY_KEYS,
-      window: DETECTOR_CONFIG.window,
-      warmUp: DETECTOR_CONFIG.warmUp,
-      modelWindow: DETECTOR_CONFIG.modelWindow,
-    },
-    process.env,
-  );
+  const config = parseConfig(TRAIN_KEYS, process.env);
   const hours = numberOption('hours', args.hours, { min: 0.1 });
   const minVectors = numberOption('min-vectors', args['min-vectors'], { min: 1, integer: true });
   const profiles = args.profile?.flatMap((p) => p.split(',')) ?? profileNames();

@@ -3,8 +3,8 @@ import { type ConfigOf, envKey, intInRange, parseConfig, port } from '../common/
 import {
   CASSANDRA_KEYS,
   KAFKA_KEYS,
-  logLevel,
   MODEL_REGISTRY_KEYS,
+  SERVICE_KEYS,
   TOPIC_KEYS,
 } from '../common/config/shared.js';
 import { SCORING_KEYS } from '../scoring/config.js';
@@ -65,12 +65,7 @@ export const EXPORTER_CONFIG = {
   warmUp: SCORING_KEYS.warmUp,
   window: SCORING_KEYS.window,
   modelWindow: SCORING_KEYS.modelWindow,
-  shutdownGraceMs: envKey(
-    'SHUTDOWN_GRACE_MS',
-    intInRange(1_000, 120_000).default(10_000),
-    'Shutdown time limit.',
-  ),
-  logLevel: envKey('LOG_LEVEL', logLevel(), 'debug, info, warn or error.'),
+  ...SERVICE_KEYS,
 };
 
 export type ExporterConfig = ConfigOf<typeof EXPORTER_CONFIG>;

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { cassandraClientFor } from '../common/cassandra/client.js';
+import { answerHelp } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { kafkaClientFor } from '../common/kafka/client.js';
 import { createLogger } from '../common/logger.js';
@@ -14,7 +15,7 @@ import { createCassandraStationRepository } from '../storage/station.repository.
 import { profilesWithStations } from '../storage/station-history.js';
 import { createCassandraWarningRepository } from '../storage/warning.repository.js';
 import { createExporterApp } from './app.js';
-import { loadExporterConfig } from './config.js';
+import { EXPORTER_CONFIG, loadExporterConfig } from './config.js';
 import { ForecastSnapshot, registerForecastGauges } from './live/forecast-gauges.js';
 import { registerLiveGauges } from './live/live-gauges.js';
 import { LiveSensorState } from './live/live-sensor-state.js';
@@ -26,6 +27,11 @@ import { DEFAULT_PREDICTOR_OPTIONS, Predictor } from './predict/predictor.js';
 
 /** `load`, answered from memory for `ttlMs` after each call that reached it. */
 async function main(): Promise<void> {
+  answerHelp(
+    process.argv.slice(2),
+    'The exporter: live gauges for Prometheus and the REST API over the history.',
+    EXPORTER_CONFIG,
+  );
   const config = loadExporterConfig();
   const logger = createLogger({ service: 'exporter' }, config.logLevel);
   const cassandra = cassandraClientFor(config);

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { cassandraClientFor } from '../common/cassandra/client.js';
-import { ConfigError, parseConfig } from '../common/config/env.js';
+import { answerHelp, ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS, MODEL_REGISTRY_KEYS } from '../common/config/shared.js';
 import { createCassandraForecastRepository } from '../storage/forecast.repository.js';
@@ -27,6 +27,11 @@ function positiveInt(name: string, text: string, max: number): number {
 }
 
 async function main(): Promise<void> {
+  answerHelp(
+    process.argv.slice(2),
+    'usage: npm run forecast -- [--profile P] [--station-prefix S] [--until ISO] [--rollup-days N] [--train-days N] [--horizon H] [--evaluate-days N]',
+    { ...CASSANDRA_KEYS, ...MODEL_REGISTRY_KEYS },
+  );
   const { values: args } = parseArgs({
     options: {
       profile: { type: 'string', multiple: true },

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { cassandraClientFor } from '../common/cassandra/client.js';
-import { ConfigError, parseConfig } from '../common/config/env.js';
+import { answerHelp, ConfigError, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { CASSANDRA_KEYS } from '../common/config/shared.js';
 import { LayoutError } from './csv-layouts.js';
@@ -19,6 +19,7 @@ const USAGE = 'usage: npm run import -- FILE --station ID [--layout uci|generic]
 const SHOWN_BAD_ROWS = 50;
 
 async function main(): Promise<void> {
+  answerHelp(process.argv.slice(2), USAGE, CASSANDRA_KEYS);
   const { values: args, positionals } = parseArgs({
     allowPositionals: true,
     options: {

@@ -4,8 +4,8 @@ import { type ConfigOf, envKey, intInRange, list, parseConfig } from '../common/
 import {
   KAFKA_KEYS,
   KAFKA_PUBLISH_KEYS,
-  logLevel,
   METRICS_KEYS,
+  SERVICE_KEYS,
   TOPIC_KEYS,
 } from '../common/config/shared.js';
 import { isProfileName, profileNames } from '../common/reading/profiles.js';
@@ -65,7 +65,7 @@ export const PRODUCER_CONFIG = {
     z.coerce.number().min(0).max(1).default(0.01),
     'Probability that a reading starts an injected anomaly episode.',
   ),
-  logLevel: envKey('LOG_LEVEL', logLevel(), 'debug, info, warn or error.'),
+  ...SERVICE_KEYS,
 };
 
 export type ProducerConfig = Omit<ConfigOf<typeof PRODUCER_CONFIG>, 'profiles'> & {

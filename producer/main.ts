@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { answerHelp } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
 import { startHealthServer } from '../common/http/health-server.js';
 import { kafkaClientFor } from '../common/kafka/client.js';
@@ -7,7 +8,7 @@ import type { Reading } from '../common/reading/reading.js';
 import { retryWithBackoff } from '../common/retry.js';
 import { onShutdown } from '../common/service/shutdown.js';
 import { stopTracing } from '../common/telemetry/tracing.js';
-import { loadProducerConfig } from './config.js';
+import { loadProducerConfig, PRODUCER_CONFIG } from './config.js';
 import { Fleet } from './fleet.js';
 import { createProducerMetrics } from './metrics.js';
 import { createKafkaReadingPublisher } from './readings.publisher.js';
@@ -18,6 +19,11 @@ import { createKafkaReadingPublisher } from './readings.publisher.js';
  * outage delays readings but neither drops them nor grows memory without bound.
  */
 async function main(): Promise<void> {
+  answerHelp(
+    process.argv.slice(2),
+    'The producer: simulates a fleet of stations and publishes their readings to Kafka.',
+    PRODUCER_CONFIG,
+  );
   const config = loadProducerConfig();
   const logger = createLogger({ service: 'producer', replica: config.replicaId }, config.logLevel);
   const metrics = createProducerMetrics();

@@ -55,8 +55,32 @@ export function parseConfig<Spec extends ConfigSpec>(spec: Spec, env: NodeJS.Pro
 }
 
 /** One line per key, for `--help` output and the README. */
+/** Each key's variable, its default (or "required"), and its documentation: what `--help` prints. */
 export function describeConfig(spec: ConfigSpec): string[] {
-  return Object.values(spec).map(({ env, doc }) => `${env}: ${doc}`);
+  return Object.values(spec).map(({ env, schema, doc }) => {
+    const unset = schema.safeParse(undefined);
+    const fallback = !unset.success
+      ? 'required'
+      : unset.data === undefined
+        ? 'unset'
+        : `default ${shown(unset.data)}`;
+    return `  ${env} (${fallback})\n      ${doc}`;
+  });
+}
+
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.join(',');
+  return String(value);
+}
+
+/**
+ * `--help` or `-h` among `argv`: prints the usage and every configuration key, then exits 0. Every
+ * service and tool calls it first, so its keys are documented where it runs.
+ */
+export function answerHelp(argv: readonly string[], usage: string, spec: ConfigSpec): void {
+  if (!argv.includes('--help') && !argv.includes('-h')) return;
+  console.log(`${usage}\n\nConfiguration (environment variables):\n${describeConfig(spec).join('\n')}`);
+  process.exit(0);
 }
 
 // Schemas for the shapes environment variables take. Each coerces from the string form.

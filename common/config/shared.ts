@@ -73,12 +73,17 @@ export const logLevel = () => z.enum(['debug', 'info', 'warn', 'error']).default
 export const METRICS_KEYS = (defaultPort: number) => ({
   metricsPort: envKey('METRICS_PORT', port().default(defaultPort), 'Port of /metrics, /healthz and /readyz.'),
   metricsHost: envKey('METRICS_HOST', z.string().default('0.0.0.0'), 'Address /metrics listens on.'),
+});
+
+/** Keys of every long-running service. */
+export const SERVICE_KEYS = {
+  logLevel: envKey('LOG_LEVEL', logLevel(), 'debug, info, warn or error.'),
   shutdownGraceMs: envKey(
     'SHUTDOWN_GRACE_MS',
     intInRange(1_000, 120_000).default(20_000),
     'How long a SIGTERM shutdown may take before the process exits anyway.',
   ),
-});
+};
 
 const topicName = () => z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, { error: 'expected a Kafka topic name' });
 
