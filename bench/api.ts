@@ -9,7 +9,7 @@ import path from 'node:path';
 import { runMain } from '../common/config/run-main.js';
 import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
 import { ensureK6 } from '../stack/install/k6.js';
-import { stackPaths } from '../stack/paths.js';
+import { pathsOf } from '../stack/paths.js';
 import { HOST, PIPELINE } from '../stack/topology.js';
 
 const SCRIPTS = ['load', 'smoke', 'stress'] as const;
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const k6 = await ensureK6(stackPaths(loadStackConfig().home), (line) => console.log(line));
+  const k6 = await ensureK6(pathsOf(loadStackConfig()), (line) => console.log(line));
   const outDir = path.join(REPO_ROOT, 'bench', 'out');
   mkdirSync(outDir, { recursive: true });
   const summary = path.join(outDir, script === 'load' ? 'api.json' : `api-${script}.json`);

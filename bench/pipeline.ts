@@ -27,7 +27,7 @@ import { stackCassandraClient, stackKafkaClient } from '../stack/clients.js';
 import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
 import { KAFKA_BUNDLE } from '../stack/install/bundles.js';
 import { ensureMavenBundle } from '../stack/install/maven.js';
-import { stackPaths } from '../stack/paths.js';
+import { pathsOf } from '../stack/paths.js';
 import { exportStackSecrets } from '../stack/secrets.js';
 import { writeKafkaClientProperties } from '../stack/services/kafka.js';
 import { KAFKA_BOOTSTRAP } from '../stack/topology.js';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const rates = numberListOption('rates', args.rates, { min: 1 });
   if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
   const run = randomUUID().slice(0, 8);
-  const paths = stackPaths(loadStackConfig().home);
+  const paths = pathsOf(loadStackConfig());
   // In process.env too: the detector and producers this bench spawns log in with them.
   const secrets = exportStackSecrets(paths);
   const kafka = stackKafkaClient(secrets, `bench-${run}`);

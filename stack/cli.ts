@@ -5,7 +5,7 @@ import { loadStackConfig } from './config.js';
 import { StackError } from './errors.js';
 import { cqlshConnectArgs, ensureCqlsh } from './install/cqlsh.js';
 import { installStack } from './install/index.js';
-import { stackPaths } from './paths.js';
+import { pathsOf } from './paths.js';
 import { relativeToCwd } from './process/supervisor.js';
 import { checkPrometheusConfig } from './prometheus-checks.js';
 import { logTail } from './readiness.js';
@@ -31,7 +31,7 @@ const log = (line: string) => console.log(line);
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   const config = loadStackConfig();
-  const paths = stackPaths(config.home);
+  const paths = pathsOf(config);
   try {
     switch (command) {
       case 'install': {

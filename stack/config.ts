@@ -20,6 +20,15 @@ export const STACK_CONFIG = {
     intInRange(256, 8192).default(512),
     'Heap of each Kafka node.',
   ),
+  instance: envKey(
+    'SENSORWATCH_STACK_INSTANCE',
+    z
+      .string()
+      .regex(/^([a-z][a-z0-9-]{0,30})?$/, { error: 'expected a lower-case name, or empty for the default' })
+      .default(''),
+    'A named stack beside the default one: its own data, logs and pid records, the same downloads, ' +
+      'secrets and ports. The test command runs in "test", so tests never write into the stack of npm start.',
+  ),
   cassandraHeapMb: envKey(
     'SENSORWATCH_CASSANDRA_HEAP_MB',
     intInRange(512, 16_384).default(1024),

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { applyCqlFile } from '../common/cassandra/schema.js';
 import { ensureTopics } from '../common/kafka/admin.js';
@@ -7,7 +8,7 @@ import { REPO_ROOT, type StackConfig } from './config.js';
 import { StackError } from './errors.js';
 import { installStack } from './install/index.js';
 import { kafkaRoundTrip } from './kafka-round-trip.js';
-import { type StackPaths, stackPaths } from './paths.js';
+import { pathsOf, type StackPaths } from './paths.js';
 import { processRssMb } from './process/proc.js';
 import {
   isRecordAlive,
@@ -41,7 +42,17 @@ export const SCHEMA_FILE = path.join(REPO_ROOT, 'cassandra', 'schema.cql');
  * If any of that fails, the services this call started are stopped again before the error is thrown.
  */
 export async function stackUp(config: StackConfig, log: Log, { pipeline = false } = {}): Promise<UpResult> {
-  const paths = stackPaths(config.home);
+  const paths = pathsOf(config);
+  // Instances share the ports: another one running would answer this one's readiness checks with its data.
+  const elsewhere = await liveInOtherInstances(config);
+  if (elsewhere.length > 0) {
+    const { instance } = elsewhere[0] as { instance: string };
+    const which = instance ? `The stack instance "${instance}"` : 'The stack of npm start';
+    const stop = `${instance ? `SENSORWATCH_STACK_INSTANCE=${instance} ` : ''}npm run stack:down`;
+    throw new StackError(
+      `${which} is running (${elsewhere.map((e) => e.service).join(', ')}) on the ports this one needs. Stop it first: ${stop}`,
+    );
+  }
   // Made on first start; exported so the pipeline's services (and a command run by with-stack) log in.
   const secrets = exportStackSecrets(paths);
   const installed = await installStack(paths, log);
@@ -179,7 +190,7 @@ async function prepareCassandraSchema(secrets: StackSecrets, log: Log): Promise<
  * controller quorum that no longer exists.
  */
 export async function stackDown(config: StackConfig, log: Log, only?: readonly string[]): Promise<void> {
-  const paths = stackPaths(config.home);
+  const paths = pathsOf(config);
   const names = SERVICE_NAMES.filter((name) => !only || only.includes(name)).reverse();
   const kafka = names.filter((n) => n.startsWith('kafka-'));
   const others = names.filter((n) => !n.startsWith('kafka-'));
@@ -190,6 +201,22 @@ export async function stackDown(config: StackConfig, log: Log, only?: readonly s
   };
   for (const name of others) await stopOne(name);
   await Promise.all(kafka.map(stopOne));
+}
+
+/** Services alive in the other instances of this home (the default one, and every named one). */
+async function liveInOtherInstances(config: StackConfig): Promise<{ instance: string; service: string }[]> {
+  const named = existsSync(path.join(config.home, 'instances'))
+    ? readdirSync(path.join(config.home, 'instances'))
+    : [];
+  const live: { instance: string; service: string }[] = [];
+  for (const instance of ['', ...named].filter((name) => name !== config.instance)) {
+    const paths = pathsOf({ home: config.home, instance });
+    for (const service of SERVICE_NAMES) {
+      const record = await readPidRecord(paths, service);
+      if (record && isRecordAlive(record)) live.push({ instance, service });
+    }
+  }
+  return live;
 }
 
 export interface StatusRow {
@@ -204,7 +231,7 @@ export interface StatusRow {
 
 /** What is running, from the pid records; a record whose process is gone is reported as stale. */
 export async function stackStatus(config: StackConfig): Promise<StatusRow[]> {
-  const paths = stackPaths(config.home);
+  const paths = pathsOf(config);
   return Promise.all(
     SERVICE_NAMES.map(async (name): Promise<StatusRow> => {
       const record = await readPidRecord(paths, name);

@@ -8,8 +8,8 @@ import { stackDown, stackUp } from './stack.js';
  * `tsx stack/with-stack.ts [--pipeline] -- <command…>`: brings the native stack up (with `--pipeline`,
  * the producers, detector and exporter too) (reusing whatever is already
  * running), runs the command, then stops exactly the services this run started, whatever the outcome.
- * The test command runs through this, so a developer's running stack is left alone and CI leaves
- * nothing behind.
+ * The test command runs through this in the "test" instance (SENSORWATCH_STACK_INSTANCE), so the tests'
+ * data stays out of the stack of `npm start`, and CI leaves nothing behind.
  */
 async function main(): Promise<void> {
   const separator = process.argv.indexOf('--');

@@ -7,7 +7,7 @@ import {
   sumOf,
 } from '../../common/telemetry/metrics-text.js';
 import { loadStackConfig } from '../../stack/config.js';
-import { stackPaths } from '../../stack/paths.js';
+import { pathsOf } from '../../stack/paths.js';
 import { type RunningService, spawnService } from '../../stack/process/spawned-service.js';
 import { DETECTOR_NODE_OPTIONS } from '../../stack/services/pipeline.js';
 import { KAFKA_NODES } from '../../stack/topology.js';
@@ -16,7 +16,7 @@ import { type Component, coresBetween, sampleProcessCpu } from './process-cpu.js
 /** The benchmark's producers and detector, launched as the stack launches them; logs in .stack/logs/bench. */
 const startBenchService = (
   ...args: Parameters<typeof spawnService> extends [string, ...infer Rest] ? Rest : never
-) => spawnService(path.join(stackPaths(loadStackConfig().home).logs, 'bench'), ...args);
+) => spawnService(path.join(pathsOf(loadStackConfig()).logs, 'bench'), ...args);
 
 /** The profiles every producer simulates; a replica's rate is stations × profiles per second. */
 const PROFILES = 5;

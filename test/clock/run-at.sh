@@ -4,7 +4,7 @@
 #
 #   bash test/clock/run-at.sh '2026-11-30 23:58:50' test/api.test.ts test/pipeline.test.ts
 #
-# The stack must already be up (npm run stack:up). libfaketime (Debian's faketime package) shifts the
+# The tests' stack must already be up (SENSORWATCH_STACK_INSTANCE=test npm run stack:up). libfaketime (Debian's faketime package) shifts the
 # clock of the test runner and of every service and tool the tests start, by the same offset, so they
 # agree with each other; Kafka and Cassandra keep the real time, which is what a stack whose clients'
 # clocks differ from its servers' sees. Tests that compare times with Prometheus (a Go binary, which
@@ -12,6 +12,8 @@
 # Each file runs on its own, shifted anew, so TIME falls near the start of every file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The tests' own stack instance, as npm test uses (its data never mixes with npm start's).
+export SENSORWATCH_STACK_INSTANCE="${SENSORWATCH_STACK_INSTANCE-test}"
 target="$1"
 shift
 lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1

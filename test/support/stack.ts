@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stackCassandraClient, stackKafkaClient } from '../../stack/clients.js';
 import { loadStackConfig } from '../../stack/config.js';
 import { installStack } from '../../stack/install/index.js';
-import { stackPaths } from '../../stack/paths.js';
+import { pathsOf } from '../../stack/paths.js';
 import { startProcess, stopProcess } from '../../stack/process/supervisor.js';
 import { waitUntilReady } from '../../stack/readiness.js';
 import { exportStackSecrets } from '../../stack/secrets.js';
@@ -15,7 +15,7 @@ import { KAFKA_BOOTSTRAP } from '../../stack/topology.js';
  * each other's data.
  */
 export const stackConfig = loadStackConfig();
-export const paths = stackPaths(stackConfig.home);
+export const paths = pathsOf(stackConfig);
 /** Also in process.env, so the services and tools a test spawns log in the way the stack's own do. */
 export const secrets = exportStackSecrets(paths);
 
