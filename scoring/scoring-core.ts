@@ -87,6 +87,14 @@ export class ScoringCore {
     for (const model of this.models) model.learn(judged, isAnomaly);
     return { isAnomaly, severity, score, findings, zScores, warmingUp };
   }
+
+  /**
+   * Every model learns a reading judged before (a stored one, with the verdict it got), without judging
+   * it again: how the API's predict brings a fresh core up to a station's present.
+   */
+  replay(observation: Observation, judgedAnomalous: boolean): void {
+    for (const model of this.models) model.learn(observation, judgedAnomalous);
+  }
 }
 
 function nonFinite(

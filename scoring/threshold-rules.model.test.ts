@@ -27,11 +27,35 @@ function run(model: ThresholdRulesModel, values: Record<string, number>[]) {
       ts: i * 1000,
       values: v,
     };
-    return model.score(observation);
+    // As the scoring core does: judge the reading, then learn it.
+    const findings = model.score(observation);
+    model.learn(observation);
+    return findings;
   });
 }
 
 describe('ThresholdRulesModel', () => {
+  it('judges without changing its state: scoring a reading again gives the same findings', () => {
+    const model = new ThresholdRulesModel();
+    run(model, [
+      { air_quality: 310, voltage: 240 },
+      { air_quality: 310, voltage: 240 },
+    ]);
+    const third: Observation = {
+      stationId: 's1',
+      profile: 'city',
+      profileSpec: city,
+      ts: 2000,
+      values: { air_quality: 310, voltage: 240 },
+    };
+    // The third reading above 300 fires the rule, however often it is judged before it is learnt.
+    expect(model.score(third)).toHaveLength(1);
+    expect(model.score(third)).toHaveLength(1);
+    expect(model.activeWarnings(profiles)).toEqual([]);
+    model.learn(third);
+    expect(model.activeWarnings(profiles)).toHaveLength(1);
+  });
+
   it('fires only after the minimum duration and clears only below the lower limit (hysteresis)', () => {
     const model = new ThresholdRulesModel();
     const aq = [250, 310, 320, 330, 290, 285, 279, 310].map((air_quality) => ({ air_quality, voltage: 240 }));

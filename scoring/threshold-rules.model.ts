@@ -29,8 +29,11 @@ interface RuleState {
  * fires once its sensor has been past `above` (or below `below`) for `forReadings` consecutive readings,
  * and stays active until the value comes back past `clearBelow` (or `clearAbove`), so a value hovering
  * at the limit does not flap. Unlike the statistical models it knows nothing of "normal": the limits are
- * what people decided, so its state advances in `score` order and `learn` has nothing to learn.
+ * what people decided. `score` judges the reading against the state it would reach; `learn` moves there.
  */
+const stateKey = (observation: Observation, rule: number) =>
+  `${observation.stationId}\u0000${observation.profile}\u0000${rule}`;
+
 export class ThresholdRulesModel implements AnomalyModel {
   readonly name = 'rules';
   private readonly states = new Map<string, RuleState>();
@@ -48,42 +51,55 @@ export class ThresholdRulesModel implements AnomalyModel {
       const rule = rules[i] as RuleSpec;
       const value = observation.values[rule.sensor];
       if (value === null || value === undefined) continue;
-      const key = `${observation.stationId}\u0000${observation.profile}\u0000${i}`;
-      let state = this.states.get(key);
-      if (!state) {
-        state = { pending: 0, activeSince: undefined, lastValue: value };
-        this.states.set(key, state);
-      }
-      state.lastValue = value;
-      if (state.activeSince === undefined) {
-        state.pending = firing(rule, value) ? state.pending + 1 : 0;
-        if (state.pending >= rule.forReadings) state.activeSince = observation.ts;
-      } else if (cleared(rule, value)) {
-        state.activeSince = undefined;
-        state.pending = 0;
-      }
-      if (state.activeSince !== undefined) {
-        const score = rule.severity === 'critical' ? this.thresholds.criticalZ : this.thresholds.warningZ;
-        findings.push({
-          model: this.name,
-          kind: 'rule',
-          sensors: [rule.sensor],
-          score,
-          severity: rule.severity,
-          facts: {
-            value,
-            limit: (rule.above ?? rule.below) as number,
-            direction: rule.above !== undefined ? 'above' : 'below',
-            message: rule.message,
-            since: state.activeSince,
-          },
-        });
-      }
+      const { activeSince } = this.next(observation, i, rule, value);
+      if (activeSince === undefined) continue;
+      const score = rule.severity === 'critical' ? this.thresholds.criticalZ : this.thresholds.warningZ;
+      findings.push({
+        model: this.name,
+        kind: 'rule',
+        sensors: [rule.sensor],
+        score,
+        severity: rule.severity,
+        facts: {
+          value,
+          limit: (rule.above ?? rule.below) as number,
+          direction: rule.above !== undefined ? 'above' : 'below',
+          message: rule.message,
+          since: activeSince,
+        },
+      });
     }
     return findings;
   }
 
-  learn(): void {}
+  /** Every rule's state moves on by the reading, whatever the verdict: the limits are fixed, not learnt. */
+  learn(observation: Observation): void {
+    const rules = observation.profileSpec.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as RuleSpec;
+      const value = observation.values[rule.sensor];
+      if (value === null || value === undefined) continue;
+      this.states.set(stateKey(observation, i), {
+        ...this.next(observation, i, rule, value),
+        lastValue: value,
+      });
+    }
+  }
+
+  /** The rule's state once `value` is counted, without changing the stored one (`score` must not). */
+  private next(observation: Observation, index: number, rule: RuleSpec, value: number) {
+    const state = this.states.get(stateKey(observation, index));
+    let pending = state?.pending ?? 0;
+    let activeSince = state?.activeSince;
+    if (activeSince === undefined) {
+      pending = firing(rule, value) ? pending + 1 : 0;
+      if (pending >= rule.forReadings) activeSince = observation.ts;
+    } else if (cleared(rule, value)) {
+      activeSince = undefined;
+      pending = 0;
+    }
+    return { pending, activeSince };
+  }
 
   explain(finding: Finding): string {
     const f = finding.facts;

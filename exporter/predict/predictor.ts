@@ -74,8 +74,8 @@ export class Predictor {
     );
     const sensors = Object.keys(profileSpec.sensors);
     for (const stored of history.reverse()) {
-      // Only the statistics and the rules keep per-station state: replaying through them alone (told the
-      // verdict the detector stored) is what the full core would learn, at a fraction of the cost.
+      // Every model learns the stored reading with the verdict the detector gave it, as the detector's
+      // core did; nothing is judged again.
       const observation = {
         stationId: reading.stationId,
         profile: reading.profile,
@@ -83,8 +83,7 @@ export class Predictor {
         ts: stored.ts,
         values: Object.fromEntries(sensors.map((s) => [s, stored.values[s] ?? null])),
       };
-      core.stats.learn(observation, stored.isAnomaly);
-      core.rules.score(observation);
+      core.replay(observation, stored.isAnomaly);
     }
     const verdict = core.score({
       stationId: reading.stationId,
