@@ -140,5 +140,6 @@ describe('the scoring core with the seasonal model', () => {
     expect(withSeasonal.isAnomaly).toBe(true);
     expect(withSeasonal.findings[0]?.model).toBe('seasonal');
     expect(run(['seasonal']).findings.some((f) => f.model === 'seasonal')).toBe(false);
-  });
+    // Four simulated weeks through the whole core take seconds: more under a loaded machine.
+  }, 30_000);
 });

@@ -44,7 +44,7 @@ describe('--help', () => {
         {
           cwd: ROOT,
           env: { PATH: process.env.PATH ?? '' },
-          timeout: 30_000,
+          timeout: 100_000,
         },
       );
       expect(run.stdout).toContain('Configuration (environment variables):');
