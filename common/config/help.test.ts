@@ -50,6 +50,7 @@ describe('--help', () => {
       expect(run.stdout).toContain('Configuration (environment variables):');
       expect(run.stdout).toMatch(new RegExp(`^  ${key} \\((default|required|unset)`, 'm'));
     },
-    40_000,
+    // Each loads every module of its program through tsx: seconds, more on a loaded machine.
+    120_000,
   );
 });
