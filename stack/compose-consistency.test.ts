@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
@@ -200,6 +200,9 @@ describe('docker-compose.yml matches the native stack', () => {
     for (const name of ['producer', 'detector', 'exporter']) {
       expect(service(name).command, name).toEqual(compiledServiceCommand(`${name}/main.ts`));
     }
+    // The Cassandra set-up job runs the program the native stack's set-up shares its code with.
+    expect(service('cassandra-schema').command).toEqual(['node', 'dist/storage/prepare-cassandra.js']);
+    expect(existsSync(path.join(REPO_ROOT, 'storage/prepare-cassandra.ts'))).toBe(true);
     expect(compiledServiceCommand('detector/main.ts')).toEqual([
       'node',
       '--import',

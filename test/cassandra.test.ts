@@ -4,6 +4,7 @@ import type { Verdict } from '../scoring/scoring-core.js';
 import { createCassandraReadingRepository } from '../storage/reading.repository.js';
 import { createCassandraStationRepository } from '../storage/station.repository.js';
 import { forEachStoredReading } from '../storage/station-history.js';
+import { runCli } from './support/service.js';
 import { cassandraClient, uniqueName } from './support/stack.js';
 
 const client = cassandraClient('sensorwatch');
@@ -80,6 +81,13 @@ describe('Cassandra: the readings table, through the project’s storage code', 
       [0, false, 'storage-test'],
     ]);
     expect(page.cursor).toBeUndefined();
+  });
+
+  it('when compose’s set-up program runs against a secured node, then it logs in as the project’s role and applies the schema again, changing nothing', async () => {
+    const run = await runCli('storage/prepare-cassandra.ts', []);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(`Role ${process.env.CASSANDRA_USERNAME} logs in.`);
+    expect(run.output).toMatch(/Schema applied: \d+ statements from .*cassandra\/schema\.cql/);
   });
 
   it('when the schema is read back, then the table uses time-window compaction and a TTL', async () => {
