@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { GRAFANA_RULES, renderAlerting } from './src/alerting.js';
 import { PROMETHEUS_DATASOURCE } from './src/defaults.js';
-import { ALERTING_FILE, DASHBOARDS_DIR, renderDashboards } from './src/index.js';
+import { DASHBOARDS_DIR, renderDashboards } from './src/index.js';
 
 interface Panel {
   title?: string;
@@ -42,46 +40,5 @@ describe('dashboards as code', () => {
         }
       }
     }
-  });
-});
-
-describe('Grafana-managed alerting as code', () => {
-  it('the committed provisioning file is exactly what the TypeScript source generates', () => {
-    expect(readFileSync(ALERTING_FILE, 'utf8')).toBe(renderAlerting());
-  });
-
-  it('has the shape file provisioning wants: folder, interval, a query and a threshold per rule, hysteresis where set', () => {
-    const document = parse(renderAlerting()) as {
-      groups: Array<{
-        folder: string;
-        interval: string;
-        rules: Array<{
-          uid: string;
-          condition: string;
-          data: Array<{ refId: string; datasourceUid: string; model: Record<string, unknown> }>;
-        }>;
-      }>;
-      contactPoints: Array<{ receivers: Array<{ type: string }> }>;
-      policies: Array<{ receiver: string }>;
-    };
-    const rules = document.groups.flatMap((g) => g.rules);
-    expect(rules.length).toBe(Object.values(GRAFANA_RULES).flat().length);
-    expect(new Set(rules.map((r) => r.uid)).size).toBe(rules.length);
-    for (const group of document.groups)
-      expect(group).toMatchObject({ folder: 'sensorwatch', interval: '1m' });
-    for (const rule of rules) {
-      expect(rule.condition).toBe('C');
-      expect(rule.data.map((d) => [d.refId, d.datasourceUid])).toEqual([
-        ['A', PROMETHEUS_DATASOURCE.uid],
-        ['C', '__expr__'],
-      ]);
-      expect(String(rule.data[0]?.model.expr)).toMatch(/sensorwatch_|up\{job=/);
-    }
-    const lag = rules.find((r) => r.uid === 'sw-consumer-lag');
-    expect(lag?.data[1]?.model.conditions).toEqual([
-      { evaluator: { type: 'gt', params: [10_000] }, unloadEvaluator: { type: 'lt', params: [2_000] } },
-    ]);
-    expect(document.contactPoints[0]?.receivers[0]?.type).toBe('prometheus-alertmanager');
-    expect(document.policies[0]?.receiver).toBe('sensorwatch-alertmanager');
   });
 });

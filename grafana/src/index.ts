@@ -7,13 +7,6 @@ import { pipelineHealthDashboard } from './pipeline-health.js';
 import { stationDetailDashboard } from './station-detail.js';
 
 export const DASHBOARDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dashboards');
-export const ALERTING_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'provisioning',
-  'alerting',
-  'sensorwatch.yml',
-);
 
 /** Every dashboard, by the file it is generated to. */
 export const DASHBOARDS = {

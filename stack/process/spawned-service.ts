@@ -23,7 +23,7 @@ export function serviceArgs(entry: string): string[] {
 /** The compose command of a service whose source entry is `entry` (e.g. detector/main.ts). */
 export function compiledServiceCommand(entry: string): string[] {
   const js = (file: string) => `dist/${path.dirname(entry)}/${file}`;
-  return ['node', '--import', `./${js('instrumentation.js')}`, js(path.basename(entry, '.ts') + '.js')];
+  return ['node', '--import', `./${js('instrumentation.js')}`, js(`${path.basename(entry, '.ts')}.js`)];
 }
 
 /** A free TCP port on loopback, for a service's /metrics. */
