@@ -1,8 +1,8 @@
 /**
  * `npm run bench:pipeline`: throughput and latency of the whole pipeline on the native stack, beside the
- * machine's raw ceilings, in one run. Needs the infrastructure running (`npm run stack:up`); stop the
- * stack's own producers and detector first (`npm run stack:down -- producer-1 producer-2 detector
- * exporter`) so they do not share the CPU with the benchmark.
+ * machine's raw ceilings, in one run. It runs in a stack instance of its own ("bench": its own data, so
+ * the benchmark's readings never reach the stack of `npm start`), started without a pipeline of its own
+ * so nothing shares the CPU with the benchmark; stop the stack of `npm start` first.
  *
  *   1. ceilings: Kafka's ProducerPerformance and ConsumerPerformance (acks=all, RF 3, min.insync 2) and
  *      a Cassandra insert loop through the detector's own repository;
