@@ -70,9 +70,14 @@ export function createDetector(deps: DetectorDependencies): Detector {
    * A write Cassandra refuses as such (a bad query or value) fails the same way every time, so it is thrown.
    */
   async function untilStored(write: () => Promise<void>, context: ChunkContext): Promise<void> {
-    const timer = deps.metrics.cassandraWriteSeconds.startTimer();
+    // Each attempt is timed on its own, and only a write that succeeded is recorded, as before.
+    const timedWrite = async () => {
+      const timer = deps.metrics.cassandraWriteSeconds.startTimer();
+      await write();
+      timer();
+    };
     try {
-      await retryWithBackoff(write, {
+      await retryWithBackoff(timedWrite, {
         ...retry,
         isRetriable: (error) => !(error instanceof RepositoryError) || error.retriable,
         onRetry: (error, backoffMs) => {
@@ -86,7 +91,6 @@ export function createDetector(deps: DetectorDependencies): Detector {
           if (!context.isRunning()) throw new ChunkAbandonedError();
         },
       });
-      timer();
       storageFailure = undefined;
     } catch (error) {
       if (error instanceof RepositoryError && !error.retriable)
