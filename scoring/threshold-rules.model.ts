@@ -24,6 +24,9 @@ interface RuleState {
   lastValue: number;
 }
 
+const stateKey = (observation: Observation, rule: number) =>
+  `${observation.stationId}\u0000${observation.profile}\u0000${rule}`;
+
 /**
  * Threshold rules of each profile (config/profiles.yaml) with hysteresis and a minimum duration: a rule
  * fires once its sensor has been past `above` (or below `below`) for `forReadings` consecutive readings,
@@ -31,9 +34,6 @@ interface RuleState {
  * at the limit does not flap. Unlike the statistical models it knows nothing of "normal": the limits are
  * what people decided. `score` judges the reading against the state it would reach; `learn` moves there.
  */
-const stateKey = (observation: Observation, rule: number) =>
-  `${observation.stationId}\u0000${observation.profile}\u0000${rule}`;
-
 export class ThresholdRulesModel implements AnomalyModel {
   readonly name = 'rules';
   private readonly states = new Map<string, RuleState>();
@@ -79,26 +79,22 @@ export class ThresholdRulesModel implements AnomalyModel {
       const rule = rules[i] as RuleSpec;
       const value = observation.values[rule.sensor];
       if (value === null || value === undefined) continue;
-      this.states.set(stateKey(observation, i), {
-        ...this.next(observation, i, rule, value),
-        lastValue: value,
-      });
+      const key = stateKey(observation, i);
+      const state = this.states.get(key);
+      const { pending, activeSince } = advance(state, rule, value, observation.ts);
+      if (state) {
+        state.pending = pending;
+        state.activeSince = activeSince;
+        state.lastValue = value;
+      } else {
+        this.states.set(key, { pending, activeSince, lastValue: value });
+      }
     }
   }
 
   /** The rule's state once `value` is counted, without changing the stored one (`score` must not). */
   private next(observation: Observation, index: number, rule: RuleSpec, value: number) {
-    const state = this.states.get(stateKey(observation, index));
-    let pending = state?.pending ?? 0;
-    let activeSince = state?.activeSince;
-    if (activeSince === undefined) {
-      pending = firing(rule, value) ? pending + 1 : 0;
-      if (pending >= rule.forReadings) activeSince = observation.ts;
-    } else if (cleared(rule, value)) {
-      activeSince = undefined;
-      pending = 0;
-    }
-    return { pending, activeSince };
+    return advance(this.states.get(stateKey(observation, index)), rule, value, observation.ts);
   }
 
   explain(finding: Finding): string {
@@ -117,6 +113,20 @@ export class ThresholdRulesModel implements AnomalyModel {
     }
     return warnings;
   }
+}
+
+/** A rule's pending count and start once `value` (read at `ts`) is counted after `state`. */
+function advance(state: RuleState | undefined, rule: RuleSpec, value: number, ts: number) {
+  let pending = state?.pending ?? 0;
+  let activeSince = state?.activeSince;
+  if (activeSince === undefined) {
+    pending = firing(rule, value) ? pending + 1 : 0;
+    if (pending >= rule.forReadings) activeSince = ts;
+  } else if (cleared(rule, value)) {
+    activeSince = undefined;
+    pending = 0;
+  }
+  return { pending, activeSince };
 }
 
 function firing(rule: RuleSpec, value: number): boolean {

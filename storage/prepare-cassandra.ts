@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { createCassandraClient } from '../common/cassandra/client.js';
-import { ensureCassandraRoles } from '../common/cassandra/roles.js';
+import { ensureCassandraRoles, RolesMismatchError } from '../common/cassandra/roles.js';
 import { applyCqlFile } from '../common/cassandra/schema.js';
 import { answerHelp, envKey, parseConfig } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       break;
     } catch (error) {
       // A node still starting refuses connections; one whose roles were made with other secrets says so.
-      if (attempt === ATTEMPTS || (error as Error).message.includes('refuses both')) throw error;
+      if (attempt === ATTEMPTS || error instanceof RolesMismatchError) throw error;
       console.log(`Cassandra not ready (${(error as Error).message}); attempt ${attempt} of ${ATTEMPTS}`);
       await sleep(5_000);
     }

@@ -1,4 +1,4 @@
-import { type Client, types } from 'cassandra-driver';
+import type { Client, types } from 'cassandra-driver';
 import { DAY_MS, dayOf, dayStart, daysOf } from './buckets.js';
 
 /** The stations_by_profile table and the per-day reads of readings_by_station: the only CQL for them. */
@@ -97,7 +97,7 @@ export async function* storedReadingsByDay(
     const rows: StoredValues[] = [];
     const result = await client.execute(
       SELECT_VALUES,
-      [stationId, types.LocalDate.fromDate(new Date(day)), new Date(from), new Date(to)],
+      [stationId, dayOf(day), new Date(from), new Date(to)],
       { prepare: true, fetchSize: 5_000 },
     );
     for await (const row of result) rows.push(valuesOf(row));

@@ -18,6 +18,11 @@ export function isAuthenticationFailure(error: unknown): boolean {
   return false;
 }
 
+/** The node's roles were made with other credentials: waiting will not help, restoring them will. */
+export class RolesMismatchError extends Error {
+  override readonly name = 'RolesMismatchError';
+}
+
 export interface Credentials {
   readonly username: string;
   readonly password: string;
@@ -61,7 +66,7 @@ export async function ensureCassandraRoles(
     ]);
   } catch (error) {
     if (!isAuthenticationFailure(error)) throw error;
-    throw new Error(
+    throw new RolesMismatchError(
       `Cassandra refuses both ${own.username} and the built-in role: its roles were made with another ` +
         'password (the native stack keeps it in .stack/secrets.env; compose in .env). Restore it, or remove ' +
         "Cassandra's data (it is lost).",
