@@ -1,4 +1,4 @@
-import { EwmaStats } from './ewma-stats.js';
+import type { SensorSpec } from '../common/reading/profiles.js';
 import {
   type AnomalyModel,
   DEFAULT_THRESHOLDS,
@@ -7,14 +7,27 @@ import {
   severityOf,
   type Thresholds,
 } from './model.js';
+import { type SeriesShape, SeriesState } from './sensor-series.js';
 
 export interface SensorStatsOptions extends Thresholds {
   /** Readings a sensor needs before it is judged. */
   readonly warmUp: number;
   /** Effective window of the moving statistics, in readings. */
   readonly window: number;
-  /** A floor on the deviation so a sensor that has been perfectly flat does not call every wiggle infinite. */
+  /** Effective window of the long-run spread and of the idle share, in readings. */
+  readonly longWindow: number;
+  /** An absolute floor on the deviation, in the sensor's unit (0: only the relative floors). */
   readonly minStdDev: number;
+  /** The deviation is at least this many times the sensor's resolution (its smallest step). */
+  readonly resolutionShare: number;
+  /** ...and at least this share of its long-run spread, so a flat stretch does not shrink it to nothing. */
+  readonly longRunShare: number;
+  /** A sensor at one value for at least this share of its readings is idle-mostly (rain, solar, a sub-meter). */
+  readonly idleShare: number;
+  /** Effective window of an idle-mostly sensor's recent activity rate, in readings. */
+  readonly activityWindow: number;
+  /** z of the activity rate above its usual level that counts as the warning score. */
+  readonly activityZ: number;
   /**
    * The same floor as a share of the sensor's nominal spread in its profile: rain after a dry week, or a
    * solar plant at night, has a moving σ of zero, and the first drop must not score as infinite.
@@ -49,7 +62,13 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
   ...DEFAULT_THRESHOLDS,
   warmUp: 30,
   window: 300,
-  minStdDev: 1e-6,
+  longWindow: 3000,
+  minStdDev: 0,
+  resolutionShare: 0.5,
+  longRunShare: 0.1,
+  idleShare: 0.5,
+  activityWindow: 30,
+  activityZ: 4,
   minStdDevShare: 0.25,
   levelZ: 4,
   jumpZ: 5,
@@ -61,51 +80,46 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
   stuckMaxRepeatShare: 0.2,
 };
 
-/** What the model keeps per station and sensor: O(1) memory, O(1) work per reading. */
-class SeriesState {
-  readonly level: EwmaStats;
-  readonly step: EwmaStats;
-  readonly repeats: EwmaStats;
-  /** The moving slope (a short EWMA of steps), and how it usually varies. */
-  slope = 0;
-  readonly slopes: EwmaStats;
-  last: number | undefined;
-  run = 0;
-
-  constructor(alpha: number) {
-    this.level = new EwmaStats(alpha);
-    this.step = new EwmaStats(alpha);
-    this.repeats = new EwmaStats(alpha);
-    this.slopes = new EwmaStats(alpha);
-  }
-}
-
 /**
- * Streaming statistics per station and sensor. Four kinds of evidence, each cheap:
+ * Streaming statistics per station and sensor. Kinds of evidence, each cheap:
  * - level: |value − moving mean| in moving standard deviations (the 3-sigma rule);
  * - jump: an unusually large step from the previous reading that also leaves the level (catches spikes and
  *   noise bursts on slowly moving signals before the level test would);
- * - stuck: the same value repeated on a sensor that normally never repeats itself;
+ * - trend: a slope far steeper than usual that has already taken the level away;
+ * - stuck: the same value repeated on a sensor that normally never repeats itself; saturated when that
+ *   value is the highest or lowest the sensor has reported (pinned at a bound);
+ * - activity: an idle-mostly sensor active far more often than it usually is;
  * - missing: the station sent the sensor without a value.
- * Values are judged before they update the statistics, and update them clipped to mean ± warningZ·σ
- * (winsorised), so a spike does not inflate the baseline it is judged against while a lasting shift is
- * still learned, slowly.
+ *
+ * The scale a value is judged on never collapses: it has floors at the sensor's resolution and at a share
+ * of its long-run spread (see SeriesState), so a flat, noise-free, quantised or zero-filled stretch does not
+ * make the next ordinary value look infinitely far, and every z is finite. A sensor idle most of the time
+ * is judged as such, whatever its profile says: an idle reading is normal, an active one is judged against
+ * the active ones. Values are judged before they update the statistics, and update them winsorised, so a
+ * spike does not inflate the baseline it is judged against while a lasting shift is still learned, slowly.
  */
 export class SensorStatsModel implements AnomalyModel {
   readonly name = 'stats';
   private readonly series = new Map<string, SeriesState>();
-  private readonly alpha: number;
   private readonly trendAlpha: number;
+  private readonly shape: SeriesShape;
 
   constructor(private readonly options: SensorStatsOptions = DEFAULT_SENSOR_STATS) {
-    this.alpha = 2 / (options.window + 1);
     this.trendAlpha = 2 / (options.trendWindow + 1);
+    this.shape = {
+      window: options.window,
+      longWindow: options.longWindow,
+      activityWindow: options.activityWindow,
+      trendWindow: options.trendWindow,
+      idleShare: options.idleShare,
+      clipZ: options.warningZ,
+    };
   }
 
   warmingUp(observation: Observation): boolean {
     for (const sensor of Object.keys(observation.values)) {
       const state = this.series.get(key(observation.stationId, sensor));
-      if (!state || state.level.count < this.options.warmUp) return true;
+      if (!state || state.count < this.options.warmUp) return true;
     }
     return false;
   }
@@ -114,7 +128,6 @@ export class SensorStatsModel implements AnomalyModel {
     const o = this.options;
     const findings: Finding[] = [];
     for (const [sensor, value] of Object.entries(observation.values)) {
-      const state = this.series.get(key(observation.stationId, sensor));
       if (value === null) {
         findings.push({
           model: this.name,
@@ -126,54 +139,119 @@ export class SensorStatsModel implements AnomalyModel {
         });
         continue;
       }
-      if (!state || state.level.count < o.warmUp) continue;
+      const state = this.series.get(key(observation.stationId, sensor));
+      if (!state || state.count < o.warmUp) continue;
       const spec = observation.profileSpec.sensors[sensor];
-      const floor = Math.max(o.minStdDev, (spec?.stdDev ?? 0) * o.minStdDevShare);
-      const stdDev = Math.max(state.level.stdDev, floor);
-      const z = (value - state.level.mean) / stdDev;
-      // An intermittent sensor (rain, solar) is off for hours and then on: its level is no Gaussian, so
-      // only its jumps are judged, against the full nominal spread.
-      const intermittent = spec?.intermittent === true;
-      let score = intermittent ? 0 : (Math.abs(z) * o.warningZ) / o.levelZ;
-      let kind = 'level';
-      if (state.last !== undefined && (intermittent || Math.abs(z) >= o.jumpMinLevelZ)) {
-        const stepStdDev = Math.max(state.step.stdDev, intermittent ? (spec?.stdDev ?? 0) : floor);
-        const jumpZ = (value - state.last - state.step.mean) / stepStdDev;
-        const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ;
-        if (jumpScore > score) {
-          score = jumpScore;
-          kind = 'jump';
-        }
-      }
-      if (state.last !== undefined && !intermittent && Math.abs(z) >= o.trendMinLevelZ) {
-        const slope = state.slope + this.trendAlpha * (value - state.last - state.slope);
-        const slopeZ = (slope - state.slopes.mean) / Math.max(state.slopes.stdDev, o.minStdDev);
-        const trendScore = (Math.abs(slopeZ) * o.warningZ) / o.trendZ;
-        if (Math.sign(slopeZ) === Math.sign(z) && trendScore > score) {
-          score = trendScore;
-          kind = 'trend';
-        }
-      }
-      const repeatsNow = value === state.last ? state.run + 1 : 0;
-      // An intermittent sensor (rain, solar) sits at one value for hours by nature: it cannot look stuck.
-      const stuckRun = intermittent ? Number.POSITIVE_INFINITY : this.stuckRunFor(state.repeats.mean);
-      if (repeatsNow + 1 >= stuckRun) {
-        const stuckScore = (o.warningZ * (repeatsNow + 1)) / stuckRun;
-        if (stuckScore > score) {
-          score = stuckScore;
-          kind = 'stuck';
-        }
-      }
+      const floor = this.floorOf(state, spec);
+      const evidence =
+        state.idleMostly || (spec?.intermittent === true && state.idleValue !== undefined)
+          ? this.judgeIdleMostly(state, value, floor)
+          : this.judgeSteady(state, value, floor);
       findings.push({
         model: this.name,
-        kind,
+        kind: evidence.kind,
         sensors: [sensor],
-        score,
-        severity: severityOf(score, o),
-        facts: { z, value, mean: state.level.mean, stdDev, repeated: repeatsNow + 1 },
+        score: evidence.score,
+        severity: severityOf(evidence.score, o),
+        facts: {
+          z: evidence.z,
+          value,
+          mean: evidence.mean,
+          stdDev: evidence.stdDev,
+          repeated: (value === state.last ? state.run + 1 : 0) + 1,
+        },
       });
     }
     return findings;
+  }
+
+  /**
+   * The least deviation a sensor is judged with: its resolution, a share of its long-run spread and of its
+   * profile's nominal spread, and a hair above zero relative to its level so every z is finite.
+   */
+  private floorOf(state: SeriesState, spec: SensorSpec | undefined): number {
+    const o = this.options;
+    const resolution = Number.isFinite(state.resolution) ? state.resolution * o.resolutionShare : 0;
+    return Math.max(
+      o.minStdDev,
+      resolution,
+      state.longRun.stdDev * o.longRunShare,
+      (spec?.stdDev ?? 0) * o.minStdDevShare,
+      Math.abs(state.level.mean) * RELATIVE_FLOOR,
+      ABSOLUTE_FLOOR,
+    );
+  }
+
+  private judgeSteady(state: SeriesState, value: number, floor: number): Evidence {
+    const o = this.options;
+    const stdDev = Math.max(state.level.stdDev, floor);
+    const z = bounded((value - state.level.mean) / stdDev);
+    let score = (Math.abs(z) * o.warningZ) / o.levelZ;
+    let kind = 'level';
+    if (state.last !== undefined && Math.abs(z) >= o.jumpMinLevelZ) {
+      const stepStdDev = Math.max(state.step.stdDev, floor);
+      const jumpZ = bounded((value - state.last - state.step.mean) / stepStdDev);
+      const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ;
+      if (jumpScore > score) {
+        score = jumpScore;
+        kind = 'jump';
+      }
+    }
+    if (state.last !== undefined && Math.abs(z) >= o.trendMinLevelZ) {
+      const slope = state.slope + this.trendAlpha * (value - state.last - state.slope);
+      const slopeZ = bounded(
+        (slope - state.slopes.mean) / Math.max(state.slopes.stdDev, floor / o.trendWindow),
+      );
+      const trendScore = (Math.abs(slopeZ) * o.warningZ) / o.trendZ;
+      if (Math.sign(slopeZ) === Math.sign(z) && trendScore > score) {
+        score = trendScore;
+        kind = 'trend';
+      }
+    }
+    const stuck = this.stuckScore(state, value);
+    if (stuck > score) {
+      score = stuck;
+      kind = state.max > state.min && (value === state.max || value === state.min) ? 'saturated' : 'stuck';
+    }
+    return { kind, score, z, mean: state.level.mean, stdDev };
+  }
+
+  /**
+   * A repeat run long enough that chance would almost never give it, on a sensor that has varied. A run
+   * longer than the window is the sensor's new normal (a level it holds), not a fault reported forever.
+   */
+  private stuckScore(state: SeriesState, value: number): number {
+    if (!state.varied || value !== state.last) return 0;
+    const repeated = state.run + 2;
+    if (repeated > this.options.window) return 0;
+    const stuckRun = this.stuckRunFor(state.repeats.mean);
+    return repeated >= stuckRun ? (this.options.warningZ * repeated) / stuckRun : 0;
+  }
+
+  /**
+   * An idle-mostly sensor: an idle reading is normal; an active one is judged against the active ones; and
+   * activity far more frequent than usual is its own finding.
+   */
+  private judgeIdleMostly(state: SeriesState, value: number, floor: number): Evidence {
+    const o = this.options;
+    if (value === state.idleValue)
+      return { kind: 'level', score: 0, z: 0, mean: state.idleValue, stdDev: floor };
+    const stdDev = Math.max(state.active.stdDev, floor);
+    const z = state.active.count < o.warmUp ? 0 : bounded((value - state.active.mean) / stdDev);
+    let score = (Math.abs(z) * o.warningZ) / o.levelZ;
+    let kind = 'level';
+    const rates = state.activityRates;
+    // An EWMA of a Bernoulli stream with rate p varies by p(1 − p)·α/(2 − α): the floor of its spread.
+    const alpha = 2 / (o.activityWindow + 1);
+    const p = Math.min(Math.max(rates.mean, 1 / o.longWindow), 0.5);
+    const rateFloor = Math.sqrt((p * (1 - p) * alpha) / (2 - alpha));
+    const rateZ = bounded((state.activityWith(value) - rates.mean) / Math.max(rates.stdDev, rateFloor));
+    const activityScore = (rateZ * o.warningZ) / o.activityZ;
+    if (activityScore > score) {
+      score = activityScore;
+      kind = 'activity';
+    }
+    return { kind, score, z, mean: state.active.mean, stdDev };
   }
 
   /** The run of equal values that is stuck for a sensor repeating itself with probability `share`. */
@@ -184,17 +262,15 @@ export class SensorStatsModel implements AnomalyModel {
   }
 
   learn(observation: Observation, judgedAnomalous: boolean): void {
-    const limitZ = this.options.warningZ;
     for (const [sensor, value] of Object.entries(observation.values)) {
       if (value === null) continue;
       const k = key(observation.stationId, sensor);
       let state = this.series.get(k);
       if (!state) {
-        state = new SeriesState(this.alpha);
+        state = new SeriesState(this.shape);
         this.series.set(k, state);
       }
-      const repeated = value === state.last;
-      if (repeated) {
+      if (value === state.last) {
         state.run += 1;
       } else {
         // The share of repeats learns from a run only once it ended, and only if it was too short to be a
@@ -205,14 +281,8 @@ export class SensorStatsModel implements AnomalyModel {
         if (state.last !== undefined) state.repeats.update(0);
         state.run = 0;
       }
-      if (state.last !== undefined) {
-        const step = value - state.last;
-        state.slope += this.trendAlpha * (step - state.slope);
-        if (!judgedAnomalous) state.slopes.update(state.slope);
-        state.step.update(clip(step, state.step, limitZ, state));
-      }
-      state.level.update(clip(value, state.level, limitZ, state));
-      state.last = value;
+      const floor = this.floorOf(state, observation.profileSpec.sensors[sensor]);
+      state.learn(value, floor, !judgedAnomalous, this.trendAlpha);
     }
   }
 
@@ -243,9 +313,22 @@ function key(stationId: string, sensor: string): string {
   return `${stationId}\u0000${sensor}`;
 }
 
-/** Clips a value to mean ± limitZ·σ of `stats` once the series is past its first readings. */
-function clip(value: number, stats: EwmaStats, limitZ: number, state: SeriesState): number {
-  if (state.level.count < 10) return value;
-  const limit = limitZ * stats.stdDev;
-  return Math.min(stats.mean + limit, Math.max(stats.mean - limit, value));
+/** What one test found: the kind of evidence that won, its score and the figures behind it. */
+interface Evidence {
+  readonly kind: string;
+  readonly score: number;
+  readonly z: number;
+  readonly mean: number;
+  readonly stdDev: number;
+}
+
+/** A scale floor relative to the level: far below any real sensor's noise, but never zero. */
+const RELATIVE_FLOOR = 1e-9;
+/** Above zero for a sensor at exactly 0, so no z is 0/0. */
+const ABSOLUTE_FLOOR = 1e-300;
+/** |z| beyond this says nothing more (a flat sensor's first move): bounded, so every score stays finite. */
+const MAX_Z = 1e6;
+
+function bounded(z: number): number {
+  return Math.min(MAX_Z, Math.max(-MAX_Z, z));
 }

@@ -3,6 +3,14 @@ import { type KMeansParams, nearestCentroid } from './kmeans.js';
 import type { VectorMethod } from './profile-vector.model.js';
 import { standardise } from './standardiser.js';
 
+/**
+ * Trained on identical vectors (a flat or idle profile), K-means' threshold is 0 and the Isolation Forest's
+ * margin too: the least distance (in standardised units) and isolation margin a reading is judged against,
+ * so the first different reading scores high but finite, not 0/0.
+ */
+const MIN_KMEANS_THRESHOLD = 1;
+const MIN_ISOLATION_MARGIN = 0.05;
+
 /** K-means distance: how far a reading is from the nearest centre of the profile's normal operating modes. */
 export function kmeansMethod(): VectorMethod<KMeansParams> {
   return {
@@ -11,7 +19,7 @@ export function kmeansMethod(): VectorMethod<KMeansParams> {
     judge(params, vector, warningZ) {
       const { index, distance } = nearestCentroid(params.centroids, standardise(params.standardiser, vector));
       return {
-        score: (warningZ * distance) / params.threshold,
+        score: (warningZ * distance) / Math.max(params.threshold, MIN_KMEANS_THRESHOLD),
         facts: { centroid: index, distance, threshold: params.threshold },
       };
     },
@@ -27,7 +35,7 @@ export function isolationForestMethod(): VectorMethod<IsolationForestParams> {
     kind: 'isolation',
     judge(params, vector, warningZ) {
       const score = isolationScore(params, vector);
-      const margin = Math.max(1e-9, params.threshold - params.medianScore);
+      const margin = Math.max(MIN_ISOLATION_MARGIN, params.threshold - params.medianScore);
       return {
         score: (warningZ * Math.max(0, score - params.medianScore)) / margin,
         facts: { isolationScore: score, threshold: params.threshold },

@@ -1,0 +1,143 @@
+import { EwmaStats } from './ewma-stats.js';
+
+/** How one sensor's stream is summarised: windows in readings, and the share that makes a sensor idle-mostly. */
+export interface SeriesShape {
+  /** Effective window of the moving level and steps, in readings. */
+  readonly window: number;
+  /** Effective window of the long-run spread, in readings: the floor a flat stretch cannot take the scale under. */
+  readonly longWindow: number;
+  /** Effective window of the recent activity rate of an idle-mostly sensor, in readings. */
+  readonly activityWindow: number;
+  /** Readings over which a trend is measured (the effective window of the moving slope). */
+  readonly trendWindow: number;
+  /** A sensor whose most common value takes at least this share of its readings is idle-mostly. */
+  readonly idleShare: number;
+  /** |z| at which a value is winsorised before it updates the statistics. */
+  readonly clipZ: number;
+}
+
+/**
+ * What the statistics model keeps per station and sensor: O(1) memory and work per reading.
+ *
+ * Beside the moving level and steps it keeps what stops a scale from collapsing on real sensors:
+ * - the resolution, the smallest step between distinct values reported (a sensor of whole units cannot be
+ *   judged finer than one unit);
+ * - the long-run spread, a slow, winsorised σ that a flat or pinned stretch of a few hundred readings does
+ *   not erase;
+ * - the idle value, the value the sensor sits at most of the time if there is one (rain at 0, solar at
+ *   night, a disk that writes now and then), found by a decaying majority vote: an idle-mostly sensor's
+ *   active values are judged against the active values, and its rate of activity against its usual rate;
+ * - the extremes seen, so a run pinned at a bound reads as saturation, not as an ever larger z.
+ */
+export class SeriesState {
+  readonly level: EwmaStats;
+  readonly step: EwmaStats;
+  readonly repeats: EwmaStats;
+  readonly longRun: EwmaStats;
+  /** The moving slope (a short EWMA of steps), and how it usually varies. */
+  slope = 0;
+  readonly slopes: EwmaStats;
+  last: number | undefined;
+  /** Repeats of `last` so far (0: the last value differed from the one before). */
+  run = 0;
+  /** The smallest step between distinct values seen so far (∞ until the sensor has varied). */
+  resolution = Number.POSITIVE_INFINITY;
+  /** False until the sensor has reported two distinct values: a sensor that never varied is not stuck. */
+  varied = false;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+
+  /** The majority-vote candidate for the idle value, and its votes (capped, so it can be voted out). */
+  idleValue: number | undefined;
+  private idleVotes = 0;
+  /** Share of readings at the idle value (EWMA of 1 at idle, 0 otherwise). */
+  readonly idleRate: EwmaStats;
+  /** Values away from idle, for judging an idle-mostly sensor's activity against activity. */
+  readonly active: EwmaStats;
+  /** Recent share of active readings, and how that share usually moves. */
+  activity = 0;
+  readonly activityRates: EwmaStats;
+
+  constructor(private readonly shape: SeriesShape) {
+    const alpha = 2 / (shape.window + 1);
+    const longAlpha = 2 / (shape.longWindow + 1);
+    this.level = new EwmaStats(alpha);
+    this.step = new EwmaStats(alpha);
+    this.repeats = new EwmaStats(alpha);
+    this.slopes = new EwmaStats(alpha);
+    this.longRun = new EwmaStats(longAlpha);
+    this.idleRate = new EwmaStats(longAlpha);
+    this.active = new EwmaStats(alpha);
+    this.activityRates = new EwmaStats(longAlpha);
+  }
+
+  get count(): number {
+    return this.level.count;
+  }
+
+  /** Whether the sensor sits at one value most of the time (judged by what it did, not what it claims). */
+  get idleMostly(): boolean {
+    return this.idleValue !== undefined && this.idleRate.mean >= this.shape.idleShare;
+  }
+
+  isIdle(value: number): boolean {
+    return this.idleMostly && value === this.idleValue;
+  }
+
+  /** The recent activity share this reading would make, without learning it. */
+  activityWith(value: number): number {
+    const alpha = 2 / (this.shape.activityWindow + 1);
+    return this.activity + alpha * ((value === this.idleValue ? 0 : 1) - this.activity);
+  }
+
+  /**
+   * Learns one value. `floor` is the scale floor the model judged with; `normal` is false for a reading
+   * judged anomalous, which then only moves the statistics within their clip limits.
+   */
+  learn(value: number, floor: number, normal: boolean, trendAlpha: number): void {
+    const limitZ = this.shape.clipZ;
+    if (this.last !== undefined) {
+      const step = value - this.last;
+      const size = Math.abs(step);
+      if (size > 0) {
+        this.varied = true;
+        if (size < this.resolution) this.resolution = size;
+      }
+      this.slope += trendAlpha * (step - this.slope);
+      if (normal) this.slopes.update(this.slope);
+      this.step.update(clip(step, this.step, limitZ, floor, this.count));
+    }
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.learnIdle(value, floor);
+    this.level.update(clip(value, this.level, limitZ, floor, this.count));
+    this.longRun.update(clip(value, this.longRun, limitZ, floor, this.count));
+    this.last = value;
+  }
+
+  private learnIdle(value: number, floor: number): void {
+    // Judged against the candidate before this vote: a sensor that never repeats must not count a value as
+    // idle because it has just become the candidate.
+    const atIdle = value === this.idleValue;
+    if (atIdle) {
+      this.idleVotes = Math.min(this.idleVotes + 1, this.shape.longWindow);
+    } else if (this.idleVotes > 0) {
+      this.idleVotes -= 1;
+    } else {
+      this.idleValue = value;
+      this.idleVotes = 1;
+    }
+    this.idleRate.update(atIdle ? 1 : 0);
+    if (!atIdle) this.active.update(clip(value, this.active, this.shape.clipZ, floor, this.active.count));
+    const alpha = 2 / (this.shape.activityWindow + 1);
+    this.activity += alpha * ((atIdle ? 0 : 1) - this.activity);
+    this.activityRates.update(this.activity);
+  }
+}
+
+/** Clips a value to mean ± limitZ·max(σ, floor) of `stats` once the statistics have their first readings. */
+function clip(value: number, stats: EwmaStats, limitZ: number, floor: number, count: number): number {
+  if (count < 10) return value;
+  const limit = limitZ * Math.max(stats.stdDev, floor);
+  return Math.min(stats.mean + limit, Math.max(stats.mean - limit, value));
+}
