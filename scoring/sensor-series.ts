@@ -33,7 +33,9 @@ export class SeriesState {
   readonly level: EwmaStats;
   readonly step: EwmaStats;
   readonly repeats: EwmaStats;
-  readonly longRun: EwmaStats;
+  /** The long-run level and mean absolute deviation from it: see `longRunStdDev`. */
+  longRunMean = 0;
+  longRunDeviation = 0;
   /** The moving slope (a short EWMA of steps), and how it usually varies. */
   slope = 0;
   readonly slopes: EwmaStats;
@@ -44,6 +46,11 @@ export class SeriesState {
   resolution = Number.POSITIVE_INFINITY;
   /** False until the sensor has reported two distinct values: a sensor that never varied is not stuck. */
   varied = false;
+  /**
+   * The largest step that landed within the level's usual range, decaying over the long window: steps that
+   * big are part of the signal (a daily switch between two plateaus), so only a bigger one is a jump.
+   */
+  stepPeak = 0;
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
 
@@ -58,6 +65,8 @@ export class SeriesState {
   activity = 0;
   readonly activityRates: EwmaStats;
 
+  private readonly longAlpha: number;
+
   constructor(private readonly shape: SeriesShape) {
     const alpha = 2 / (shape.window + 1);
     const longAlpha = 2 / (shape.longWindow + 1);
@@ -65,7 +74,7 @@ export class SeriesState {
     this.step = new EwmaStats(alpha);
     this.repeats = new EwmaStats(alpha);
     this.slopes = new EwmaStats(alpha);
-    this.longRun = new EwmaStats(longAlpha);
+    this.longAlpha = longAlpha;
     this.idleRate = new EwmaStats(longAlpha);
     this.active = new EwmaStats(alpha);
     this.activityRates = new EwmaStats(longAlpha);
@@ -96,9 +105,12 @@ export class SeriesState {
    */
   learn(value: number, floor: number, normal: boolean, trendAlpha: number): void {
     const limitZ = this.shape.clipZ;
+    this.stepPeak *= 1 - this.longAlpha / 2;
     if (this.last !== undefined) {
       const step = value - this.last;
       const size = Math.abs(step);
+      const landedWithin = Math.abs(value - this.level.mean) < limitZ * Math.max(this.level.stdDev, floor);
+      if (landedWithin && this.count >= 10 && size > this.stepPeak) this.stepPeak = size;
       if (size > 0) {
         this.varied = true;
         if (size < this.resolution) this.resolution = size;
@@ -111,8 +123,23 @@ export class SeriesState {
     if (value > this.max) this.max = value;
     this.learnIdle(value, floor);
     this.level.update(clip(value, this.level, limitZ, floor, this.count));
-    this.longRun.update(clip(value, this.longRun, limitZ, floor, this.count));
+    this.learnLongRun(value);
     this.last = value;
+  }
+
+  /**
+   * A σ from the long-run mean absolute deviation (×1.2533, its ratio to σ for Gaussian noise). Neither is
+   * winsorised: a clip at a few σ of a scale that a flat start left near zero would lock it there. The L1
+   * deviation grows only linearly with an outlier, and the long window dilutes it.
+   */
+  get longRunStdDev(): number {
+    return 1.2533 * this.longRunDeviation;
+  }
+
+  private learnLongRun(value: number): void {
+    const weight = Math.max(this.longAlpha, 1 / this.count);
+    this.longRunDeviation += weight * (Math.abs(value - this.longRunMean) - this.longRunDeviation);
+    this.longRunMean += weight * (value - this.longRunMean);
   }
 
   private learnIdle(value: number, floor: number): void {

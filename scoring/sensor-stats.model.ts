@@ -40,6 +40,8 @@ export interface SensorStatsOptions extends Thresholds {
   readonly levelZ: number;
   /** |z| of a step between consecutive readings that counts as the warning score. */
   readonly jumpZ: number;
+  /** A step is a jump only if it is this many times the largest recent step that landed in the usual range. */
+  readonly jumpPeakMargin: number;
   /** A jump counts only when it lands at least this far (in σ) from the level: a return to normal is no fault. */
   readonly jumpMinLevelZ: number;
   /** Readings over which a trend is measured (the effective window of the moving slope). */
@@ -72,6 +74,7 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
   minStdDevShare: 0.25,
   levelZ: 4,
   jumpZ: 5,
+  jumpPeakMargin: 1.5,
   jumpMinLevelZ: 1.5,
   trendWindow: 20,
   trendZ: 4.5,
@@ -175,7 +178,7 @@ export class SensorStatsModel implements AnomalyModel {
     return Math.max(
       o.minStdDev,
       resolution,
-      state.longRun.stdDev * o.longRunShare,
+      state.longRunStdDev * o.longRunShare,
       (spec?.stdDev ?? 0) * o.minStdDevShare,
       Math.abs(state.level.mean) * RELATIVE_FLOOR,
       ABSOLUTE_FLOOR,
@@ -189,7 +192,7 @@ export class SensorStatsModel implements AnomalyModel {
     let score = (Math.abs(z) * o.warningZ) / o.levelZ;
     let kind = 'level';
     if (state.last !== undefined && Math.abs(z) >= o.jumpMinLevelZ) {
-      const stepStdDev = Math.max(state.step.stdDev, floor);
+      const stepStdDev = Math.max(state.step.stdDev, floor, (state.stepPeak * o.jumpPeakMargin) / o.jumpZ);
       const jumpZ = bounded((value - state.last - state.step.mean) / stepStdDev);
       const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ;
       if (jumpScore > score) {
@@ -225,7 +228,8 @@ export class SensorStatsModel implements AnomalyModel {
     const repeated = state.run + 2;
     if (repeated > this.options.window) return 0;
     const stuckRun = this.stuckRunFor(state.repeats.mean);
-    return repeated >= stuckRun ? (this.options.warningZ * repeated) / stuckRun : 0;
+    // Capped: a run that goes on is one finding, not one that grows worse with every reading.
+    return repeated >= stuckRun ? Math.min(this.options.criticalZ, (this.options.warningZ * repeated) / stuckRun) : 0;
   }
 
   /**
