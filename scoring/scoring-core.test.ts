@@ -115,6 +115,7 @@ describe('ScoringCore', () => {
       'isolation_forest',
       'rules',
       'seasonal',
+      'seasonal',
     ]);
   });
 });

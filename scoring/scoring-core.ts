@@ -38,6 +38,11 @@ export interface Verdict {
   readonly findings: readonly ExplainedFinding[];
   /** Each judged sensor's z against its own moving baseline (sensors still warming up are absent). */
   readonly zScores: Readonly<Record<string, number>>;
+  /**
+   * What the multi-sensor models judge: each sensor's z divided by how heavy its tails are (the z itself
+   * when absent). Not stored or published: only the core's own training reads it.
+   */
+  readonly residuals?: Readonly<Record<string, number>>;
   /** True while some model has too little history to judge this reading. */
   readonly warmingUp: boolean;
 }
@@ -57,6 +62,7 @@ export class ScoringCore {
   score(observation: Observation): Verdict {
     const findings: ExplainedFinding[] = [];
     const zScores: Record<string, number> = {};
+    const residuals: Record<string, number> = {};
     let severity: Severity = 'none';
     let score = 0;
     let warmingUp = false;
@@ -67,11 +73,16 @@ export class ScoringCore {
         // A score that is not finite would judge nothing (NaN ≥ θ is false) or everything, and turns into
         // null in JSON: fail loudly, naming the station and model, before any model learns the reading.
         if (!Number.isFinite(finding.score)) throw nonFinite(observation, model.name, finding, 'score');
-        // Every judged sensor's statistics finding carries its z, whatever kind of evidence won.
+        // Every judged sensor's statistics finding carries its z, whatever kind of evidence won, and the
+        // residual the multi-sensor models judge (the z over the sensor's own tail heaviness).
         if (typeof finding.facts.z === 'number') {
           if (!Number.isFinite(finding.facts.z)) throw nonFinite(observation, model.name, finding, 'z');
           const [sensor] = finding.sensors;
-          if (sensor !== undefined) zScores[sensor] = finding.facts.z;
+          if (sensor !== undefined && model.name === 'stats') {
+            zScores[sensor] = finding.facts.z;
+            residuals[sensor] =
+              typeof finding.facts.residual === 'number' ? finding.facts.residual : finding.facts.z;
+          }
         }
         if (finding.score > score) score = finding.score;
         if (finding.severity === 'none') continue;
@@ -79,13 +90,13 @@ export class ScoringCore {
         findings.push({ ...finding, explanation: model.explain(finding) });
       }
       if (model.name === 'stats' && Object.keys(zScores).length === Object.keys(observation.values).length) {
-        judged = { ...observation, residuals: zScores };
+        judged = { ...observation, residuals };
       }
     }
     findings.sort((a, b) => b.score - a.score);
     const isAnomaly = severity !== 'none' && score >= this.thresholds.warningZ;
     for (const model of this.models) model.learn(judged, isAnomaly);
-    return { isAnomaly, severity, score, findings, zScores, warmingUp };
+    return { isAnomaly, severity, score, findings, zScores, residuals, warmingUp };
   }
 
   /**
@@ -176,11 +187,16 @@ export class DefaultScoringCore extends ScoringCore {
     const kmeans = new ProfileVectorModel(kmeansMethod(), vectorOptions);
     const isolationForest = new ProfileVectorModel(isolationForestMethod(), vectorOptions);
     const rules = new ThresholdRulesModel(thresholds);
-    const seasonal = new SeasonalProfileModel({
-      ...DEFAULT_SEASONAL_PROFILE,
-      ...thresholds,
-      ...coreOptions.seasonal,
-    });
+    // The hour of the week, and the hour of the day, which speaks after three days instead of three weeks.
+    const seasonal = (['week', 'day'] as const).map(
+      (period) =>
+        new SeasonalProfileModel({
+          ...DEFAULT_SEASONAL_PROFILE,
+          ...thresholds,
+          period,
+          ...coreOptions.seasonal,
+        }),
+    );
     const without = new Set<string>(coreOptions.without ?? []);
     const forecast = coreOptions.forecasts
       ? [
@@ -191,7 +207,7 @@ export class DefaultScoringCore extends ScoringCore {
         ]
       : [];
     super(
-      [stats, kmeans, isolationForest, rules, seasonal, ...forecast].filter(
+      [stats, kmeans, isolationForest, rules, ...seasonal, ...forecast].filter(
         (m) => m.name === 'stats' || !without.has(m.name),
       ),
       thresholds,
@@ -272,7 +288,7 @@ export class DefaultScoringCore extends ScoringCore {
       features = DefaultScoringCore.featuresOf(observation.profileSpec);
       this.features.set(observation.profile, features);
     }
-    const vector = vectorOf(features, verdict.zScores);
+    const vector = vectorOf(features, verdict.residuals ?? verdict.zScores);
     if (!vector || !this.windows.offer(observation.profile, observation.ts, vector)) return;
     const current = this.bundles.get(observation.profile);
     const size = this.windows.size(observation.profile);

@@ -113,7 +113,11 @@ describe('SeasonalProfileModel', () => {
   });
 
   it('holds no per-hour memory for a series younger than two days', () => {
-    const model = new SeasonalProfileModel({ ...DEFAULT_SEASONAL_PROFILE, minWeeks: 0, minSpreadSamples: 0 });
+    const model = new SeasonalProfileModel({
+      ...DEFAULT_SEASONAL_PROFILE,
+      minVisits: 0,
+      minSpreadSamples: 0,
+    });
     for (let ts = ORIGIN; ts < ORIGIN + 47 * HOUR; ts += HOUR) model.learn(reading(ts, 30));
     expect(model.score(reading(ORIGIN + 47 * HOUR, 150))).toEqual([]);
   });

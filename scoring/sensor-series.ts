@@ -1,4 +1,5 @@
 import { EwmaStats } from './ewma-stats.js';
+import { TailGauge } from './tail-gauge.js';
 
 /** How one sensor's stream is summarised: windows in readings, and the share that makes a sensor idle-mostly. */
 export interface SeriesShape {
@@ -51,6 +52,8 @@ export class SeriesState {
    * big are part of the signal (a daily switch between two plateaus), so only a bigger one is a jump.
    */
   stepPeak = 0;
+  /** How heavy this sensor's tails are: its scores are divided by the factor. */
+  readonly tail = new TailGauge();
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
 
@@ -121,6 +124,10 @@ export class SeriesState {
     }
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
+    if (this.count >= 10) {
+      const absZ = Math.abs(value - this.level.mean) / Math.max(this.level.stdDev, floor);
+      this.tail.learn(absZ);
+    }
     this.learnIdle(value, floor);
     this.level.update(clip(value, this.level, limitZ, floor, this.count));
     this.learnLongRun(value);

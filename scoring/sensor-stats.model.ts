@@ -158,6 +158,7 @@ export class SensorStatsModel implements AnomalyModel {
         severity: severityOf(evidence.score, o),
         facts: {
           z: evidence.z,
+          residual: evidence.z / state.tail.factor,
           value,
           mean: evidence.mean,
           stdDev: evidence.stdDev,
@@ -189,12 +190,13 @@ export class SensorStatsModel implements AnomalyModel {
     const o = this.options;
     const stdDev = Math.max(state.level.stdDev, floor);
     const z = bounded((value - state.level.mean) / stdDev);
-    let score = (Math.abs(z) * o.warningZ) / o.levelZ;
+    const tail = state.tail.factor;
+    let score = (Math.abs(z) * o.warningZ) / o.levelZ / tail;
     let kind = 'level';
     if (state.last !== undefined && Math.abs(z) >= o.jumpMinLevelZ) {
       const stepStdDev = Math.max(state.step.stdDev, floor, (state.stepPeak * o.jumpPeakMargin) / o.jumpZ);
       const jumpZ = bounded((value - state.last - state.step.mean) / stepStdDev);
-      const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ;
+      const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ / tail;
       if (jumpScore > score) {
         score = jumpScore;
         kind = 'jump';
@@ -205,7 +207,7 @@ export class SensorStatsModel implements AnomalyModel {
       const slopeZ = bounded(
         (slope - state.slopes.mean) / Math.max(state.slopes.stdDev, floor / o.trendWindow),
       );
-      const trendScore = (Math.abs(slopeZ) * o.warningZ) / o.trendZ;
+      const trendScore = (Math.abs(slopeZ) * o.warningZ) / o.trendZ / tail;
       if (Math.sign(slopeZ) === Math.sign(z) && trendScore > score) {
         score = trendScore;
         kind = 'trend';
@@ -229,7 +231,9 @@ export class SensorStatsModel implements AnomalyModel {
     if (repeated > this.options.window) return 0;
     const stuckRun = this.stuckRunFor(state.repeats.mean);
     // Capped: a run that goes on is one finding, not one that grows worse with every reading.
-    return repeated >= stuckRun ? Math.min(this.options.criticalZ, (this.options.warningZ * repeated) / stuckRun) : 0;
+    return repeated >= stuckRun
+      ? Math.min(this.options.criticalZ, (this.options.warningZ * repeated) / stuckRun)
+      : 0;
   }
 
   /**

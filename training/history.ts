@@ -65,7 +65,7 @@ export async function residualVectorsFromHistory(
           ts: row.ts,
           values: row.values,
         });
-        const vector = vectorOf(features, verdict.zScores);
+        const vector = vectorOf(features, verdict.residuals ?? verdict.zScores);
         if (vector && !verdict.isAnomaly && !row.anomalous && !verdict.warmingUp) {
           vectors.push(vector);
           timestamps.push(row.ts);
