@@ -48,20 +48,21 @@ export class SeriesState {
   /** False until the sensor has reported two distinct values: a sensor that never varied is not stuck. */
   varied = false;
   /**
-   * The largest step that landed within the level's usual range, decaying over the long window: steps that
-   * big are part of the signal (a daily switch between two plateaus), so only a bigger one is a jump.
+   * The three largest steps that landed within the level's usual range, decaying over the long window. A
+   * step as big as the third of them has happened three times without leaving the level (a daily switch
+   * between two plateaus): it is part of the signal, so only a bigger one is a jump. The third, not the
+   * largest, so one freak step does not blind the test.
    */
-  stepPeak = 0;
+  private readonly stepPeaks = [0, 0, 0];
   /** How heavy this sensor's tails are: its scores are divided by the factor. */
   readonly tail = new TailGauge();
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
 
-  /** The majority-vote candidate for the idle value, and its votes (capped, so it can be voted out). */
+  /** The idle candidate: the last value held for IDLE_RUN readings in a row while the previous one was rare. */
   idleValue: number | undefined;
-  private idleVotes = 0;
-  /** Share of readings at the idle value (EWMA of 1 at idle, 0 otherwise). */
-  readonly idleRate: EwmaStats;
+  /** Share of readings at the idle candidate since it became one (EWMA of 1 at idle, 0 otherwise). */
+  private idleRate: EwmaStats;
   /** Values away from idle, for judging an idle-mostly sensor's activity against activity. */
   readonly active: EwmaStats;
   /** Recent share of active readings, and how that share usually moves. */
@@ -87,13 +88,25 @@ export class SeriesState {
     return this.level.count;
   }
 
-  /** Whether the sensor sits at one value most of the time (judged by what it did, not what it claims). */
-  get idleMostly(): boolean {
-    return this.idleValue !== undefined && this.idleRate.mean >= this.shape.idleShare;
+  /**
+   * Whether the sensor sits at one value most of the time, judged by what it did. A profile's
+   * `intermittent` flag (`hinted`) halves the share asked for: solar output is at 0 about half the day.
+   */
+  idleMostly(hinted: boolean): boolean {
+    if (this.idleValue === undefined) return false;
+    // A hinted sensor is taken at its word until its idle share is known.
+    if (this.idleRate.count < IDLE_MIN_READINGS) return hinted;
+    return this.idleRate.mean >= (hinted ? this.shape.idleShare / 2 : this.shape.idleShare);
   }
 
-  isIdle(value: number): boolean {
-    return this.idleMostly && value === this.idleValue;
+  /** The least step that can be a jump: a share of the third-largest recent step within the usual range. */
+  get regularStep(): number {
+    return this.stepPeaks[2] as number;
+  }
+
+  /** Whether the activity rate has been followed long enough (a long window) to tell an unusual one. */
+  get activityKnown(): boolean {
+    return this.activityRates.count >= this.shape.longWindow / 2;
   }
 
   /** The recent activity share this reading would make, without learning it. */
@@ -108,12 +121,11 @@ export class SeriesState {
    */
   learn(value: number, floor: number, normal: boolean, trendAlpha: number): void {
     const limitZ = this.shape.clipZ;
-    this.stepPeak *= 1 - this.longAlpha / 2;
     if (this.last !== undefined) {
       const step = value - this.last;
       const size = Math.abs(step);
       const landedWithin = Math.abs(value - this.level.mean) < limitZ * Math.max(this.level.stdDev, floor);
-      if (landedWithin && this.count >= 10 && size > this.stepPeak) this.stepPeak = size;
+      this.learnPeak(landedWithin && this.count >= 10 ? size : 0);
       if (size > 0) {
         this.varied = true;
         if (size < this.resolution) this.resolution = size;
@@ -149,17 +161,27 @@ export class SeriesState {
     this.longRunMean += weight * (value - this.longRunMean);
   }
 
+  private learnPeak(size: number): void {
+    const peaks = this.stepPeaks;
+    const decay = 1 - this.longAlpha / 2;
+    for (let i = 0; i < peaks.length; i++) peaks[i] = (peaks[i] as number) * decay;
+    for (let i = 0; i < peaks.length; i++) {
+      if (size > (peaks[i] as number)) {
+        peaks.splice(i, 0, size);
+        peaks.pop();
+        break;
+      }
+    }
+  }
+
   private learnIdle(value: number, floor: number): void {
-    // Judged against the candidate before this vote: a sensor that never repeats must not count a value as
-    // idle because it has just become the candidate.
-    const atIdle = value === this.idleValue;
-    if (atIdle) {
-      this.idleVotes = Math.min(this.idleVotes + 1, this.shape.longWindow);
-    } else if (this.idleVotes > 0) {
-      this.idleVotes -= 1;
-    } else {
+    let atIdle = value === this.idleValue;
+    // `run` already counts this reading's repeats: a value held IDLE_RUN readings becomes the candidate
+    // unless the current one is still common.
+    if (!atIdle && this.run + 1 >= IDLE_RUN && !(this.idleRate.mean >= this.shape.idleShare / 2)) {
       this.idleValue = value;
-      this.idleVotes = 1;
+      this.idleRate = new EwmaStats(this.longAlpha);
+      atIdle = true;
     }
     this.idleRate.update(atIdle ? 1 : 0);
     if (!atIdle) this.active.update(clip(value, this.active, this.shape.clipZ, floor, this.active.count));
@@ -168,6 +190,11 @@ export class SeriesState {
     this.activityRates.update(this.activity);
   }
 }
+
+/** Readings in a row at one value that make it the idle candidate. */
+const IDLE_RUN = 3;
+/** Readings since a candidate was chosen before its share is trusted. */
+const IDLE_MIN_READINGS = 100;
 
 /** Clips a value to mean ± limitZ·max(σ, floor) of `stats` once the statistics have their first readings. */
 function clip(value: number, stats: EwmaStats, limitZ: number, floor: number, count: number): number {

@@ -146,10 +146,9 @@ export class SensorStatsModel implements AnomalyModel {
       if (!state || state.count < o.warmUp) continue;
       const spec = observation.profileSpec.sensors[sensor];
       const floor = this.floorOf(state, spec);
-      const evidence =
-        state.idleMostly || (spec?.intermittent === true && state.idleValue !== undefined)
-          ? this.judgeIdleMostly(state, value, floor)
-          : this.judgeSteady(state, value, floor);
+      const evidence = state.idleMostly(spec?.intermittent === true)
+        ? this.judgeIdleMostly(state, value, floor)
+        : this.judgeSteady(state, value, floor, spec?.intermittent === true);
       findings.push({
         model: this.name,
         kind: evidence.kind,
@@ -186,7 +185,7 @@ export class SensorStatsModel implements AnomalyModel {
     );
   }
 
-  private judgeSteady(state: SeriesState, value: number, floor: number): Evidence {
+  private judgeSteady(state: SeriesState, value: number, floor: number, intermittent: boolean): Evidence {
     const o = this.options;
     const stdDev = Math.max(state.level.stdDev, floor);
     const z = bounded((value - state.level.mean) / stdDev);
@@ -194,7 +193,7 @@ export class SensorStatsModel implements AnomalyModel {
     let score = (Math.abs(z) * o.warningZ) / o.levelZ / tail;
     let kind = 'level';
     if (state.last !== undefined && Math.abs(z) >= o.jumpMinLevelZ) {
-      const stepStdDev = Math.max(state.step.stdDev, floor, (state.stepPeak * o.jumpPeakMargin) / o.jumpZ);
+      const stepStdDev = Math.max(state.step.stdDev, floor, (state.regularStep * o.jumpPeakMargin) / o.jumpZ);
       const jumpZ = bounded((value - state.last - state.step.mean) / stepStdDev);
       const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ / tail;
       if (jumpScore > score) {
@@ -213,7 +212,8 @@ export class SensorStatsModel implements AnomalyModel {
         kind = 'trend';
       }
     }
-    const stuck = this.stuckScore(state, value);
+    // A sensor its profile calls intermittent sits at one value for hours by nature: it cannot look stuck.
+    const stuck = intermittent ? 0 : this.stuckScore(state, value);
     if (stuck > score) {
       score = stuck;
       kind = state.max > state.min && (value === state.max || value === state.min) ? 'saturated' : 'stuck';
@@ -245,7 +245,11 @@ export class SensorStatsModel implements AnomalyModel {
     if (value === state.idleValue)
       return { kind: 'level', score: 0, z: 0, mean: state.idleValue, stdDev: floor };
     const stdDev = Math.max(state.active.stdDev, floor);
-    const z = state.active.count < o.warmUp ? 0 : bounded((value - state.active.mean) / stdDev);
+    // Until it has been active warmUp times, a sensor's activity is not judged at all: the first sunrise
+    // of a solar plant is new, not anomalous.
+    if (state.active.count < o.warmUp)
+      return { kind: 'level', score: 0, z: 0, mean: state.active.mean, stdDev };
+    const z = bounded((value - state.active.mean) / stdDev);
     let score = (Math.abs(z) * o.warningZ) / o.levelZ;
     let kind = 'level';
     const rates = state.activityRates;
@@ -255,7 +259,7 @@ export class SensorStatsModel implements AnomalyModel {
     const rateFloor = Math.sqrt((p * (1 - p) * alpha) / (2 - alpha));
     const rateZ = bounded((state.activityWith(value) - rates.mean) / Math.max(rates.stdDev, rateFloor));
     const activityScore = (rateZ * o.warningZ) / o.activityZ;
-    if (activityScore > score) {
+    if (state.activityKnown && activityScore > score) {
       score = activityScore;
       kind = 'activity';
     }

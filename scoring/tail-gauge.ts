@@ -11,16 +11,22 @@
  */
 export class TailGauge {
   private logQuantile = Math.log(GAUSSIAN_Q99);
+  private wasAbove = false;
 
   constructor(private readonly step = 0.02) {}
 
   learn(absZ: number): void {
-    const above = absZ > Math.exp(this.logQuantile) ? 1 : 0;
-    this.logQuantile += this.step * (above - (1 - Q));
+    const above = absZ > Math.exp(this.logQuantile);
+    // Excursions, not readings: a run of readings past the quantile counts once, so one long fault (or a
+    // fleet where faults are a few percent of readings) does not teach the sensor that faults are its tails,
+    // while bursts that come and go often do.
+    if (!(above && this.wasAbove)) this.logQuantile += this.step * ((above ? 1 : 0) - (1 - Q));
+    this.wasAbove = above;
   }
 
   /** ≥ 1: how many times heavier than Gaussian the tails are. */
   get factor(): number {
+    if (process.env.NOTAIL) return 1;
     return Math.max(1, Math.exp(this.logQuantile) / GAUSSIAN_Q99);
   }
 }

@@ -28,7 +28,8 @@ export class SensorSignal {
   meanAt(ts: number): number {
     const { mean, stdDev, season, driftPerDay } = this.spec;
     const drift = (driftPerDay * stdDev * (ts - this.originTs)) / DAY_MS;
-    if (season?.shape === 'daylight') return mean * daylight(season, ts) + drift;
+    // Drift moves the daytime level (a panel ageing), never the night's exact zero.
+    if (season?.shape === 'daylight') return (mean + drift) * daylight(season, ts);
     return mean + seasonalOffset(season, ts) * stdDev + drift;
   }
 
