@@ -41,6 +41,8 @@ export class SeriesState {
   slope = 0;
   readonly slopes: EwmaStats;
   last: number | undefined;
+  /** Whether the last reading was judged normal. */
+  private lastNormal = true;
   /** Repeats of `last` so far (0: the last value differed from the one before). */
   run = 0;
   /** The smallest step between distinct values seen so far (∞ until the sensor has varied). */
@@ -65,6 +67,8 @@ export class SeriesState {
   private idleRate: EwmaStats;
   /** Values away from idle, for judging an idle-mostly sensor's activity against activity. */
   readonly active: EwmaStats;
+  /** Steps into active values (from idle or from another active value): an idle-mostly sensor's jumps. */
+  readonly activeSteps: EwmaStats;
   /** Recent share of active readings, and how that share usually moves. */
   activity = 0;
   readonly activityRates: EwmaStats;
@@ -81,6 +85,7 @@ export class SeriesState {
     this.longAlpha = longAlpha;
     this.idleRate = new EwmaStats(longAlpha);
     this.active = new EwmaStats(alpha);
+    this.activeSteps = new EwmaStats(alpha);
     this.activityRates = new EwmaStats(longAlpha);
   }
 
@@ -125,7 +130,9 @@ export class SeriesState {
       const step = value - this.last;
       const size = Math.abs(step);
       const landedWithin = Math.abs(value - this.level.mean) < limitZ * Math.max(this.level.stdDev, floor);
-      this.learnPeak(landedWithin && this.count >= 10 ? size : 0);
+      // Only steps from a reading judged normal: the return from a fault is a big step that lands in range,
+      // and must not teach the sensor that steps that big are ordinary.
+      this.learnPeak(landedWithin && normal && this.lastNormal && this.count >= 10 ? size : 0);
       if (size > 0) {
         this.varied = true;
         if (size < this.resolution) this.resolution = size;
@@ -144,6 +151,7 @@ export class SeriesState {
     this.level.update(clip(value, this.level, limitZ, floor, this.count));
     this.learnLongRun(value);
     this.last = value;
+    this.lastNormal = normal;
   }
 
   /**
@@ -184,7 +192,19 @@ export class SeriesState {
       atIdle = true;
     }
     this.idleRate.update(atIdle ? 1 : 0);
-    if (!atIdle) this.active.update(clip(value, this.active, this.shape.clipZ, floor, this.active.count));
+    if (!atIdle) {
+      this.active.update(clip(value, this.active, this.shape.clipZ, floor, this.active.count));
+      if (this.last !== undefined) {
+        const step = clip(
+          value - this.last,
+          this.activeSteps,
+          this.shape.clipZ,
+          floor,
+          this.activeSteps.count,
+        );
+        this.activeSteps.update(step);
+      }
+    }
     const alpha = 2 / (this.shape.activityWindow + 1);
     this.activity += alpha * ((atIdle ? 0 : 1) - this.activity);
     this.activityRates.update(this.activity);

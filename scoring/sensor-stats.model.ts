@@ -28,6 +28,7 @@ export interface SensorStatsOptions extends Thresholds {
   readonly activityWindow: number;
   /** z of the activity rate above its usual level that counts as the warning score. */
   readonly activityZ: number;
+
   /**
    * The same floor as a share of the sensor's nominal spread in its profile: rain after a dry week, or a
    * solar plant at night, has a moving σ of zero, and the first drop must not score as infinite.
@@ -71,6 +72,7 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
   idleShare: 0.5,
   activityWindow: 30,
   activityZ: 4,
+
   minStdDevShare: 0.25,
   levelZ: 4,
   jumpZ: 5,
@@ -147,7 +149,7 @@ export class SensorStatsModel implements AnomalyModel {
       const spec = observation.profileSpec.sensors[sensor];
       const floor = this.floorOf(state, spec);
       const evidence = state.idleMostly(spec?.intermittent === true)
-        ? this.judgeIdleMostly(state, value, floor)
+        ? this.judgeIdleMostly(state, value, spec, floor)
         : this.judgeSteady(state, value, floor, spec?.intermittent === true);
       findings.push({
         model: this.name,
@@ -157,7 +159,7 @@ export class SensorStatsModel implements AnomalyModel {
         severity: severityOf(evidence.score, o),
         facts: {
           z: evidence.z,
-          residual: evidence.z / state.tail.factor,
+          residual: evidence.z / evidence.tail,
           value,
           mean: evidence.mean,
           stdDev: evidence.stdDev,
@@ -218,7 +220,7 @@ export class SensorStatsModel implements AnomalyModel {
       score = stuck;
       kind = state.max > state.min && (value === state.max || value === state.min) ? 'saturated' : 'stuck';
     }
-    return { kind, score, z, mean: state.level.mean, stdDev };
+    return { kind, score, z, mean: state.level.mean, stdDev, tail };
   }
 
   /**
@@ -240,18 +242,37 @@ export class SensorStatsModel implements AnomalyModel {
    * An idle-mostly sensor: an idle reading is normal; an active one is judged against the active ones; and
    * activity far more frequent than usual is its own finding.
    */
-  private judgeIdleMostly(state: SeriesState, value: number, floor: number): Evidence {
+  private judgeIdleMostly(
+    state: SeriesState,
+    value: number,
+    spec: SensorSpec | undefined,
+    floor: number,
+  ): Evidence {
+    const intermittent = spec?.intermittent === true;
     const o = this.options;
     if (value === state.idleValue)
-      return { kind: 'level', score: 0, z: 0, mean: state.idleValue, stdDev: floor };
+      return { kind: 'level', score: 0, z: 0, mean: state.idleValue, stdDev: floor, tail: 1 };
     const stdDev = Math.max(state.active.stdDev, floor);
     // Until it has been active warmUp times, a sensor's activity is not judged at all: the first sunrise
     // of a solar plant is new, not anomalous.
     if (state.active.count < o.warmUp)
-      return { kind: 'level', score: 0, z: 0, mean: state.active.mean, stdDev };
+      return { kind: 'level', score: 0, z: 0, mean: state.active.mean, stdDev, tail: 1 };
     const z = bounded((value - state.active.mean) / stdDev);
     let score = (Math.abs(z) * o.warningZ) / o.levelZ;
     let kind = 'level';
+    // A step into activity far bigger than its usual ones (a spike at night), on a sensor its profile calls
+    // intermittent, measured against at least its nominal spread. Not on one found idle-mostly by its data
+    // alone: a disk that writes now and then leaps from idle every time, and its bursts are judged by level.
+    if (intermittent && state.last !== undefined) {
+      const steps = state.activeSteps;
+      const stepStdDev = Math.max(steps.stdDev, floor, spec?.stdDev ?? 0);
+      const jumpZ = bounded((value - state.last - steps.mean) / stepStdDev);
+      const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ;
+      if (jumpScore > score) {
+        score = jumpScore;
+        kind = 'jump';
+      }
+    }
     const rates = state.activityRates;
     // An EWMA of a Bernoulli stream with rate p varies by p(1 − p)·α/(2 − α): the floor of its spread.
     const alpha = 2 / (o.activityWindow + 1);
@@ -263,7 +284,7 @@ export class SensorStatsModel implements AnomalyModel {
       score = activityScore;
       kind = 'activity';
     }
-    return { kind, score, z, mean: state.active.mean, stdDev };
+    return { kind, score, z, mean: state.active.mean, stdDev, tail: 1 };
   }
 
   /** The run of equal values that is stuck for a sensor repeating itself with probability `share`. */
@@ -332,6 +353,8 @@ interface Evidence {
   readonly z: number;
   readonly mean: number;
   readonly stdDev: number;
+  /** The tail factor the scores were divided by (1: none). */
+  readonly tail: number;
 }
 
 /** A scale floor relative to the level: far below any real sensor's noise, but never zero. */
