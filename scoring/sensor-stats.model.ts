@@ -159,11 +159,13 @@ export class SensorStatsModel implements AnomalyModel {
         severity: severityOf(evidence.score, o),
         facts: {
           z: evidence.z,
-          residual: evidence.z / evidence.tail,
+          residual: softBound(evidence.z),
           value,
           mean: evidence.mean,
           stdDev: evidence.stdDev,
           repeated: (value === state.last ? state.run + 1 : 0) + 1,
+          tail: evidence.tail,
+          ...evidence.extra,
         },
       });
     }
@@ -217,8 +219,13 @@ export class SensorStatsModel implements AnomalyModel {
     // A sensor its profile calls intermittent sits at one value for hours by nature: it cannot look stuck.
     const stuck = intermittent ? 0 : this.stuckScore(state, value);
     if (stuck > score) {
+      const pinned = state.max > state.min && (value === state.max || value === state.min);
+      if (pinned) {
+        const extra = { bound: value === state.max ? 'highest' : 'lowest' };
+        return { kind: 'saturated', score: stuck, z, mean: state.level.mean, stdDev, tail, extra };
+      }
       score = stuck;
-      kind = state.max > state.min && (value === state.max || value === state.min) ? 'saturated' : 'stuck';
+      kind = 'stuck';
     }
     return { kind, score, z, mean: state.level.mean, stdDev, tail };
   }
@@ -281,8 +288,8 @@ export class SensorStatsModel implements AnomalyModel {
     const rateZ = bounded((state.activityWith(value) - rates.mean) / Math.max(rates.stdDev, rateFloor));
     const activityScore = (rateZ * o.warningZ) / o.activityZ;
     if (state.activityKnown && activityScore > score) {
-      score = activityScore;
-      kind = 'activity';
+      const extra = { activity: state.activityWith(value), usualActivity: rates.mean };
+      return { kind: 'activity', score: activityScore, z, mean: state.active.mean, stdDev, tail: 1, extra };
     }
     return { kind, score, z, mean: state.active.mean, stdDev, tail: 1 };
   }
@@ -328,10 +335,16 @@ export class SensorStatsModel implements AnomalyModel {
         return `${sensor} missing (no value sent)`;
       case 'stuck':
         return `${sensor} stuck at ${f.value} for ${f.repeated} readings`;
+      case 'saturated':
+        return `${sensor} pinned at ${f.value}, its ${f.bound} reading, for ${f.repeated} readings`;
+      case 'activity':
+        return `${sensor} active on ${percent(num('activity'))} of recent readings (usually ${percent(num('usualActivity'))})`;
       default: {
         const z = num('z');
         const verb = { jump: 'jumped to', trend: 'trending, at' }[finding.kind] ?? 'at';
-        return `${sensor} ${verb} ${f.value}, z=${z >= 0 ? '+' : ''}${z.toFixed(2)} (mean ${num('mean').toFixed(3)}, σ ${num('stdDev').toFixed(3)})`;
+        // A heavy-tailed sensor's z is judged against its own tails: say so, or z=+12 reads as a fault.
+        const tails = num('tail') > 1 ? `; tails ${num('tail').toFixed(1)}× Gaussian` : '';
+        return `${sensor} ${verb} ${f.value}, z=${z >= 0 ? '+' : ''}${z.toFixed(2)} (mean ${num('mean').toFixed(3)}, σ ${num('stdDev').toFixed(3)}${tails})`;
       }
     }
   }
@@ -355,6 +368,8 @@ interface Evidence {
   readonly stdDev: number;
   /** The tail factor the scores were divided by (1: none). */
   readonly tail: number;
+  /** Figures only some kinds of evidence have, for their explanation. */
+  readonly extra?: Readonly<Record<string, number | string>>;
 }
 
 /** A scale floor relative to the level: far below any real sensor's noise, but never zero. */
@@ -367,3 +382,20 @@ const MAX_Z = 1e6;
 function bounded(z: number): number {
   return Math.min(MAX_Z, Math.max(-MAX_Z, z));
 }
+
+function percent(share: number): string {
+  return `${Math.round(100 * share)}%`;
+}
+
+/**
+ * The residual the multi-sensor models judge: the z itself up to ±SOFT_BOUND, logarithmic beyond. A spiky
+ * sensor's z of 180 must not own a cluster distance on its own, while every z a fault usually makes (4 to
+ * 10) keeps its size. Not the tail-divided z: a residual whose scale moves with the gauge after the models
+ * were trained on it turns ordinary vectors into outliers.
+ */
+function softBound(z: number): number {
+  const size = Math.abs(z);
+  return size <= SOFT_BOUND ? z : Math.sign(z) * (SOFT_BOUND + Math.log1p(size - SOFT_BOUND));
+}
+
+const SOFT_BOUND = 6;
