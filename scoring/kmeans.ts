@@ -48,7 +48,8 @@ export function trainKMeans(
   if (vectors.length < options.kMax * 10) {
     throw new Error(`K-means needs at least ${options.kMax * 10} training vectors; got ${vectors.length}`);
   }
-  const standardiser = fitStandardiser(vectors);
+  // The vectors are residuals (z's): a spread below 1 is a window where the sensor barely moved.
+  const standardiser = fitStandardiser(vectors, 1);
   const points = vectors.map((v) => standardise(standardiser, v));
   const sample = everyNth(points, Math.max(1, Math.floor(points.length / options.silhouetteSample)));
   let best: { centroids: number[][]; silhouette: number; k: number } | undefined;

@@ -223,7 +223,7 @@ export class DefaultScoringCore extends ScoringCore {
 
   override score(observation: Observation): Verdict {
     const verdict = super.score(observation);
-    if (this.multiSensorOn && !verdict.isAnomaly) this.collect(observation, verdict);
+    if (this.multiSensorOn && !anomalousBesidesVectors(verdict)) this.collect(observation, verdict);
     return verdict;
   }
 
@@ -288,6 +288,9 @@ export class DefaultScoringCore extends ScoringCore {
       features = DefaultScoringCore.featuresOf(observation.profileSpec);
       this.features.set(observation.profile, features);
     }
+    // One sensor is no vector: K-means and the Isolation Forest on a single z would repeat the statistics
+    // model's level test with a threshold fitted to a few hundred readings.
+    if (features.length < 2) return;
     const vector = vectorOf(features, verdict.residuals ?? verdict.zScores);
     if (!vector || !this.windows.offer(observation.profile, observation.ts, vector)) return;
     const current = this.bundles.get(observation.profile);
@@ -307,6 +310,16 @@ export class DefaultScoringCore extends ScoringCore {
     this.adopt(bundle, { pinned: false });
     this.coreOptions.onTrained?.(bundle);
   }
+}
+
+/**
+ * Whether a model other than K-means and the Isolation Forest found the reading anomalous. Their own
+ * flags do not keep a reading out of their training window: a pattern they wrongly call anomalous (the
+ * first noise on a sensor that was flat when they trained) is learnt at the next retraining instead of
+ * being flagged for ever, while faults the other models see stay out.
+ */
+function anomalousBesidesVectors(verdict: Verdict): boolean {
+  return verdict.findings.some((f) => f.model !== 'kmeans' && f.model !== 'isolation_forest');
 }
 
 /** The detector's models with their configured thresholds. */

@@ -45,6 +45,9 @@ export class SeriesState {
   private lastNormal = true;
   /** Repeats of `last` so far (0: the last value differed from the one before). */
   run = 0;
+  /** The sizes of the last RECENT_STEPS steps, oldest overwritten first. */
+  private readonly recentSteps = new Float64Array(RECENT_STEPS);
+  private recentStepCount = 0;
   /** The smallest step between distinct values seen so far (∞ until the sensor has varied). */
   resolution = Number.POSITIVE_INFINITY;
   /** False until the sensor has reported two distinct values: a sensor that never varied is not stuck. */
@@ -58,10 +61,14 @@ export class SeriesState {
   private readonly stepPeaks = [0, 0, 0];
   /** How heavy this sensor's tails are: its scores are divided by the factor. */
   readonly tail = new TailGauge();
+  /** Usual length of the runs a sensor holds at its highest or lowest value before it moves off again. */
+  readonly pinnedRuns: EwmaStats;
+  /** True while every value reported has been a whole number at or above 0: a count. */
+  counts = true;
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
 
-  /** The idle candidate: the last value held for IDLE_RUN readings in a row while the previous one was rare. */
+  /** The idle candidate: the last value held for IDLE_RUN readings in a row while the previous one was no majority. */
   idleValue: number | undefined;
   /** Share of readings at the idle candidate since it became one (EWMA of 1 at idle, 0 otherwise). */
   private idleRate: EwmaStats;
@@ -85,6 +92,7 @@ export class SeriesState {
     this.longAlpha = longAlpha;
     this.idleRate = new EwmaStats(longAlpha);
     this.active = new EwmaStats(alpha);
+    this.pinnedRuns = new EwmaStats(alpha);
     this.activeSteps = new EwmaStats(alpha);
     this.activityRates = new EwmaStats(longAlpha);
   }
@@ -102,6 +110,17 @@ export class SeriesState {
     // A hinted sensor is taken at its word until its idle share is known.
     if (this.idleRate.count < IDLE_MIN_READINGS) return hinted;
     return this.idleRate.mean >= (hinted ? this.shape.idleShare / 2 : this.shape.idleShare);
+  }
+
+  /**
+   * The median size of the last RECENT_STEPS steps: a spread that one spike does not move, but that noise
+   * starting on a sensor flat until now raises within three readings (where the moving σ, winsorised
+   * against its own near-zero self, would take hundreds).
+   */
+  get recentStepMedian(): number {
+    if (this.recentStepCount < RECENT_STEPS) return 0;
+    const sorted = Array.from(this.recentSteps).sort((a, b) => a - b);
+    return sorted[RECENT_STEPS >> 1] as number;
   }
 
   /** The least step that can be a jump: a share of the third-largest recent step within the usual range. */
@@ -132,6 +151,7 @@ export class SeriesState {
       const landedWithin = Math.abs(value - this.level.mean) < limitZ * Math.max(this.level.stdDev, floor);
       // Only steps from a reading judged normal: the return from a fault is a big step that lands in range,
       // and must not teach the sensor that steps that big are ordinary.
+      this.recentSteps[this.recentStepCount++ % RECENT_STEPS] = size;
       this.learnPeak(landedWithin && normal && this.lastNormal && this.count >= 10 ? size : 0);
       if (size > 0) {
         this.varied = true;
@@ -141,6 +161,7 @@ export class SeriesState {
       if (normal) this.slopes.update(this.slope);
       this.step.update(clip(step, this.step, limitZ, floor, this.count));
     }
+    if (this.counts && !(value >= 0 && Number.isInteger(value))) this.counts = false;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     if (this.count >= 10) {
@@ -185,8 +206,8 @@ export class SeriesState {
   private learnIdle(value: number, floor: number): void {
     let atIdle = value === this.idleValue;
     // `run` already counts this reading's repeats: a value held IDLE_RUN readings becomes the candidate
-    // unless the current one is still common.
-    if (!atIdle && this.run + 1 >= IDLE_RUN && !(this.idleRate.mean >= this.shape.idleShare / 2)) {
+    // unless the current one is the majority.
+    if (!atIdle && this.run + 1 >= IDLE_RUN && !(this.idleRate.mean >= MAJORITY)) {
       this.idleValue = value;
       this.idleRate = new EwmaStats(this.longAlpha);
       atIdle = true;
@@ -211,6 +232,10 @@ export class SeriesState {
   }
 }
 
+/** Steps whose median is the recent step spread. */
+const RECENT_STEPS = 5;
+/** The share of readings that keeps an idle candidate from being replaced. */
+const MAJORITY = 0.5;
 /** Readings in a row at one value that make it the idle candidate. */
 const IDLE_RUN = 3;
 /** Readings since a candidate was chosen before its share is trusted. */

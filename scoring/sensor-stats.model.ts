@@ -1,4 +1,5 @@
 import type { SensorSpec } from '../common/reading/profiles.js';
+import type { EwmaStats } from './ewma-stats.js';
 import {
   type AnomalyModel,
   DEFAULT_THRESHOLDS,
@@ -22,12 +23,12 @@ export interface SensorStatsOptions extends Thresholds {
   readonly resolutionShare: number;
   /** ...and at least this share of its long-run spread, so a flat stretch does not shrink it to nothing. */
   readonly longRunShare: number;
+  /** ...and this share of the median of its last few steps, so noise starting on a flat sensor is learnt. */
+  readonly recentStepShare: number;
   /** A sensor at one value for at least this share of its readings is idle-mostly (rain, solar, a sub-meter). */
   readonly idleShare: number;
   /** Effective window of an idle-mostly sensor's recent activity rate, in readings. */
   readonly activityWindow: number;
-  /** z of the activity rate above its usual level that counts as the warning score. */
-  readonly activityZ: number;
 
   /**
    * The same floor as a share of the sensor's nominal spread in its profile: rain after a dry week, or a
@@ -69,9 +70,9 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
   minStdDev: 0,
   resolutionShare: 0.5,
   longRunShare: 0.1,
+  recentStepShare: 0.5,
   idleShare: 0.5,
   activityWindow: 30,
-  activityZ: 4,
 
   minStdDevShare: 0.25,
   levelZ: 4,
@@ -159,7 +160,9 @@ export class SensorStatsModel implements AnomalyModel {
         severity: severityOf(evidence.score, o),
         facts: {
           z: evidence.z,
-          residual: softBound(evidence.z),
+          // An idle-mostly sensor's activity is the statistics model's to judge: its residual is 0, or the
+          // multi-sensor models, trained mostly on its idle zeros, would call every active reading an outlier.
+          residual: evidence.idle ? 0 : softBound(evidence.z),
           value,
           mean: evidence.mean,
           stdDev: evidence.stdDev,
@@ -183,6 +186,7 @@ export class SensorStatsModel implements AnomalyModel {
       o.minStdDev,
       resolution,
       state.longRunStdDev * o.longRunShare,
+      state.recentStepMedian * o.recentStepShare,
       (spec?.stdDev ?? 0) * o.minStdDevShare,
       Math.abs(state.level.mean) * RELATIVE_FLOOR,
       ABSOLUTE_FLOOR,
@@ -192,7 +196,13 @@ export class SensorStatsModel implements AnomalyModel {
   private judgeSteady(state: SeriesState, value: number, floor: number, intermittent: boolean): Evidence {
     const o = this.options;
     const stdDev = Math.max(state.level.stdDev, floor);
-    const z = bounded((value - state.level.mean) / stdDev);
+    const gaussianZ = bounded((value - state.level.mean) / stdDev);
+    // Counts are skewed: at a mean of 5, a reading of 14 is four σ out yet comes once in 1 300 readings.
+    // Above the level, a count is judged by its Poisson tail when that is the more forgiving.
+    const z =
+      isCountLike(state) && gaussianZ > 0
+        ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level)))
+        : gaussianZ;
     const tail = state.tail.factor;
     let score = (Math.abs(z) * o.warningZ) / o.levelZ / tail;
     let kind = 'level';
@@ -238,7 +248,17 @@ export class SensorStatsModel implements AnomalyModel {
     if (!state.varied || value !== state.last) return 0;
     const repeated = state.run + 2;
     if (repeated > this.options.window) return 0;
-    const stuckRun = this.stuckRunFor(state.repeats.mean);
+    // At its highest or lowest value, a sensor that has held such a bound before and moved off again is
+    // judged by how long it usually holds it: a tank that sits full for an hour a day is not stuck at full.
+    const pinned = state.max > state.min && (value === state.max || value === state.min);
+    const runs = state.pinnedRuns;
+    // Until it has held a bound PINNED_RUNS_KNOWN times, a run there is judged only once it is a fifth of the window.
+    const usualPinned = !pinned
+      ? 0
+      : runs.count >= PINNED_RUNS_KNOWN
+        ? PINNED_MARGIN * runs.mean
+        : this.options.window / 5;
+    const stuckRun = Math.max(this.stuckRunFor(state.repeats.mean), usualPinned);
     // Capped: a run that goes on is one finding, not one that grows worse with every reading.
     return repeated >= stuckRun
       ? Math.min(this.options.criticalZ, (this.options.warningZ * repeated) / stuckRun)
@@ -258,12 +278,12 @@ export class SensorStatsModel implements AnomalyModel {
     const intermittent = spec?.intermittent === true;
     const o = this.options;
     if (value === state.idleValue)
-      return { kind: 'level', score: 0, z: 0, mean: state.idleValue, stdDev: floor, tail: 1 };
+      return { kind: 'level', score: 0, z: 0, mean: state.idleValue, stdDev: floor, tail: 1, idle: true };
     const stdDev = Math.max(state.active.stdDev, floor);
     // Until it has been active warmUp times, a sensor's activity is not judged at all: the first sunrise
     // of a solar plant is new, not anomalous.
     if (state.active.count < o.warmUp)
-      return { kind: 'level', score: 0, z: 0, mean: state.active.mean, stdDev, tail: 1 };
+      return { kind: 'level', score: 0, z: 0, mean: state.active.mean, stdDev, tail: 1, idle: true };
     const z = bounded((value - state.active.mean) / stdDev);
     let score = (Math.abs(z) * o.warningZ) / o.levelZ;
     let kind = 'level';
@@ -281,17 +301,37 @@ export class SensorStatsModel implements AnomalyModel {
       }
     }
     const rates = state.activityRates;
-    // An EWMA of a Bernoulli stream with rate p varies by p(1 − p)·α/(2 − α): the floor of its spread.
-    const alpha = 2 / (o.activityWindow + 1);
-    const p = Math.min(Math.max(rates.mean, 1 / o.longWindow), 0.5);
-    const rateFloor = Math.sqrt((p * (1 - p) * alpha) / (2 - alpha));
-    const rateZ = bounded((state.activityWith(value) - rates.mean) / Math.max(rates.stdDev, rateFloor));
-    const activityScore = (rateZ * o.warningZ) / o.activityZ;
+    const activityScore = this.activityScore(state.activityWith(value), rates.mean);
     if (state.activityKnown && activityScore > score) {
       const extra = { activity: state.activityWith(value), usualActivity: rates.mean };
-      return { kind: 'activity', score: activityScore, z, mean: state.active.mean, stdDev, tail: 1, extra };
+      return {
+        kind: 'activity',
+        score: activityScore,
+        z,
+        mean: state.active.mean,
+        stdDev,
+        tail: 1,
+        idle: true,
+        extra,
+      };
     }
-    return { kind, score, z, mean: state.active.mean, stdDev, tail: 1 };
+    return { kind, score, z, mean: state.active.mean, stdDev, tail: 1, idle: true };
+  }
+
+  /**
+   * How unusual a recent activity share is against the usual one. The recent share is an EWMA over about
+   * `activityWindow` readings, so it counts about that many readings' activity; at the usual rate the count
+   * is Poisson, and its upper tail probability P says how rare the burst is: a chance of 1 in ACTIVITY_RARITY
+   * scores warning, rarer scores higher. Not a Gaussian z: at a rate of 1 % three active readings in thirty
+   * would be 4σ, yet happen every few hundred readings.
+   */
+  private activityScore(recent: number, usual: number): number {
+    const window = this.options.activityWindow;
+    const count = Math.round(recent * window);
+    const expected = Math.max(usual, 1 / this.options.longWindow) * window;
+    if (count <= expected) return 0;
+    const tail = poissonUpperTail(count, expected);
+    return (this.options.warningZ * Math.log(1 / tail)) / Math.log(ACTIVITY_RARITY);
   }
 
   /** The run of equal values that is stuck for a sensor repeating itself with probability `share`. */
@@ -319,6 +359,13 @@ export class SensorStatsModel implements AnomalyModel {
           for (let r = 0; r < state.run; r++) state.repeats.update(1);
         }
         if (state.last !== undefined) state.repeats.update(0);
+        if (
+          state.run > 0 &&
+          state.max > state.min &&
+          (state.last === state.max || state.last === state.min)
+        ) {
+          state.pinnedRuns.update(state.run + 1);
+        }
         state.run = 0;
       }
       const floor = this.floorOf(state, observation.profileSpec.sensors[sensor]);
@@ -368,8 +415,98 @@ interface Evidence {
   readonly stdDev: number;
   /** The tail factor the scores were divided by (1: none). */
   readonly tail: number;
+  /** Judged as an idle-mostly sensor. */
+  readonly idle?: boolean;
   /** Figures only some kinds of evidence have, for their explanation. */
   readonly extra?: Readonly<Record<string, number | string>>;
+}
+
+/**
+ * A run at a bound this many times longer than the sensor's mean run there is saturation: with run lengths
+ * roughly exponential, a run passes ln(1000) ≈ 7 means once in a thousand runs.
+ */
+const PINNED_MARGIN = 7;
+/** Runs at a bound a sensor must have held and left before its usual runs there are known. */
+const PINNED_RUNS_KNOWN = 10;
+/** An activity burst this unlikely at the usual rate scores warning. */
+const ACTIVITY_RARITY = 1e5;
+
+/** Sensors reporting counts are judged by the Poisson tail below this mean; above it the Gaussian fits. */
+const COUNT_MEAN_LIMIT = 100;
+
+/**
+ * Whole numbers at or above 0 whose spread is at least about their mean's square root, as a count's is.
+ * Not a temperature in whole degrees: its variance is far below its mean.
+ */
+function isCountLike(state: SeriesState): boolean {
+  const { mean, variance } = state.level;
+  return state.counts && mean < COUNT_MEAN_LIMIT && variance >= COUNT_DISPERSION * mean;
+}
+
+/** The least variance-to-mean ratio of a count (1 for Poisson). */
+const COUNT_DISPERSION = 0.5;
+
+/**
+ * The Gaussian z of a count's Poisson upper tail, with λ the larger of the moving mean and variance (so an
+ * over-dispersed count is not judged by a tail lighter than its own).
+ */
+function countZ(value: number, level: EwmaStats): number {
+  const lambda = Math.max(level.mean, level.variance, 1e-9);
+  return normalQuantile(1 - poissonUpperTail(Math.round(value), lambda));
+}
+
+const QUANTILE_A = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+];
+const QUANTILE_B = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572, 1,
+];
+const QUANTILE_C = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+];
+const QUANTILE_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416, 1];
+
+/**
+ * Φ⁻¹(p), the standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9),
+ * https://web.archive.org/web/20151030215612/http://home.online.no/~pjacklam/notes/invnorm/
+ */
+export function normalQuantile(p: number): number {
+  if (p <= 0) return -MAX_Z;
+  if (p >= 1) return MAX_Z;
+  const poly = (x: number, coefficients: readonly number[]) =>
+    coefficients.reduce((acc, k) => acc * x + k, 0);
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return poly(q, QUANTILE_C) / poly(q, QUANTILE_D);
+  }
+  if (p > 1 - 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -poly(q, QUANTILE_C) / poly(q, QUANTILE_D);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (q * poly(r, QUANTILE_A)) / poly(r, QUANTILE_B);
+}
+
+/** P(X ≥ k) for X ~ Poisson(λ), summed in the log domain so large counts neither overflow nor reach 0. */
+export function poissonUpperTail(k: number, lambda: number): number {
+  if (k <= 0) return 1;
+  // P(X ≥ k) = 1 − Σ_{i<k} P(X = i); for k well above λ, sum the upper terms directly instead.
+  let term = Math.exp(-lambda + k * Math.log(lambda) - logFactorial(k));
+  let sum = 0;
+  for (let i = k; i < k + 200 && term > sum * 1e-12; i++) {
+    sum += term;
+    term *= lambda / (i + 1);
+  }
+  return Math.max(sum, Number.MIN_VALUE);
+}
+
+function logFactorial(n: number): number {
+  let total = 0;
+  for (let i = 2; i <= n; i++) total += Math.log(i);
+  return total;
 }
 
 /** A scale floor relative to the level: far below any real sensor's noise, but never zero. */

@@ -7,7 +7,11 @@ export interface Standardiser {
   readonly stdDevs: readonly number[];
 }
 
-export function fitStandardiser(vectors: readonly (readonly number[])[]): Standardiser {
+/**
+ * `minStdDev` floors each feature's spread: for residual vectors (z's, whose natural unit is 1), a window in
+ * which a sensor barely moved must not make its ordinary z's look far away.
+ */
+export function fitStandardiser(vectors: readonly (readonly number[])[], minStdDev = 0): Standardiser {
   const dims = vectors[0]?.length ?? 0;
   const means = new Array<number>(dims).fill(0);
   const squares = new Array<number>(dims).fill(0);
@@ -18,7 +22,7 @@ export function fitStandardiser(vectors: readonly (readonly number[])[]): Standa
       squares[d] = (squares[d] as number) + ((v[d] as number) - (means[d] as number)) ** 2;
   }
   // A constant feature gets σ 1 so it neither divides by zero nor dominates.
-  const stdDevs = squares.map((s) => Math.sqrt(s / Math.max(1, vectors.length)) || 1);
+  const stdDevs = squares.map((s) => Math.max(minStdDev, Math.sqrt(s / Math.max(1, vectors.length)) || 1));
   return { means, stdDevs };
 }
 
