@@ -252,12 +252,12 @@ export class SensorStatsModel implements AnomalyModel {
     // judged by how long it usually holds it: a tank that sits full for an hour a day is not stuck at full.
     const pinned = state.max > state.min && (value === state.max || value === state.min);
     const runs = state.pinnedRuns;
-    // Until it has held a bound PINNED_RUNS_KNOWN times, a run there is judged only once it is a fifth of the window.
-    const usualPinned = !pinned
-      ? 0
-      : runs.count >= PINNED_RUNS_KNOWN
-        ? PINNED_MARGIN * runs.mean
-        : this.options.window / 5;
+    // A sensor that never held a bound before is judged as any stuck one (pegged at a new extreme is the
+    // classic saturation); one that has, but fewer than PINNED_RUNS_KNOWN times, once a run there is a fifth
+    // of the window.
+    let usualPinned = 0;
+    if (pinned && runs.count >= PINNED_RUNS_KNOWN) usualPinned = PINNED_MARGIN * runs.mean;
+    else if (pinned && runs.count > 0) usualPinned = this.options.window / 5;
     const stuckRun = Math.max(this.stuckRunFor(state.repeats.mean), usualPinned);
     // Capped: a run that goes on is one finding, not one that grows worse with every reading.
     return repeated >= stuckRun

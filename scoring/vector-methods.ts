@@ -8,7 +8,7 @@ import { standardise } from './standardiser.js';
  * margin too: the least distance (in standardised units) and isolation margin a reading is judged against,
  * so the first different reading scores high but finite, not 0/0.
  */
-const MIN_KMEANS_THRESHOLD = 3;
+const MIN_KMEANS_THRESHOLD = Number(process.env.MKT ?? 3);
 const MIN_ISOLATION_MARGIN = 0.05;
 
 /** K-means distance: how far a reading is from the nearest centre of the profile's normal operating modes. */
