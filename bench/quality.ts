@@ -19,6 +19,7 @@ import {
   type Quality,
   qualityOf,
 } from './quality/event-metrics.js';
+import { runFamilies } from './quality/families.js';
 import { nabBaselines, runNab, writeNabResults } from './quality/nab/nab-benchmark.js';
 import { loadNabCorpus } from './quality/nab/nab-data.js';
 import { runSimulator, type SimulatorRunOptions } from './quality/simulator-quality.js';
@@ -115,6 +116,13 @@ if (!args['skip-simulator']) {
     byType[kind] = qualityOf(counts);
     console.log(row(kind, byType[kind] as Quality));
   }
+  // Each family of awkward sensors alone: faults, and anomaly-free controls.
+  console.log(`\n${header('sensor family')} ${'f.alarm/10k (control)'.padStart(22)}`);
+  const families = runFamilies(base);
+  readings += families.readings;
+  for (const [family, q] of Object.entries(families.byFamily)) {
+    console.log(`${row(family, q.faults)} ${q.falseAlarmsPer10k.toFixed(2).padStart(22)}`);
+  }
   const worst = [...falseAlarmSources].sort((a, b) => b[1] - a[1]).slice(0, 5);
   console.log(
     `\nFlags on unlabelled readings, by source (mixed runs): ${worst.map(([s, n]) => `${s} ${n}`).join('; ') || 'none'}`,
@@ -128,6 +136,16 @@ if (!args['skip-simulator']) {
     overall: qualityJson(overallQuality),
     byProfile: Object.fromEntries(Object.entries(byProfile).map(([k, q]) => [k, qualityJson(q)])),
     byType: Object.fromEntries(Object.entries(byType).map(([k, q]) => [k, qualityJson(q)])),
+    byFamily: Object.fromEntries(
+      Object.entries(families.byFamily).map(([k, q]) => [
+        k,
+        {
+          ...qualityJson(q.faults),
+          falseAlarmsPer10k: q.falseAlarmsPer10k,
+          controlReadings: q.controlReadings,
+        },
+      ]),
+    ),
     readings,
     readingsPerSecond: readings / seconds,
   };

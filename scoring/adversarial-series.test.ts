@@ -12,6 +12,7 @@ const UNKNOWN_SENSOR = {
   walk: { reversionPerHour: 1, momentum: 0 },
   driftPerDay: 0,
   intermittent: false,
+  noise: 1,
 };
 /** Two such sensors of the same shape, so the multi-sensor models train and judge too. */
 const UNKNOWN: ProfileSpec = {

@@ -21,7 +21,7 @@ export class SensorSignal {
     private readonly random: Random,
     private readonly originTs: number,
   ) {
-    this.deviation = random.gaussian() * spec.stdDev;
+    this.deviation = random.gaussian() * spec.stdDev * spec.noise;
   }
 
   /** The expected value at time `ts`: the level, shaped by the season, plus drift since the origin. */
@@ -43,14 +43,67 @@ export class SensorSignal {
     const a2 = -momentum;
     // Stationary variance of x_t = a1·x_{t-1} + a2·x_{t-2} + e is σe²·(1 − a2) / ((1 + a2)((1 − a2)² − a1²)).
     const gain = ((1 + a2) * ((1 - a2) ** 2 - a1 ** 2)) / (1 - a2);
-    const noise = this.spec.stdDev * Math.sqrt(Math.max(0, gain)) * this.random.gaussian();
+    // `noise` 0 is a noise-free signal: the season alone (a random draw is still taken, so adding noise
+    // to one sensor does not change the others' streams).
+    const noise = this.spec.noise * this.spec.stdDev * Math.sqrt(Math.max(0, gain)) * this.random.gaussian();
     const next = keep * this.deviation + momentum * this.lastStep + noise;
     this.lastStep = next - this.deviation;
     this.deviation = next;
     const { season } = this.spec;
     // Sunlight scales the noise too: a solar plant at night reports exactly nothing.
     const scale = season?.shape === 'daylight' ? daylight(season, ts) : 1;
-    return this.meanAt(ts) + scale * this.deviation;
+    const level = this.meanAt(ts) + scale * this.deviation;
+    if (this.spec.idle && !this.burstGoesOn(this.spec.idle)) return this.spec.validRange[0];
+    if (this.spec.counts) return countDraw(Math.max(0, level), this.spec.counts.dispersion, this.random);
+    return level;
+  }
+
+  /**
+   * An idle-mostly sensor (a rain gauge, a sub-meter) as a two-state chain: bursts of activity lasting
+   * `burstReadings` on average, started often enough to be active on `activeShare` of readings, and its
+   * range's lower bound (0) in between.
+   */
+  private active = false;
+  private burstGoesOn(idle: { activeShare: number; burstReadings: number }): boolean {
+    const end = 1 / idle.burstReadings;
+    const start = (idle.activeShare * end) / (1 - idle.activeShare);
+    this.active = this.active ? this.random.next() >= end : this.random.next() < start;
+    return this.active;
+  }
+}
+
+/**
+ * A count with mean `rate`: Poisson, or negative binomial (a gamma-mixed Poisson, variance
+ * rate + rate²/dispersion) when a dispersion is given: the heavy tail of error counts and visitor bursts.
+ */
+export function countDraw(rate: number, dispersion: number | undefined, random: Random): number {
+  const mean = dispersion === undefined ? rate : gammaDraw(dispersion, random) * (rate / dispersion);
+  return poissonDraw(mean, random);
+}
+
+/** Poisson: Knuth's product of uniforms for small means, the rounded normal approximation for large. */
+function poissonDraw(mean: number, random: Random): number {
+  if (mean <= 0) return 0;
+  if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * random.gaussian()));
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = random.next();
+  while (p > limit) {
+    k += 1;
+    p *= random.next();
+  }
+  return k;
+}
+
+/** Gamma(shape, 1): Marsaglia and Tsang (2000), boosted for shape < 1. */
+function gammaDraw(shape: number, random: Random): number {
+  if (shape < 1) return gammaDraw(shape + 1, random) * (1 - random.next()) ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = random.gaussian();
+    const v = (1 + c * x) ** 3;
+    if (v > 0 && Math.log(1 - random.next()) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
   }
 }
 
@@ -71,6 +124,11 @@ function seasonalOffset(season: SeasonSpec | undefined, ts: number): number {
     }
     case 'daylight':
       return 0;
+    case 'square': {
+      // On for the first onShare of each period, counted from the epoch so every station switches together.
+      const phase = (((ts / 60_000) % season.periodMinutes) + season.periodMinutes) % season.periodMinutes;
+      return phase < season.onShare * season.periodMinutes ? season.amplitude : -season.amplitude;
+    }
   }
 }
 

@@ -1,5 +1,10 @@
 import { type Random, seededRandom, seedFrom } from '../common/random.js';
-import { type ProfileName, profileOf, type SensorSpec } from '../common/reading/profiles.js';
+import {
+  type ProfileName,
+  type ProfileSpec,
+  profileOf,
+  type SensorSpec,
+} from '../common/reading/profiles.js';
 import { ANOMALY_KINDS, type AnomalyKind, type Reading } from '../common/reading/reading.js';
 import { type AnomalyEpisode, advanceEpisode, applyEpisode, startEpisode } from './anomalies.js';
 import { SensorSignal } from './signal.js';
@@ -13,6 +18,8 @@ export interface StationOptions {
   readonly originTs: number;
   /** Kinds of anomaly to inject (all by default); the quality benchmark measures one kind at a time. */
   readonly anomalyKinds?: readonly AnomalyKind[];
+  /** The profile's sensors, when not the named profile's own (the quality benchmark's one-family stations). */
+  readonly profileSpec?: ProfileSpec;
   /** Defaults to a seed derived from the station id, so a station's signal is the same every run. */
   readonly random?: Random;
 }
@@ -30,17 +37,20 @@ export class SimulatedStation {
 
   constructor(private readonly options: StationOptions) {
     this.random = options.random ?? seededRandom(seedFrom(options.stationId));
-    const specs = profileOf(options.profile).sensors;
+    const specs = (options.profileSpec ?? profileOf(options.profile)).sensors;
     this.sensors = Object.entries(specs).map(
       ([name, spec]) => [name, spec, new SensorSignal(spec, this.random, options.originTs)] as const,
     );
   }
 
-  /** What the sensor reports for `value`: saturated at its physical limits, to three decimals. */
+  /** What the sensor reports for `value`: saturated at its physical limits, on its resolution (0.001 by default). */
   private report(value: number | null, spec: SensorSpec): number | null {
     if (value === null) return null;
     const [min, max] = spec.validRange;
-    return round(Math.min(max, Math.max(min, value)), 3);
+    const clipped = Math.min(max, Math.max(min, value));
+    return spec.resolution === undefined
+      ? round(clipped, 3)
+      : round(Math.round(clipped / spec.resolution) * spec.resolution, 6);
   }
 
   get stationId(): string {

@@ -1,4 +1,4 @@
-import { profileOf } from '../../common/reading/profiles.js';
+import { type ProfileSpec, profileOf } from '../../common/reading/profiles.js';
 import type { AnomalyKind } from '../../common/reading/reading.js';
 import { createScoringCore, type ScoringCoreOptions } from '../../scoring/scoring-core.js';
 import { SimulatedStation } from '../../simulation/station.js';
@@ -18,6 +18,8 @@ export interface SimulatorRunOptions {
   readonly probation: number;
   readonly grace: number;
   readonly core?: ScoringCoreOptions;
+  /** The stations' sensors, when not the whole profile's (one family's sensors, for its own figures). */
+  readonly profileSpec?: ProfileSpec;
 }
 
 export interface SimulatorRunResult {
@@ -34,7 +36,7 @@ export interface SimulatorRunResult {
  * readings and the same figures) and counts detections against the injected ground truth.
  */
 export function runSimulator(options: SimulatorRunOptions): SimulatorRunResult {
-  const profileSpec = profileOf(options.profile);
+  const profileSpec = options.profileSpec ?? profileOf(options.profile);
   const core = createScoringCore(options.core);
   const stations = Array.from(
     { length: options.stations },
@@ -45,6 +47,7 @@ export function runSimulator(options: SimulatorRunOptions): SimulatorRunResult {
         anomalyRate: options.anomalyRate,
         anomalyKinds: options.kinds,
         originTs: options.originTs,
+        profileSpec,
       }),
   );
   const series: JudgedReading[][] = stations.map(() => []);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/env.js';
-import { parseProfiles, profileNames, profileOf } from './profiles.js';
+import { parseProfiles, profileNames, profileOf, SENSOR_FAMILIES } from './profiles.js';
 
 const sensor = 'temperature: { unit: °C, mean: 22, stdDev: 1.5, validRange: [-40, 150] }';
 
@@ -15,14 +15,17 @@ function errorOf(text: string): string[] {
 }
 
 describe('profiles configuration', () => {
-  it('ships the five fleets of the earlier systems', () => {
+  it('ships the five fleets of the earlier systems, and a site of meters with one sensor of each awkward family', () => {
     expect(profileNames()).toEqual([
       'factory',
       'environment',
       'building_energy',
       'power_plant',
       'household_power',
+      'site_meters',
     ]);
+    const families = Object.values(profileOf('site_meters').sensors).map((s) => s.family);
+    expect(families.sort()).toEqual([...SENSOR_FAMILIES].sort());
     expect(Object.keys(profileOf('environment').sensors)).toEqual([
       'temperature',
       'humidity',

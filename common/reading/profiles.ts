@@ -22,7 +22,24 @@ const seasonSchema = z.discriminatedUnion('shape', [
     endHour: hour,
   }),
   z.strictObject({ shape: z.literal('daylight'), sunriseHour: hour, sunsetHour: hour }),
+  z.strictObject({
+    shape: z.literal('square'),
+    amplitude: z.number().min(0),
+    periodMinutes: z.number().positive(),
+    onShare: z.number().gt(0).lt(1),
+  }),
 ]);
+
+/** The awkward shapes of real sensors, each with its own per-family figures in the quality benchmark. */
+export const SENSOR_FAMILIES = [
+  'flat_quantised',
+  'idle_mostly',
+  'clipped',
+  'noise_free_periodic',
+  'square_wave',
+  'counts_poisson',
+  'counts_heavy_tailed',
+] as const;
 
 const sensorSchema = z
   .strictObject({
@@ -39,6 +56,13 @@ const sensorSchema = z
       .default({ reversionPerHour: 6, momentum: 0 }),
     driftPerDay: z.number().default(0.1),
     intermittent: z.boolean().default(false),
+    noise: z.number().min(0).default(1),
+    resolution: z.number().positive().optional(),
+    idle: z
+      .strictObject({ activeShare: z.number().gt(0).lt(1), burstReadings: z.number().min(1) })
+      .optional(),
+    counts: z.strictObject({ dispersion: z.number().positive().optional() }).optional(),
+    family: z.enum(SENSOR_FAMILIES).optional(),
   })
   .refine((s) => s.validRange[0] < s.validRange[1], {
     error: 'validRange must be [min, max] with min < max',

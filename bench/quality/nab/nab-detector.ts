@@ -14,6 +14,7 @@ const NAB_PROFILE: ProfileSpec = {
       walk: { reversionPerHour: 1, momentum: 0 },
       driftPerDay: 0,
       intermittent: false,
+      noise: 1,
     },
   },
   rules: [],
