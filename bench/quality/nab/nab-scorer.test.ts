@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,8 +66,19 @@ describe('NAB scoring, the toy vectors of SCORING.md §9', () => {
 });
 
 // Golden figures: published detectors' outputs, scored at NAB's stored thresholds, must give NAB's stored
-// per-file scores. The tuning set is vendored in bench/nab (MIT, see its LICENSE.txt).
+// per-file scores. The development set is vendored in bench/nab (MIT, see its LICENSE.txt).
 const NAB_DIR = path.resolve(import.meta.dirname, '../../nab');
+/** The detectors whose outputs on all 25 series are vendored; the others have the original five only. */
+const ON_ALL = [
+  'ARTime',
+  'numenta',
+  'relativeEntropy',
+  'randomCutForest',
+  'windowedGaussian',
+  'random',
+  'null',
+];
+const ON_FIVE = ['htmjava', 'contextOSE', 'knncad', 'skyline', 'bayesChangePt'];
 
 describe('NAB scoring, against the published per-file scores', () => {
   const corpus = loadNabCorpus(
@@ -75,14 +86,20 @@ describe('NAB scoring, against the published per-file scores', () => {
     path.join(NAB_DIR, 'labels/combined_windows.json'),
   );
 
-  it('reads the five series of the tuning set with their windows', () => {
-    expect(corpus.map((s) => s.name)).toHaveLength(5);
-    expect(corpus.every((s) => s.windows.length > 0 && s.values.length === s.timestamps.length)).toBe(true);
+  it('reads the 25 series of the development set: three anomaly-free, the others with their windows', () => {
+    expect(corpus).toHaveLength(25);
+    expect(corpus.filter((s) => s.windows.length === 0).map((s) => s.name)).toEqual([
+      'artificialNoAnomaly/art_daily_small_noise.csv',
+      'artificialNoAnomaly/art_flatline.csv',
+      'artificialNoAnomaly/art_noisy.csv',
+    ]);
+    expect(corpus.every((s) => s.values.length === s.timestamps.length)).toBe(true);
   });
 
-  it.each(['numenta', 'relativeEntropy', 'windowedGaussian', 'ARTime', 'contextOSE'])(
-    '%s: every file within 1e-9 of NAB, in all three profiles',
+  it.each([...ON_ALL, ...ON_FIVE])(
+    '%s: every vendored file as NAB scored it, in all three profiles',
     (detector) => {
+      let compared = 0;
       for (const [profile, cost] of Object.entries(NAB_PROFILES)) {
         const stored = readFileSync(
           path.join(NAB_DIR, `reference/${detector}/${detector}_${profile}_scores.csv`),
@@ -93,21 +110,26 @@ describe('NAB scoring, against the published per-file scores', () => {
           .filter(Boolean)
           .map((line) => line.split(','));
         for (const series of corpus) {
+          const [category, file] = series.name.split('/') as [string, string];
+          const output = path.join(NAB_DIR, `reference/${detector}/${category}/${detector}_${file}`);
+          if (!existsSync(output)) continue;
           const row = stored.find((r) => r[2] === series.name);
           expect(row, `${detector} ${profile} ${series.name}`).toBeDefined();
-          const [category, file] = series.name.split('/') as [string, string];
-          const scores = readResultScores(
-            path.join(NAB_DIR, `reference/${detector}/${category}/${detector}_${file}`),
-          );
+          const scores = readResultScores(output);
           const scored: ScoredFile = {
             name: series.name,
             scores,
             windows: series.windows,
             probation: probationPeriod(scores.length),
           };
-          expect(scoreFile(scored, Number(row?.[3]), cost)).toBeCloseTo(Number(row?.[4]), 9);
+          // random's stored per-row outputs are rounded: a row within rounding of its threshold can fall on
+          // either side, which moves one file's score by a few millionths.
+          const digits = detector === 'random' ? 5 : 9;
+          expect(scoreFile(scored, Number(row?.[3]), cost)).toBeCloseTo(Number(row?.[4]), digits);
+          compared += 1;
         }
       }
+      expect(compared).toBe(3 * (ON_ALL.includes(detector) ? 25 : 5));
     },
   );
 });
