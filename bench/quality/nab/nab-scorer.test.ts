@@ -114,6 +114,8 @@ describe('NAB scoring, against the published per-file scores', () => {
           const output = path.join(NAB_DIR, `reference/${detector}/${category}/${detector}_${file}`);
           if (!existsSync(output)) continue;
           const row = stored.find((r) => r[2] === series.name);
+          // random's stored scores have no row for exchange-2_cpc_results: nothing to compare there.
+          if (!row && detector === 'random' && file === 'exchange-2_cpc_results.csv') continue;
           expect(row, `${detector} ${profile} ${series.name}`).toBeDefined();
           const scores = readResultScores(output);
           const scored: ScoredFile = {
@@ -129,7 +131,8 @@ describe('NAB scoring, against the published per-file scores', () => {
           compared += 1;
         }
       }
-      expect(compared).toBe(3 * (ON_ALL.includes(detector) ? 25 : 5));
+      const files = ON_ALL.includes(detector) ? (detector === 'random' ? 24 : 25) : 5;
+      expect(compared).toBe(3 * files);
     },
   );
 });
