@@ -112,10 +112,10 @@ describe('NAB scoring, against the published per-file scores', () => {
         for (const series of corpus) {
           const [category, file] = series.name.split('/') as [string, string];
           const output = path.join(NAB_DIR, `reference/${detector}/${category}/${detector}_${file}`);
-          if (!existsSync(output)) continue;
+          if (!existsSync(output) && !ON_ALL.includes(detector)) continue;
           const row = stored.find((r) => r[2] === series.name);
-          // random's stored scores have no row for exchange-2_cpc_results: nothing to compare there.
-          if (!row && detector === 'random' && file === 'exchange-2_cpc_results.csv') continue;
+          // random's stored scores list 15 of the 25 files: the others have nothing to compare with.
+          if (!row && detector === 'random') continue;
           expect(row, `${detector} ${profile} ${series.name}`).toBeDefined();
           const scores = readResultScores(output);
           const scored: ScoredFile = {
@@ -131,7 +131,7 @@ describe('NAB scoring, against the published per-file scores', () => {
           compared += 1;
         }
       }
-      const files = ON_ALL.includes(detector) ? (detector === 'random' ? 24 : 25) : 5;
+      const files = ON_ALL.includes(detector) ? (detector === 'random' ? 15 : 25) : 5;
       expect(compared).toBe(3 * files);
     },
   );
