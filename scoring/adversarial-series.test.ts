@@ -26,9 +26,13 @@ const LENGTH = 6_000;
 /** Readings the models learn before alarms count: the statistics' window and the multi-sensor models' training. */
 const PROBATION = 600;
 const SEEDS = [1, 2, 3];
+/** Unflagged readings that end an alarm. */
+const QUIET = 10;
 
 /**
- * Alarm onsets (a flagged reading after an unflagged one) after probation, and every number every model
+ * Alarms after probation, as an operator meets them: a flagged reading opens one unless another was flagged
+ * within the last QUIET readings (readings that flicker across the threshold are one alarm), and every
+ * number every model
  * gave: the properties every shape of sensor must have.
  */
 function judge(a: readonly number[], b: readonly number[]) {
@@ -36,7 +40,7 @@ function judge(a: readonly number[], b: readonly number[]) {
   const core = createScoringCore();
   const numbers: number[] = [];
   let onsets = 0;
-  let flagged = false;
+  let lastFlag = Number.NEGATIVE_INFINITY;
   const firstAlarms: string[] = [];
   a.forEach((value, i) => {
     const verdict = core.score({
@@ -48,11 +52,11 @@ function judge(a: readonly number[], b: readonly number[]) {
     });
     numbers.push(verdict.score, ...Object.values(verdict.zScores));
     for (const finding of verdict.findings) numbers.push(finding.score, ...numericFacts(finding.facts));
-    if (verdict.isAnomaly && !flagged && i >= PROBATION) {
+    if (verdict.isAnomaly && i - lastFlag > QUIET && i >= PROBATION) {
       onsets += 1;
       if (firstAlarms.length < 3) firstAlarms.push(`row ${i}: ${verdict.findings[0]?.explanation}`);
     }
-    flagged = verdict.isAnomaly;
+    if (verdict.isAnomaly) lastFlag = i;
   });
   return { numbers, onsets, firstAlarms, modelsJudging: core.profilesWithModels().length };
 }

@@ -173,7 +173,7 @@ export class DefaultScoringCore extends ScoringCore {
   readonly windows: TrainingWindows;
   private readonly bundles = new Map<
     string,
-    { bundle: ModelBundle; pinned: boolean; addedAtTraining: number }
+    { bundle: ModelBundle; pinned: boolean; addedAtTraining: number; disputed: number }
   >();
   private readonly multi: MultiSensorOptions;
   private readonly features = new Map<string, readonly string[]>();
@@ -233,7 +233,12 @@ export class DefaultScoringCore extends ScoringCore {
     if (!this.multiSensorOn) return;
     this.kmeans.adopt(bundle.profile, bundle.features, bundle.kmeans, bundle.version);
     this.isolationForest.adopt(bundle.profile, bundle.features, bundle.isolationForest, bundle.version);
-    this.bundles.set(bundle.profile, { bundle, pinned, addedAtTraining: this.windows.added(bundle.profile) });
+    this.bundles.set(bundle.profile, {
+      bundle,
+      pinned,
+      addedAtTraining: this.windows.added(bundle.profile),
+      disputed: 0,
+    });
   }
 
   /** The version of the multi-sensor models judging a profile, recorded with every reading. */
@@ -295,10 +300,13 @@ export class DefaultScoringCore extends ScoringCore {
     if (!vector || !this.windows.offer(observation.profile, observation.ts, vector)) return;
     const current = this.bundles.get(observation.profile);
     const size = this.windows.size(observation.profile);
+    // Only K-means or the Isolation Forest flagged it (the others would have kept it out of the window).
+    if (current && verdict.isAnomaly) current.disputed += 1;
+    const sinceTraining = current ? this.windows.added(observation.profile) - current.addedAtTraining : 0;
     const due = current
       ? !current.pinned &&
         this.multi.retrainEvery > 0 &&
-        this.windows.added(observation.profile) - current.addedAtTraining >= this.multi.retrainEvery
+        (sinceTraining >= this.multi.retrainEvery || outgrown(current.disputed, sinceTraining))
       : size >= this.multi.minTraining;
     if (!due) return;
     const bundle = this.trainFromWindow(
@@ -311,6 +319,18 @@ export class DefaultScoringCore extends ScoringCore {
     this.coreOptions.onTrained?.(bundle);
   }
 }
+
+/**
+ * Whether a version has outgrown its training: K-means or the Isolation Forest alone flagged at least
+ * DISPUTED_MIN of the readings since, and a fifth of them. What only they call anomalous that often is a
+ * normal they never saw (a sensor that was flat when they trained and is noisy now), so the window is
+ * retrained now instead of after `retrainEvery` more readings.
+ */
+function outgrown(disputed: number, sinceTraining: number): boolean {
+  return disputed >= DISPUTED_MIN && disputed >= 0.2 * sinceTraining;
+}
+
+const DISPUTED_MIN = 50;
 
 /**
  * Whether a model other than K-means and the Isolation Forest found the reading anomalous. Their own

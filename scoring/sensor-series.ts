@@ -45,7 +45,12 @@ export class SeriesState {
   private lastNormal = true;
   /** Repeats of `last` so far (0: the last value differed from the one before). */
   run = 0;
-  /** The sizes of the last RECENT_STEPS steps, oldest overwritten first. */
+  /** The value before `last`. */
+  private beforeLast: number | undefined;
+  /**
+   * The sizes of the last RECENT_STEPS two-reading steps (x now − x two readings ago), oldest overwritten
+   * first. Over two readings, so a sensor alternating between two values is not taken for noise.
+   */
   private readonly recentSteps = new Float64Array(RECENT_STEPS);
   private recentStepCount = 0;
   /** The smallest step between distinct values seen so far (∞ until the sensor has varied). */
@@ -76,6 +81,8 @@ export class SeriesState {
   readonly active: EwmaStats;
   /** Steps into active values (from idle or from another active value): an idle-mostly sensor's jumps. */
   readonly activeSteps: EwmaStats;
+  /** Times the sensor has gone from idle to active. */
+  bursts = 0;
   /** Recent share of active readings, and how that share usually moves. */
   activity = 0;
   readonly activityRates: EwmaStats;
@@ -106,14 +113,17 @@ export class SeriesState {
    * `intermittent` flag (`hinted`) halves the share asked for: solar output is at 0 about half the day.
    */
   idleMostly(hinted: boolean): boolean {
-    if (this.idleValue === undefined) return false;
+    // Idle is the sensor's floor (rain at 0, a pump off): a quantised sensor's most common value in the
+    // middle of its range is its level, not idleness.
+    if (this.idleValue === undefined || this.idleValue > this.min) return false;
     // A hinted sensor is taken at its word until its idle share is known.
     if (this.idleRate.count < IDLE_MIN_READINGS) return hinted;
     return this.idleRate.mean >= (hinted ? this.shape.idleShare / 2 : this.shape.idleShare);
   }
 
   /**
-   * The median size of the last RECENT_STEPS steps: a spread that one spike does not move, but that noise
+   * The median size of the last RECENT_STEPS two-reading steps (for independent noise of spread σ, about
+   * 0.95σ): a spread that one spike does not move, but that noise
    * starting on a sensor flat until now raises within three readings (where the moving σ, winsorised
    * against its own near-zero self, would take hundreds).
    */
@@ -130,7 +140,7 @@ export class SeriesState {
 
   /** Whether the activity rate has been followed long enough (a long window) to tell an unusual one. */
   get activityKnown(): boolean {
-    return this.activityRates.count >= this.shape.longWindow / 2;
+    return this.activityRates.count >= this.shape.longWindow / 2 && this.bursts >= KNOWN_BURSTS;
   }
 
   /** The recent activity share this reading would make, without learning it. */
@@ -151,7 +161,9 @@ export class SeriesState {
       const landedWithin = Math.abs(value - this.level.mean) < limitZ * Math.max(this.level.stdDev, floor);
       // Only steps from a reading judged normal: the return from a fault is a big step that lands in range,
       // and must not teach the sensor that steps that big are ordinary.
-      this.recentSteps[this.recentStepCount++ % RECENT_STEPS] = size;
+      if (this.beforeLast !== undefined) {
+        this.recentSteps[this.recentStepCount++ % RECENT_STEPS] = Math.abs(value - this.beforeLast);
+      }
       this.learnPeak(landedWithin && normal && this.lastNormal && this.count >= 10 ? size : 0);
       if (size > 0) {
         this.varied = true;
@@ -169,8 +181,12 @@ export class SeriesState {
       this.tail.learn(absZ);
     }
     this.learnIdle(value, floor);
-    this.level.update(clip(value, this.level, limitZ, floor, this.count));
+    // A value held at the highest or lowest the sensor reports is censored (the truth is past the bound):
+    // learning it again and again would shrink the spread the next ordinary value is judged by.
+    const censored = this.run > 0 && this.max > this.min && (value === this.max || value === this.min);
+    if (!censored) this.level.update(clip(value, this.level, limitZ, floor, this.count));
     this.learnLongRun(value);
+    this.beforeLast = this.last;
     this.last = value;
     this.lastNormal = normal;
   }
@@ -212,6 +228,7 @@ export class SeriesState {
       this.idleRate = new EwmaStats(this.longAlpha);
       atIdle = true;
     }
+    if (!atIdle && this.last === this.idleValue) this.bursts += 1;
     this.idleRate.update(atIdle ? 1 : 0);
     if (!atIdle) {
       this.active.update(clip(value, this.active, this.shape.clipZ, floor, this.active.count));
@@ -232,6 +249,8 @@ export class SeriesState {
   }
 }
 
+/** Bursts of activity seen before an unusual rate of them can be told. */
+const KNOWN_BURSTS = 10;
 /** Steps whose median is the recent step spread. */
 const RECENT_STEPS = 5;
 /** The share of readings that keeps an idle candidate from being replaced. */

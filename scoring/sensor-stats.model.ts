@@ -70,7 +70,7 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
   minStdDev: 0,
   resolutionShare: 0.5,
   longRunShare: 0.1,
-  recentStepShare: 0.5,
+  recentStepShare: 1,
   idleShare: 0.5,
   activityWindow: 30,
 
@@ -108,10 +108,13 @@ export class SensorStatsModel implements AnomalyModel {
   readonly name = 'stats';
   private readonly series = new Map<string, SeriesState>();
   private readonly trendAlpha: number;
+  private readonly slopeSpreadPerStep: number;
   private readonly shape: SeriesShape;
 
   constructor(private readonly options: SensorStatsOptions = DEFAULT_SENSOR_STATS) {
     this.trendAlpha = 2 / (options.trendWindow + 1);
+    // An EWMA (weight α) of independent steps of spread σ varies by σ·√(α / (2 − α)).
+    this.slopeSpreadPerStep = Math.sqrt(this.trendAlpha / (2 - this.trendAlpha));
     this.shape = {
       window: options.window,
       longWindow: options.longWindow,
@@ -218,7 +221,7 @@ export class SensorStatsModel implements AnomalyModel {
     if (state.last !== undefined && Math.abs(z) >= o.trendMinLevelZ) {
       const slope = state.slope + this.trendAlpha * (value - state.last - state.slope);
       const slopeZ = bounded(
-        (slope - state.slopes.mean) / Math.max(state.slopes.stdDev, floor / o.trendWindow),
+        (slope - state.slopes.mean) / Math.max(state.slopes.stdDev, floor * this.slopeSpreadPerStep),
       );
       const trendScore = (Math.abs(slopeZ) * o.warningZ) / o.trendZ / tail;
       if (Math.sign(slopeZ) === Math.sign(z) && trendScore > score) {
@@ -246,6 +249,8 @@ export class SensorStatsModel implements AnomalyModel {
    */
   private stuckScore(state: SeriesState, value: number): number {
     if (!state.varied || value !== state.last) return 0;
+    // On a grid as coarse as its own spread (a setpoint in whole degrees), a sensor repeats itself by nature.
+    if (state.resolution >= COARSE_GRID * state.level.stdDev) return 0;
     const repeated = state.run + 2;
     if (repeated > this.options.window) return 0;
     // At its highest or lowest value, a sensor that has held such a bound before and moved off again is
@@ -253,11 +258,11 @@ export class SensorStatsModel implements AnomalyModel {
     const pinned = state.max > state.min && (value === state.max || value === state.min);
     const runs = state.pinnedRuns;
     // A sensor that never held a bound before is judged as any stuck one (pegged at a new extreme is the
-    // classic saturation); one that has, but fewer than PINNED_RUNS_KNOWN times, once a run there is a fifth
-    // of the window.
+    // classic saturation); one that has, but fewer than PINNED_RUNS_KNOWN times, not until it knows how
+    // long it usually stays.
     let usualPinned = 0;
     if (pinned && runs.count >= PINNED_RUNS_KNOWN) usualPinned = PINNED_MARGIN * runs.mean;
-    else if (pinned && runs.count > 0) usualPinned = this.options.window / 5;
+    else if (pinned && runs.count > 0) usualPinned = this.options.window;
     const stuckRun = Math.max(this.stuckRunFor(state.repeats.mean), usualPinned);
     // Capped: a run that goes on is one finding, not one that grows worse with every reading.
     return repeated >= stuckRun
@@ -301,7 +306,7 @@ export class SensorStatsModel implements AnomalyModel {
       }
     }
     const rates = state.activityRates;
-    const activityScore = this.activityScore(state.activityWith(value), rates.mean);
+    const activityScore = this.activityScore(state.activityWith(value), rates);
     if (state.activityKnown && activityScore > score) {
       const extra = { activity: state.activityWith(value), usualActivity: rates.mean };
       return {
@@ -325,13 +330,18 @@ export class SensorStatsModel implements AnomalyModel {
    * scores warning, rarer scores higher. Not a Gaussian z: at a rate of 1 % three active readings in thirty
    * would be 4σ, yet happen every few hundred readings.
    */
-  private activityScore(recent: number, usual: number): number {
-    const window = this.options.activityWindow;
+  private activityScore(recent: number, rates: EwmaStats): number {
+    const o = this.options;
+    const window = o.activityWindow;
     const count = Math.round(recent * window);
-    const expected = Math.max(usual, 1 / this.options.longWindow) * window;
+    const expected = Math.max(rates.mean, 1 / o.longWindow) * window;
     if (count <= expected) return 0;
     const tail = poissonUpperTail(count, expected);
-    return (this.options.warningZ * Math.log(1 / tail)) / Math.log(ACTIVITY_RARITY);
+    const poissonScore = (o.warningZ * Math.log(1 / tail)) / Math.log(ACTIVITY_RARITY);
+    // Activity that comes in bursts (rain, a pump cycle) is far from independent readings: judged too
+    // against how much the recent share has been seen to swing, it must be unusual both ways.
+    const swing = (o.warningZ * (recent - rates.mean)) / (ACTIVITY_SWING_Z * Math.max(rates.stdDev, 1e-9));
+    return Math.min(poissonScore, swing);
   }
 
   /** The run of equal values that is stuck for a sensor repeating itself with probability `share`. */
@@ -426,10 +436,14 @@ interface Evidence {
  * roughly exponential, a run passes ln(1000) ≈ 7 means once in a thousand runs.
  */
 const PINNED_MARGIN = 7;
+/** A grid step at least this share of the level's spread makes repeats ordinary (no stuck finding). */
+const COARSE_GRID = 0.5;
 /** Runs at a bound a sensor must have held and left before its usual runs there are known. */
 const PINNED_RUNS_KNOWN = 10;
-/** An activity burst this unlikely at the usual rate scores warning. */
+/** An activity burst this unlikely at the usual rate scores warning... */
 const ACTIVITY_RARITY = 1e5;
+/** ...and only if the recent share is this many of its usual swings above its usual level. */
+const ACTIVITY_SWING_Z = 4;
 
 /** Sensors reporting counts are judged by the Poisson tail below this mean; above it the Gaussian fits. */
 const COUNT_MEAN_LIMIT = 100;
@@ -447,12 +461,48 @@ function isCountLike(state: SeriesState): boolean {
 const COUNT_DISPERSION = 0.5;
 
 /**
- * The Gaussian z of a count's Poisson upper tail, with λ the larger of the moving mean and variance (so an
- * over-dispersed count is not judged by a tail lighter than its own).
+ * The Gaussian z of a count's upper tail: Poisson at the moving mean, or negative binomial when the moving
+ * variance says the count is over-dispersed (error counts, visitor bursts).
  */
 function countZ(value: number, level: EwmaStats): number {
-  const lambda = Math.max(level.mean, level.variance, 1e-9);
-  return normalQuantile(1 - poissonUpperTail(Math.round(value), lambda));
+  const mean = Math.max(level.mean, 1e-9);
+  const k = Math.round(value);
+  // Over-dispersed (variance above the mean): the negative binomial with that mean and variance.
+  const tail =
+    level.variance > mean * 1.05
+      ? negativeBinomialUpperTail(k, mean, (mean * mean) / (level.variance - mean))
+      : poissonUpperTail(k, mean);
+  return normalQuantile(1 - tail);
+}
+
+/** P(X ≥ k) for X ~ negative binomial with the given mean and dispersion r (variance mean + mean²/r). */
+export function negativeBinomialUpperTail(k: number, mean: number, r: number): number {
+  if (k <= 0) return 1;
+  const p = mean / (r + mean);
+  // P(X = x) = Γ(x + r) / (Γ(r) x!) · (1 − p)^r · p^x, summed from k up while the terms matter.
+  let logTerm = logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p);
+  let sum = 0;
+  for (let x = k; x < k + 10_000; x++) {
+    const term = Math.exp(logTerm);
+    sum += term;
+    if (term < sum * 1e-12 && x > mean) break;
+    logTerm += Math.log(p) + Math.log((x + r) / (x + 1));
+  }
+  return Math.min(1, Math.max(sum, Number.MIN_VALUE));
+}
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9: about 15 significant digits). */
+function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  const z = x - 1;
+  let a = c[0] as number;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += (c[i] as number) / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 const QUANTILE_A = [

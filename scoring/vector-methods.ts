@@ -4,11 +4,19 @@ import type { VectorMethod } from './profile-vector.model.js';
 import { standardise } from './standardiser.js';
 
 /**
- * Trained on identical vectors (a flat or idle profile), K-means' threshold is 0 and the Isolation Forest's
- * margin too: the least distance (in standardised units) and isolation margin a reading is judged against,
- * so the first different reading scores high but finite, not 0/0.
+ * The least K-means threshold: the length a vector of d independent standard normal residuals passes once
+ * in a thousand, √χ²(d, 0.999). Trained on a window where the sensors barely moved (a flat or idle stretch),
+ * K-means' own threshold is near 0 and would call ordinary z's of 2 an outlier; no residual vector is judged
+ * tighter than Gaussian noise. χ² by Wilson and Hilferty's approximation, exact for one and two dimensions.
  */
-const MIN_KMEANS_THRESHOLD = Number(process.env.MKT ?? 3);
+export function gaussianNormQuantile(d: number): number {
+  if (d <= 1) return 3.291;
+  if (d === 2) return Math.sqrt(-2 * Math.log(0.001));
+  const z = 3.09;
+  return Math.sqrt(d * (1 - 2 / (9 * d) + z * Math.sqrt(2 / (9 * d))) ** 3);
+}
+
+/** Trained on identical vectors, the Isolation Forest's margin is 0: the least margin a reading is judged by. */
 const MIN_ISOLATION_MARGIN = 0.05;
 
 /** K-means distance: how far a reading is from the nearest centre of the profile's normal operating modes. */
@@ -19,7 +27,7 @@ export function kmeansMethod(): VectorMethod<KMeansParams> {
     judge(params, vector, warningZ) {
       const { index, distance } = nearestCentroid(params.centroids, standardise(params.standardiser, vector));
       return {
-        score: (warningZ * distance) / Math.max(params.threshold, MIN_KMEANS_THRESHOLD),
+        score: (warningZ * distance) / Math.max(params.threshold, gaussianNormQuantile(vector.length)),
         facts: { centroid: index, distance, threshold: params.threshold },
       };
     },
