@@ -45,6 +45,8 @@ export class SeriesState {
   private lastNormal = true;
   /** Repeats of `last` so far (0: the last value differed from the one before). */
   run = 0;
+  /** The recent step median when the value last changed: how fast it was moving before a run began. */
+  spreadBeforeRun = Number.POSITIVE_INFINITY;
   /** The value before `last`. */
   private beforeLast: number | undefined;
   /**
@@ -68,6 +70,8 @@ export class SeriesState {
   readonly tail = new TailGauge();
   /** Usual length of the runs a sensor holds at its highest or lowest value before it moves off again. */
   readonly pinnedRuns: EwmaStats;
+  /** The longest of those runs that was not itself judged saturation. */
+  longestPinned = 0;
   /** True while every value reported has been a whole number at or above 0: a count. */
   counts = true;
   min = Number.POSITIVE_INFINITY;
@@ -186,6 +190,7 @@ export class SeriesState {
     const censored = this.run > 0 && this.max > this.min && (value === this.max || value === this.min);
     if (!censored) this.level.update(clip(value, this.level, limitZ, floor, this.count));
     this.learnLongRun(value);
+    if (value !== this.last) this.spreadBeforeRun = this.recentStepMedian;
     this.beforeLast = this.last;
     this.last = value;
     this.lastNormal = normal;
@@ -250,7 +255,7 @@ export class SeriesState {
 }
 
 /** Bursts of activity seen before an unusual rate of them can be told. */
-const KNOWN_BURSTS = 10;
+const KNOWN_BURSTS = 20;
 /** Steps whose median is the recent step spread. */
 const RECENT_STEPS = 5;
 /** The share of readings that keeps an idle candidate from being replaced. */

@@ -249,7 +249,10 @@ export class SensorStatsModel implements AnomalyModel {
    */
   private stuckScore(state: SeriesState, value: number): number {
     if (!state.varied || value !== state.last) return 0;
-    // On a grid as coarse as its own spread (a setpoint in whole degrees), a sensor repeats itself by nature.
+    // On a grid as coarse as its own spread (a setpoint in whole degrees), a sensor repeats itself by nature;
+    // and so does a smooth signal that was moving by a grid step or two when the run began (a noise-free
+    // cycle at its peak).
+    if (state.spreadBeforeRun <= SMOOTH_STEPS * state.resolution) return 0;
     if (state.resolution >= COARSE_GRID * state.level.stdDev) return 0;
     const repeated = state.run + 2;
     if (repeated > this.options.window) return 0;
@@ -257,12 +260,11 @@ export class SensorStatsModel implements AnomalyModel {
     // judged by how long it usually holds it: a tank that sits full for an hour a day is not stuck at full.
     const pinned = state.max > state.min && (value === state.max || value === state.min);
     const runs = state.pinnedRuns;
-    // A sensor that never held a bound before is judged as any stuck one (pegged at a new extreme is the
-    // classic saturation); one that has, but fewer than PINNED_RUNS_KNOWN times, not until it knows how
-    // long it usually stays.
-    let usualPinned = 0;
-    if (pinned && runs.count >= PINNED_RUNS_KNOWN) usualPinned = PINNED_MARGIN * runs.mean;
-    else if (pinned && runs.count > 0) usualPinned = this.options.window;
+    // Not before it has held and left a bound PINNED_RUNS_KNOWN times: until it knows how long it usually
+    // stays there, a run at a bound is no evidence (a sensor pegged at a new extreme is already far from
+    // its level, which the level test judges).
+    if (pinned && runs.count < PINNED_RUNS_KNOWN) return 0;
+    const usualPinned = pinned ? pinnedRunLimit(state) : 0;
     const stuckRun = Math.max(this.stuckRunFor(state.repeats.mean), usualPinned);
     // Capped: a run that goes on is one finding, not one that grows worse with every reading.
     return repeated >= stuckRun
@@ -374,6 +376,10 @@ export class SensorStatsModel implements AnomalyModel {
           state.max > state.min &&
           (state.last === state.max || state.last === state.min)
         ) {
+          // The longest ordinary run there: one the model would not call saturated.
+          if (state.pinnedRuns.count < PINNED_RUNS_KNOWN || state.run + 1 < pinnedRunLimit(state)) {
+            state.longestPinned = Math.max(state.longestPinned, state.run + 1);
+          }
           state.pinnedRuns.update(state.run + 1);
         }
         state.run = 0;
@@ -436,6 +442,19 @@ interface Evidence {
  * roughly exponential, a run passes ln(1000) ≈ 7 means once in a thousand runs.
  */
 const PINNED_MARGIN = 7;
+/** Steps of this many grid steps or fewer can leave a smooth signal on one value. */
+const SMOOTH_STEPS = 2.5;
+/**
+ * How long a run at a bound must be to be saturation: PINNED_MARGIN mean runs, and half as long again as
+ * the longest ordinary run there (run lengths at a bound have a heavy tail: many brief touches, some long
+ * stays).
+ */
+function pinnedRunLimit(state: SeriesState): number {
+  return Math.max(PINNED_MARGIN * state.pinnedRuns.mean, PINNED_OVER_LONGEST * state.longestPinned);
+}
+
+const PINNED_OVER_LONGEST = 1.5;
+
 /** A grid step at least this share of the level's spread makes repeats ordinary (no stuck finding). */
 const COARSE_GRID = 0.5;
 /** Runs at a bound a sensor must have held and left before its usual runs there are known. */
