@@ -49,7 +49,7 @@ export function trainKMeans(
     throw new Error(`K-means needs at least ${options.kMax * 10} training vectors; got ${vectors.length}`);
   }
   // The vectors are residuals (z's): a spread below 1 is a window where the sensor barely moved.
-  const standardiser = fitStandardiser(vectors, Number(process.env.SDF ?? 1));
+  const standardiser = fitStandardiser(vectors, 1);
   const points = vectors.map((v) => standardise(standardiser, v));
   const sample = everyNth(points, Math.max(1, Math.floor(points.length / options.silhouetteSample)));
   let best: { centroids: number[][]; silhouette: number; k: number } | undefined;

@@ -55,6 +55,9 @@ export class SeriesState {
    */
   private readonly recentSteps = new Float64Array(RECENT_STEPS);
   private recentStepCount = 0;
+  /** Their median, kept as they change (read on every judgement), and room to sort them in. */
+  private stepMedian = 0;
+  private readonly scratch = new Float64Array(RECENT_STEPS);
   /** The smallest step between distinct values seen so far (∞ until the sensor has varied). */
   resolution = Number.POSITIVE_INFINITY;
   /** False until the sensor has reported two distinct values: a sensor that never varied is not stuck. */
@@ -132,9 +135,7 @@ export class SeriesState {
    * against its own near-zero self, would take hundreds).
    */
   get recentStepMedian(): number {
-    if (this.recentStepCount < RECENT_STEPS) return 0;
-    const sorted = Array.from(this.recentSteps).sort((a, b) => a - b);
-    return sorted[RECENT_STEPS >> 1] as number;
+    return this.stepMedian;
   }
 
   /** The least step that can be a jump: a share of the third-largest recent step within the usual range. */
@@ -167,6 +168,7 @@ export class SeriesState {
       // and must not teach the sensor that steps that big are ordinary.
       if (this.beforeLast !== undefined) {
         this.recentSteps[this.recentStepCount++ % RECENT_STEPS] = Math.abs(value - this.beforeLast);
+        if (this.recentStepCount >= RECENT_STEPS) this.stepMedian = medianOf(this.recentSteps, this.scratch);
       }
       this.learnPeak(landedWithin && normal && this.lastNormal && this.count >= 10 ? size : 0);
       if (size > 0) {
@@ -256,6 +258,20 @@ export class SeriesState {
 
 /** Bursts of activity seen before an unusual rate of them can be told. */
 const KNOWN_BURSTS = 20;
+/** The median of `values`, sorted by insertion into `scratch` (no allocation: this runs per reading). */
+function medianOf(values: Float64Array, scratch: Float64Array): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (scratch[j] as number) > v) {
+      scratch[j + 1] = scratch[j] as number;
+      j--;
+    }
+    scratch[j + 1] = v;
+  }
+  return scratch[values.length >> 1] as number;
+}
+
 /** Steps whose median is the recent step spread. */
 const RECENT_STEPS = 5;
 /** The share of readings that keeps an idle candidate from being replaced. */

@@ -17,6 +17,7 @@ export class TailGauge {
   private readonly rates = new Float64Array(LEVELS.length);
   private readings = 0;
   private lastAbsZ = 0;
+  private current = 1;
 
   constructor(private readonly window = 1000) {}
 
@@ -29,11 +30,15 @@ export class TailGauge {
       this.rates[k] = (this.rates[k] as number) + weight * (onset - (this.rates[k] as number));
     }
     this.lastAbsZ = absZ;
+    this.current = this.computeFactor();
   }
 
-  /** ≥ 1: how many times heavier than Gaussian the tails are. */
+  /** ≥ 1: how many times heavier than Gaussian the tails are (kept as it learns: read on every judgement). */
   get factor(): number {
-    if (process.env.NOTAIL) return 1;
+    return this.current;
+  }
+
+  private computeFactor(): number {
     for (let k = 0; k < LEVELS.length; k++) {
       if ((this.rates[k] as number) <= RARE) return (LEVELS[k] as number) / GAUSSIAN_Q99;
     }

@@ -10,6 +10,18 @@ import { standardise } from './standardiser.js';
  * tighter than Gaussian noise. χ² by Wilson and Hilferty's approximation, exact for one and two dimensions.
  */
 export function gaussianNormQuantile(d: number): number {
+  let quantile = NORM_QUANTILES[d];
+  if (quantile === undefined) {
+    quantile = normQuantileOf(d);
+    NORM_QUANTILES[d] = quantile;
+  }
+  return quantile;
+}
+
+/** Per dimension, computed once: K-means judges every reading. */
+const NORM_QUANTILES: number[] = [];
+
+function normQuantileOf(d: number): number {
   if (d <= 1) return 3.291;
   if (d === 2) return Math.sqrt(-2 * Math.log(0.001));
   const z = 3.09;
