@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { REPO_ROOT } from '../config.js';
 import type { StackPaths } from '../paths.js';
 import { serviceArgs } from '../process/spawned-service.js';
