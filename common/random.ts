@@ -35,3 +35,29 @@ export function seedFrom(text: string): number {
   }
   return hash >>> 0;
 }
+
+/** Poisson: Knuth's product of uniforms for small means, the rounded normal approximation for large. */
+export function poissonDraw(mean: number, random: Random): number {
+  if (mean <= 0) return 0;
+  if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * random.gaussian()));
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = random.next();
+  while (p > limit) {
+    k += 1;
+    p *= random.next();
+  }
+  return k;
+}
+
+/** Gamma(shape, 1): Marsaglia and Tsang (2000), boosted for shape < 1. */
+export function gammaDraw(shape: number, random: Random): number {
+  if (shape < 1) return gammaDraw(shape + 1, random) * (1 - random.next()) ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = random.gaussian();
+    const v = (1 + c * x) ** 3;
+    if (v > 0 && Math.log(1 - random.next()) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}

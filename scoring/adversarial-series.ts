@@ -1,4 +1,4 @@
-import { type Random, seededRandom } from '../common/random.js';
+import { poissonDraw, type Random, seededRandom } from '../common/random.js';
 
 /**
  * Anomaly-free series of the shapes that break a naive moving σ: flat, noise-free, quantised, zero-filled,
@@ -23,7 +23,6 @@ const gaussianWalk = (mean: number, stdDev: number, keep = 0.98) => {
 /** The series, made afresh for each use (some keep state between readings). */
 export function adversarialSeries(): AdversarialSeries[] {
   const clipped = gaussianWalk(95, 4, 0.95);
-  const counts = poisson(5);
   return [
     { name: 'a constant', value: () => 45 },
     { name: 'all zeros', value: () => 0 },
@@ -35,7 +34,7 @@ export function adversarialSeries(): AdversarialSeries[] {
     { name: 'a walk clipped at a bound', value: (_, random) => Math.min(100, clipped(random)) },
     { name: 'tiny magnitudes', value: (_, random) => 1e-9 + 1e-11 * random.gaussian() },
     { name: 'huge magnitudes', value: (_, random) => 1e12 + 1e9 * random.gaussian() },
-    { name: 'integer counts', value: (_, random) => counts(random) },
+    { name: 'integer counts', value: (_, random) => poissonDraw(5, random) },
     { name: 'a noise-free sine', value: (i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 1440) },
     { name: 'a square wave', value: (i) => (i % 60 < 18 ? 100 : 0) },
     {
@@ -44,20 +43,6 @@ export function adversarialSeries(): AdversarialSeries[] {
       value: (i, random) => (i < 2000 ? 10 : 10 + random.gaussian()),
     },
   ];
-}
-
-/** Poisson counts with the given rate (Knuth's method: fine for small rates). */
-export function poisson(rate: number): (random: Random) => number {
-  const limit = Math.exp(-rate);
-  return (random) => {
-    let k = 0;
-    let p = random.next();
-    while (p > limit) {
-      k += 1;
-      p *= random.next();
-    }
-    return k;
-  };
 }
 
 /** Draws `length` values of a series with a seed. */

@@ -1,4 +1,4 @@
-import type { Random } from '../common/random.js';
+import { gammaDraw, poissonDraw, type Random } from '../common/random.js';
 import type { SeasonSpec, SensorSpec } from '../common/reading/profiles.js';
 
 const HOUR_MS = 3_600_000;
@@ -79,32 +79,6 @@ export class SensorSignal {
 export function countDraw(rate: number, dispersion: number | undefined, random: Random): number {
   const mean = dispersion === undefined ? rate : gammaDraw(dispersion, random) * (rate / dispersion);
   return poissonDraw(mean, random);
-}
-
-/** Poisson: Knuth's product of uniforms for small means, the rounded normal approximation for large. */
-function poissonDraw(mean: number, random: Random): number {
-  if (mean <= 0) return 0;
-  if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * random.gaussian()));
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random.next();
-  while (p > limit) {
-    k += 1;
-    p *= random.next();
-  }
-  return k;
-}
-
-/** Gamma(shape, 1): Marsaglia and Tsang (2000), boosted for shape < 1. */
-function gammaDraw(shape: number, random: Random): number {
-  if (shape < 1) return gammaDraw(shape + 1, random) * (1 - random.next()) ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    const x = random.gaussian();
-    const v = (1 + c * x) ** 3;
-    if (v > 0 && Math.log(1 - random.next()) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
-  }
 }
 
 /** The season's offset from the mean at `ts`, in standard deviations. */
