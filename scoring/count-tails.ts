@@ -23,6 +23,22 @@ export function negativeBinomialUpperTail(k: number, mean: number, r: number): n
   return Math.min(1, Math.max(sum, Number.MIN_VALUE));
 }
 
+/** P(X ≤ k) for X ~ negative binomial with the given mean and dispersion r, summed from k down. */
+export function negativeBinomialLowerTail(k: number, mean: number, r: number): number {
+  if (k < 0) return Number.MIN_VALUE;
+  const p = mean / (r + mean);
+  // P(X = x − 1) = P(X = x) · x / ((x − 1 + r) · p).
+  let logTerm = logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p);
+  let sum = 0;
+  for (let x = k; x >= 0; x--) {
+    const term = Math.exp(logTerm);
+    sum += term;
+    if (term < sum * 1e-12 && x < mean) break;
+    if (x > 0) logTerm += Math.log(x / ((x - 1 + r) * p));
+  }
+  return Math.min(1, Math.max(sum, Number.MIN_VALUE));
+}
+
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9: about 15 significant digits). */
 function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
@@ -85,8 +101,21 @@ export function poissonUpperTail(k: number, lambda: number): number {
   return Math.max(sum, Number.MIN_VALUE);
 }
 
+/** P(X ≤ k) for X ~ Poisson(λ), summed from k down in the log domain. */
+export function poissonLowerTail(k: number, lambda: number): number {
+  if (k < 0) return Number.MIN_VALUE;
+  let logTerm = -lambda + k * Math.log(lambda) - logFactorial(k);
+  let sum = 0;
+  for (let x = k; x >= 0; x--) {
+    const term = Math.exp(logTerm);
+    sum += term;
+    if (term < sum * 1e-12 && x < lambda) break;
+    if (x > 0) logTerm += Math.log(x / lambda);
+  }
+  return Math.min(1, Math.max(sum, Number.MIN_VALUE));
+}
+
+/** ln n!, in constant time (sums of counts reach the thousands). */
 function logFactorial(n: number): number {
-  let total = 0;
-  for (let i = 2; i <= n; i++) total += Math.log(i);
-  return total;
+  return n < 2 ? 0 : logGamma(n + 1);
 }

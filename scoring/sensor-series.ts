@@ -37,6 +37,16 @@ export class SeriesState {
   /** The long-run level and mean absolute deviation from it: see `longRunStdDev`. */
   longRunMean = 0;
   longRunDeviation = 0;
+  /** The last RATE_READINGS values and their sum: a count's rate over a few readings (see `rateSumWith`). */
+  private readonly rateValues = new Float64Array(RATE_READINGS);
+  private rateSum = 0;
+  private rateCount = 0;
+  /**
+   * How those sums usually run. Learnt from the sums themselves, not from single counts: a count's rate
+   * wanders (visitors come in waves), so consecutive counts are not independent and a sum of ten varies
+   * by more than ten single counts say.
+   */
+  readonly rateSums: EwmaStats;
   /** The moving slope (a short EWMA of steps), and how it usually varies. */
   slope = 0;
   readonly slopes: EwmaStats;
@@ -109,6 +119,7 @@ export class SeriesState {
     this.pinnedRuns = new EwmaStats(alpha);
     this.activeSteps = new EwmaStats(alpha);
     this.activityRates = new EwmaStats(longAlpha);
+    this.rateSums = new EwmaStats(alpha);
   }
 
   get count(): number {
@@ -192,10 +203,25 @@ export class SeriesState {
     const censored = this.run > 0 && this.max > this.min && (value === this.max || value === this.min);
     if (!censored) this.level.update(clip(value, this.level, limitZ, floor, this.count));
     this.learnLongRun(value);
+    const slot = this.rateCount++ % RATE_READINGS;
+    this.rateSum += value - (this.rateValues[slot] as number);
+    this.rateValues[slot] = value;
+    if (this.rateCount >= RATE_READINGS) {
+      this.rateSums.update(clip(this.rateSum, this.rateSums, limitZ, floor, this.rateSums.count));
+    }
     if (value !== this.last) this.spreadBeforeRun = this.recentStepMedian;
     this.beforeLast = this.last;
     this.last = value;
     this.lastNormal = normal;
+  }
+
+  /**
+   * The sum of the last RATE_READINGS values once this one is in (NaN until there are that many): a
+   * count's rate over a few readings, which shows a shift that each count alone hides in its noise.
+   */
+  rateSumWith(value: number): number {
+    if (this.rateCount < RATE_READINGS) return Number.NaN;
+    return this.rateSum - (this.rateValues[this.rateCount % RATE_READINGS] as number) + value;
   }
 
   /**
@@ -272,6 +298,8 @@ function medianOf(values: Float64Array, scratch: Float64Array): number {
   return scratch[values.length >> 1] as number;
 }
 
+/** Readings a count's rate is summed over. */
+export const RATE_READINGS = 10;
 /** Steps whose median is the recent step spread. */
 const RECENT_STEPS = 5;
 /** The share of readings that keeps an idle candidate from being replaced. */

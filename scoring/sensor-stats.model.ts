@@ -1,5 +1,11 @@
 import type { SensorSpec } from '../common/reading/profiles.js';
-import { negativeBinomialUpperTail, normalQuantile, poissonUpperTail } from './count-tails.js';
+import {
+  negativeBinomialLowerTail,
+  negativeBinomialUpperTail,
+  normalQuantile,
+  poissonLowerTail,
+  poissonUpperTail,
+} from './count-tails.js';
 import type { EwmaStats } from './ewma-stats.js';
 import {
   type AnomalyModel,
@@ -9,7 +15,7 @@ import {
   severityOf,
   type Thresholds,
 } from './model.js';
-import { type SeriesShape, SeriesState } from './sensor-series.js';
+import { RATE_READINGS, type SeriesShape, SeriesState } from './sensor-series.js';
 
 export interface SensorStatsOptions extends Thresholds {
   /** Readings a sensor needs before it is judged. */
@@ -203,14 +209,26 @@ export class SensorStatsModel implements AnomalyModel {
     const gaussianZ = bounded((value - state.level.mean) / stdDev);
     // Counts are skewed: at a mean of 5, a reading of 14 is four σ out yet comes once in 1 300 readings.
     // Above the level, a count is judged by its Poisson tail when that is the more forgiving.
-    const z =
-      isCountLike(state) && gaussianZ > 0
-        ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level)))
-        : gaussianZ;
+    const counts = isCountLike(state);
+    const z = counts && gaussianZ > 0 ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level))) : gaussianZ;
     const tail = state.tail.factor;
     let score = (Math.abs(z) * o.warningZ) / o.levelZ / tail;
     let kind = 'level';
-    if (state.last !== undefined && Math.abs(z) >= o.jumpMinLevelZ) {
+    let extra: Evidence['extra'];
+    if (counts) {
+      // A count's next value is a fresh draw, so its steps and slopes are its level seen twice (and a burst
+      // of 40 errors would read as a trend). What a count shows that one value hides is a shift in its
+      // rate: the sum of its last few values, judged by the tail of a sum of such counts.
+      const sum = state.rateSumWith(value);
+      if (Number.isFinite(sum) && state.rateSums.count >= o.warmUp) {
+        const rateScore = (Math.abs(bounded(rateZ(sum, state.rateSums))) * o.warningZ) / o.levelZ;
+        if (rateScore > score) {
+          score = rateScore;
+          kind = 'rate';
+          extra = { sum, usualSum: state.rateSums.mean, readings: RATE_READINGS };
+        }
+      }
+    } else if (state.last !== undefined && Math.abs(z) >= o.jumpMinLevelZ) {
       const stepStdDev = Math.max(state.step.stdDev, floor, (state.regularStep * o.jumpPeakMargin) / o.jumpZ);
       const jumpZ = bounded((value - state.last - state.step.mean) / stepStdDev);
       const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ / tail;
@@ -219,7 +237,7 @@ export class SensorStatsModel implements AnomalyModel {
         kind = 'jump';
       }
     }
-    if (state.last !== undefined && Math.abs(z) >= o.trendMinLevelZ) {
+    if (!counts && state.last !== undefined && Math.abs(z) >= o.trendMinLevelZ) {
       const slope = state.slope + this.trendAlpha * (value - state.last - state.slope);
       const slopeZ = bounded(
         (slope - state.slopes.mean) / Math.max(state.slopes.stdDev, floor * this.slopeSpreadPerStep),
@@ -240,8 +258,9 @@ export class SensorStatsModel implements AnomalyModel {
       }
       score = stuck;
       kind = 'stuck';
+      extra = undefined;
     }
-    return { kind, score, z, mean: state.level.mean, stdDev, tail };
+    return { kind, score, z, mean: state.level.mean, stdDev, tail, extra };
   }
 
   /**
@@ -401,6 +420,8 @@ export class SensorStatsModel implements AnomalyModel {
         return `${sensor} stuck at ${f.value} for ${f.repeated} readings`;
       case 'saturated':
         return `${sensor} pinned at ${f.value}, its ${f.bound} reading, for ${f.repeated} readings`;
+      case 'rate':
+        return `${sensor} summed ${f.sum} over its last ${f.readings} readings (usually ${num('usualSum').toFixed(1)})`;
       case 'activity':
         return `${sensor} active on ${percent(num('activity'))} of recent readings (usually ${percent(num('usualActivity'))})`;
       default: {
@@ -484,15 +505,39 @@ const COUNT_DISPERSION = 0.5;
  * The Gaussian z of a count's upper tail: Poisson at the moving mean, or negative binomial when the moving
  * variance says the count is over-dispersed (error counts, visitor bursts).
  */
+/**
+ * The negative binomial size of a count whose moving variance says it is over-dispersed (variance above
+ * the mean: error counts, visitor bursts); infinite, Poisson, otherwise.
+ */
+function countSize(level: EwmaStats): number {
+  const mean = Math.max(level.mean, 1e-9);
+  return level.variance > mean * 1.05 ? (mean * mean) / (level.variance - mean) : Number.POSITIVE_INFINITY;
+}
+
+/** The Gaussian z of a count's upper tail, Poisson or negative binomial at the moving mean and variance. */
 function countZ(value: number, level: EwmaStats): number {
   const mean = Math.max(level.mean, 1e-9);
   const k = Math.round(value);
-  // Over-dispersed (variance above the mean): the negative binomial with that mean and variance.
-  const tail =
-    level.variance > mean * 1.05
-      ? negativeBinomialUpperTail(k, mean, (mean * mean) / (level.variance - mean))
-      : poissonUpperTail(k, mean);
+  const size = countSize(level);
+  const tail = Number.isFinite(size) ? negativeBinomialUpperTail(k, mean, size) : poissonUpperTail(k, mean);
   return normalQuantile(1 - tail);
+}
+
+/**
+ * The Gaussian z of the sum of a count's last RATE_READINGS values, above or below how such sums usually
+ * run: negative binomial with their moving mean and variance (Poisson when they vary no more than that).
+ */
+function rateZ(sum: number, sums: EwmaStats): number {
+  const size = countSize(sums);
+  const mean = Math.max(sums.mean, 1e-9);
+  const k = Math.round(sum);
+  const poisson = !Number.isFinite(size);
+  if (k >= mean) {
+    const upper = poisson ? poissonUpperTail(k, mean) : negativeBinomialUpperTail(k, mean, size);
+    return Math.max(0, normalQuantile(1 - upper));
+  }
+  const lower = poisson ? poissonLowerTail(k, mean) : negativeBinomialLowerTail(k, mean, size);
+  return Math.min(0, normalQuantile(lower));
 }
 
 /** A scale floor relative to the level: far below any real sensor's noise, but never zero. */
