@@ -18,7 +18,7 @@ export const QUALITY_OUTCOMES = ['true_positive', 'false_negative', 'false_posit
 
 /** The kinds of evidence each model reports, for the findings counter. */
 const FINDING_KINDS: Record<(typeof MODEL_NAMES)[number], readonly string[]> = {
-  stats: ['level', 'jump', 'trend', 'stuck', 'saturated', 'activity', 'missing'],
+  stats: ['level', 'jump', 'trend', 'stuck', 'saturated', 'activity', 'rate', 'missing'],
   kmeans: ['cluster'],
   isolation_forest: ['isolation'],
   rules: ['rule'],

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { negativeBinomialUpperTail, normalQuantile, poissonUpperTail } from './count-tails.js';
+import {
+  negativeBinomialLowerTail,
+  negativeBinomialUpperTail,
+  normalQuantile,
+  poissonLowerTail,
+  poissonUpperTail,
+} from './count-tails.js';
 
 describe('count tails', () => {
   it('gives the normal quantile to nine digits, finite at 0 and 1', () => {
@@ -20,5 +26,21 @@ describe('count tails', () => {
     expect(negativeBinomialUpperTail(14, 5, 1e7)).toBeCloseTo(poissonUpperTail(14, 5), 6);
     expect(negativeBinomialUpperTail(40, 3, 0.5)).toBeGreaterThan(1e4 * poissonUpperTail(40, 3));
     expect(negativeBinomialUpperTail(0, 3, 0.5)).toBe(1);
+  });
+
+  it('gives lower tails that complete the upper ones, for sums in the hundreds too', () => {
+    expect(poissonLowerTail(0, 5)).toBeCloseTo(Math.exp(-5), 12);
+    for (const [k, lambda] of [
+      [3, 5],
+      [80, 120],
+      [900, 1000],
+    ] as const) {
+      expect(poissonLowerTail(k, lambda) + poissonUpperTail(k + 1, lambda)).toBeCloseTo(1, 9);
+      expect(negativeBinomialLowerTail(k, lambda, 2) + negativeBinomialUpperTail(k + 1, lambda, 2)).toBeCloseTo(1, 9);
+    }
+    expect(negativeBinomialLowerTail(80, 120, 1e7)).toBeCloseTo(poissonLowerTail(80, 120), 6);
+    // Ten zeros in a row of a count with mean 3: (1 − p)^(10r) for the sum's size 10r = 5.
+    expect(negativeBinomialLowerTail(0, 30, 5)).toBeCloseTo((5 / 35) ** 5, 12);
+    expect(poissonLowerTail(0, 5_000)).toBeGreaterThan(0);
   });
 });

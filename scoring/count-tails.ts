@@ -10,15 +10,16 @@ const QUANTILE_BOUND = 40;
 /** P(X ≥ k) for X ~ negative binomial with the given mean and dispersion r (variance mean + mean²/r). */
 export function negativeBinomialUpperTail(k: number, mean: number, r: number): number {
   if (k <= 0) return 1;
+  // Below the mean the upper tail is most of the mass: the complement of the lower one.
+  if (k <= mean) return Math.max(1 - negativeBinomialLowerTail(k - 1, mean, r), Number.MIN_VALUE);
   const p = mean / (r + mean);
-  // P(X = x) = Γ(x + r) / (Γ(r) x!) · (1 − p)^r · p^x, summed from k up while the terms matter.
-  let logTerm = logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p);
+  // P(X = x) = Γ(x + r) / (Γ(r) x!) · (1 − p)^r · p^x; from k up each term is the last times
+  // p·(x + r)/(x + 1), which falls below 1 past the mean: sum until they no longer matter.
+  let term = Math.exp(logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p));
   let sum = 0;
-  for (let x = k; x < k + 10_000; x++) {
-    const term = Math.exp(logTerm);
+  for (let x = k; x < k + 100_000 && term > sum * 1e-12; x++) {
     sum += term;
-    if (term < sum * 1e-12 && x > mean) break;
-    logTerm += Math.log(p) + Math.log((x + r) / (x + 1));
+    term *= (p * (x + r)) / (x + 1);
   }
   return Math.min(1, Math.max(sum, Number.MIN_VALUE));
 }
@@ -28,13 +29,12 @@ export function negativeBinomialLowerTail(k: number, mean: number, r: number): n
   if (k < 0) return Number.MIN_VALUE;
   const p = mean / (r + mean);
   // P(X = x − 1) = P(X = x) · x / ((x − 1 + r) · p).
-  let logTerm = logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p);
+  let term = Math.exp(logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p));
   let sum = 0;
   for (let x = k; x >= 0; x--) {
-    const term = Math.exp(logTerm);
     sum += term;
     if (term < sum * 1e-12 && x < mean) break;
-    if (x > 0) logTerm += Math.log(x / ((x - 1 + r) * p));
+    term *= x / ((x - 1 + r) * p);
   }
   return Math.min(1, Math.max(sum, Number.MIN_VALUE));
 }
@@ -91,10 +91,12 @@ export function normalQuantile(p: number): number {
 /** P(X ≥ k) for X ~ Poisson(λ), summed in the log domain so large counts neither overflow nor reach 0. */
 export function poissonUpperTail(k: number, lambda: number): number {
   if (k <= 0) return 1;
-  // P(X ≥ k) = 1 − Σ_{i<k} P(X = i); for k well above λ, sum the upper terms directly instead.
+  // Below the mean the upper tail is most of the mass: the complement of the lower one, which is short.
+  if (k <= lambda) return Math.max(1 - poissonLowerTail(k - 1, lambda), Number.MIN_VALUE);
+  // Above it, the terms fall from the first: sum them until they no longer matter.
   let term = Math.exp(-lambda + k * Math.log(lambda) - logFactorial(k));
   let sum = 0;
-  for (let i = k; i < k + 200 && term > sum * 1e-12; i++) {
+  for (let i = k; i < k + 100_000 && term > sum * 1e-12; i++) {
     sum += term;
     term *= lambda / (i + 1);
   }
@@ -104,13 +106,12 @@ export function poissonUpperTail(k: number, lambda: number): number {
 /** P(X ≤ k) for X ~ Poisson(λ), summed from k down in the log domain. */
 export function poissonLowerTail(k: number, lambda: number): number {
   if (k < 0) return Number.MIN_VALUE;
-  let logTerm = -lambda + k * Math.log(lambda) - logFactorial(k);
+  let term = Math.exp(-lambda + k * Math.log(lambda) - logFactorial(k));
   let sum = 0;
   for (let x = k; x >= 0; x--) {
-    const term = Math.exp(logTerm);
     sum += term;
     if (term < sum * 1e-12 && x < lambda) break;
-    if (x > 0) logTerm += Math.log(x / lambda);
+    term *= x / lambda;
   }
   return Math.min(1, Math.max(sum, Number.MIN_VALUE));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ProfileSpec, parseProfiles } from '../common/reading/profiles.js';
+import { poissonDraw, seededRandom } from '../common/random.js';
 import { EwmaStats } from './ewma-stats.js';
 import { type Finding, type Observation, severityOf } from './model.js';
 import { DEFAULT_SENSOR_STATS, SensorStatsModel } from './sensor-stats.model.js';
@@ -140,5 +141,19 @@ describe('SensorStatsModel', () => {
     const first = drift.findIndex((r) => r.anomalous.length > 0);
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThan(30);
+  });
+
+  it("judges a count by its rate over the last readings: a tripled rate is flagged, its own noise is not", () => {
+    const model = new SensorStatsModel({ ...options, window: 300 });
+    const random = seededRandom(7);
+    const ordinary = Array.from({ length: 1_000 }, () => judge(model, 's1', { h: poissonDraw(5, random) }));
+    expect(ordinary.slice(50).filter((r) => r.anomalous.length > 0)).toHaveLength(0);
+    const tripled = Array.from({ length: 20 }, () => judge(model, 's1', { h: poissonDraw(15, random) }));
+    const first = tripled.findIndex((r) => r.worst?.kind === 'rate');
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(10);
+    expect(model.explain(tripled[first]?.worst as Finding)).toMatch(/^h summed \d+ over its last 10 readings \(usually (4[5-9]|5[0-5])\.\d\)$/);
+    // A count's steps are its level seen twice: never a jump or a trend.
+    expect(tripled.flatMap((r) => r.anomalous).some((f) => f.kind === 'jump' || f.kind === 'trend')).toBe(false);
   });
 });
