@@ -221,8 +221,11 @@ export class SensorStatsModel implements AnomalyModel {
       // rate: the sum of its last few values, judged by the tail of a sum of such counts.
       const sum = state.rateSumWith(value);
       if (Number.isFinite(sum) && state.rateSums.count >= o.warmUp) {
-        const rateScore = (Math.abs(bounded(rateZ(sum, state.rateSums))) * o.warningZ) / o.levelZ;
-        if (rateScore > score) {
+        const sumZ = bounded(rateZ(sum, state.rateSums));
+        const rateScore = (Math.abs(sumZ) * o.warningZ) / o.levelZ;
+        // Only while the count itself is still off the same way: once it is back, the sum is the memory
+        // of an episode that has ended, not a new one.
+        if (rateScore > score && Math.sign(z) === Math.sign(sumZ)) {
           score = rateScore;
           kind = 'rate';
           extra = { sum, usualSum: state.rateSums.mean, readings: RATE_READINGS };
