@@ -101,6 +101,12 @@ function buildNode(
 
 /** Average path length of an unsuccessful search in a binary search tree of n points: c(n) in the paper. */
 export function averagePathLength(n: number): number {
+  // Leaves hold at most a sample's points: their lengths come from a table, as every reading visits 64.
+  if (n < PATH_LENGTHS.length) return PATH_LENGTHS[n] as number;
+  return pathLengthOf(n);
+}
+
+function pathLengthOf(n: number): number {
   if (n <= 1) return 0;
   if (n === 2) return 1;
   return 2 * (Math.log(n - 1) + 0.5772156649) - (2 * (n - 1)) / n;
@@ -124,3 +130,6 @@ export function isolationScore(params: IsolationForestParams, point: readonly nu
   const meanPath = total / params.trees.length;
   return 2 ** (-meanPath / averagePathLength(params.sampleSize));
 }
+
+/** c(n) for every n a leaf of a default-sized sample can hold. */
+const PATH_LENGTHS = Float64Array.from({ length: 1_024 }, (_, n) => pathLengthOf(n));

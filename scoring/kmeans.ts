@@ -53,25 +53,54 @@ export function trainKMeans(
   const points = vectors.map((v) => standardise(standardiser, v));
   const sample = everyNth(points, Math.max(1, Math.floor(points.length / options.silhouetteSample)));
   let best: { centroids: number[][]; silhouette: number; k: number } | undefined;
+  // The sample's pairwise distances are the same for every k: computed once, not once per candidate.
+  const distances = pairwiseDistances(sample);
   for (let k = options.kMin; k <= options.kMax; k++) {
     const { centroids } = kmeans(points, k, { seed: options.seed + k, initialization: 'kmeans++' });
-    const silhouette = meanSilhouette(sample, centroids);
+    const silhouette = meanSilhouette(sample, distances, centroids);
     if (!best || silhouette > best.silhouette) best = { centroids, silhouette, k };
   }
   const chosen = best as { centroids: number[][]; silhouette: number; k: number };
-  const distances = points.map((p) => nearestCentroid(chosen.centroids, p).distance);
+  const trainingDistances = points.map((p) => nearestCentroid(chosen.centroids, p).distance);
   return {
     features,
     standardiser,
     centroids: chosen.centroids,
-    threshold: quantile(distances, options.thresholdQuantile),
+    threshold: quantile(trainingDistances, options.thresholdQuantile),
     metrics: {
       k: chosen.k,
       silhouette: chosen.silhouette,
-      inertia: distances.reduce((sum, d) => sum + d * d, 0),
+      inertia: trainingDistances.reduce((sum, d) => sum + d * d, 0),
       n: points.length,
     },
   };
+}
+
+/**
+ * The nearest centroid to a raw vector, standardised on the fly: what `nearestCentroid(centroids,
+ * standardise(standardiser, vector))` gives, without an array per reading (K-means judges every one).
+ */
+export function nearestCentroidOfRaw(
+  params: KMeansParams,
+  vector: readonly number[],
+): { index: number; distance: number } {
+  const { centroids, standardiser } = params;
+  let index = 0;
+  let best = Number.POSITIVE_INFINITY;
+  for (let c = 0; c < centroids.length; c++) {
+    const centroid = centroids[c] as readonly number[];
+    let sum = 0;
+    for (let d = 0; d < vector.length; d++) {
+      const x =
+        ((vector[d] as number) - (standardiser.means[d] as number)) / (standardiser.stdDevs[d] as number);
+      sum += (x - (centroid[d] as number)) ** 2;
+    }
+    if (sum < best) {
+      best = sum;
+      index = c;
+    }
+  }
+  return { index, distance: Math.sqrt(best) };
 }
 
 export function nearestCentroid(
@@ -92,17 +121,41 @@ export function nearestCentroid(
   return { index, distance: Math.sqrt(best) };
 }
 
-/** Mean silhouette of the points, each assigned to its nearest centroid. */
-function meanSilhouette(points: readonly number[][], centroids: readonly number[][]): number {
+/**
+ * The distance of every pair of points, row-major (n × n): the silhouette of each candidate k reads them,
+ * and they do not depend on k.
+ */
+function pairwiseDistances(points: readonly number[][]): Float64Array {
+  const n = points.length;
+  const distances = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const d = euclidean(points[i] as number[], points[j] as number[]);
+      distances[i * n + j] = d;
+      distances[j * n + i] = d;
+    }
+  }
+  return distances;
+}
+
+/** Mean silhouette of the points, each assigned to its nearest centroid; `distances` from pairwiseDistances. */
+function meanSilhouette(
+  points: readonly number[][],
+  distances: Float64Array,
+  centroids: readonly number[][],
+): number {
+  const n = points.length;
   const labels = points.map((p) => nearestCentroid(centroids, p).index);
+  const sums = new Float64Array(centroids.length);
+  const counts = new Uint32Array(centroids.length);
   let total = 0;
-  for (let i = 0; i < points.length; i++) {
-    const sums = new Array<number>(centroids.length).fill(0);
-    const counts = new Array<number>(centroids.length).fill(0);
-    for (let j = 0; j < points.length; j++) {
+  for (let i = 0; i < n; i++) {
+    sums.fill(0);
+    counts.fill(0);
+    for (let j = 0; j < n; j++) {
       if (i === j) continue;
       const label = labels[j] as number;
-      sums[label] = (sums[label] as number) + euclidean(points[i] as number[], points[j] as number[]);
+      sums[label] = (sums[label] as number) + (distances[i * n + j] as number);
       counts[label] = (counts[label] as number) + 1;
     }
     const own = labels[i] as number;
@@ -115,7 +168,7 @@ function meanSilhouette(points: readonly number[][], centroids: readonly number[
     if (b === Number.POSITIVE_INFINITY) continue;
     total += (b - a) / Math.max(a, b);
   }
-  return total / points.length;
+  return total / n;
 }
 
 function euclidean(a: readonly number[], b: readonly number[]): number {

@@ -1,7 +1,6 @@
 import { type IsolationForestParams, isolationScore } from './isolation-forest.js';
-import { type KMeansParams, nearestCentroid } from './kmeans.js';
+import { type KMeansParams, nearestCentroidOfRaw } from './kmeans.js';
 import type { VectorMethod } from './profile-vector.model.js';
-import { standardise } from './standardiser.js';
 
 /**
  * The least K-means threshold: the length a vector of d independent standard normal residuals passes once
@@ -37,7 +36,7 @@ export function kmeansMethod(): VectorMethod<KMeansParams> {
     name: 'kmeans',
     kind: 'cluster',
     judge(params, vector, warningZ) {
-      const { index, distance } = nearestCentroid(params.centroids, standardise(params.standardiser, vector));
+      const { index, distance } = nearestCentroidOfRaw(params, vector);
       return {
         score: (warningZ * distance) / Math.max(params.threshold, gaussianNormQuantile(vector.length)),
         facts: { centroid: index, distance, threshold: params.threshold },
