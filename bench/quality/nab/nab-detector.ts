@@ -23,7 +23,7 @@ const NAB_PROFILE: ProfileSpec = {
 /** Rows over which an alarm's onset is judged: the statistics' window, the time a shift takes to be learnt. */
 const ONSET_ROWS = 300;
 /** Weight of the score itself next to its rise, so a lasting but growing anomaly still scores. */
-const LEVEL_WEIGHT = 0.2;
+const LEVEL_WEIGHT = 0.1;
 
 /**
  * Runs the detector's scoring core over a NAB series, row by row (each row's score is computed before the
@@ -31,7 +31,7 @@ const LEVEL_WEIGHT = 0.2;
  *
  * NAB rewards the first detection in a window and charges every later one outside it, as an operator
  * wants one alarm when an episode starts, not one per reading while the level is off. So a row's score is
- * its rise above the highest verdict score of the previous ONSET_ROWS rows, plus a fifth of the score
+ * its rise above the highest verdict score of the previous ONSET_ROWS rows, plus a tenth of the score
  * itself, mapped to [0, 1) as s / (s + warning z). Only the benchmark's output is shaped this way; the
  * detector's verdicts are the core's.
  */
