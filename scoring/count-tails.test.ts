@@ -36,7 +36,9 @@ describe('count tails', () => {
       [900, 1000],
     ] as const) {
       expect(poissonLowerTail(k, lambda) + poissonUpperTail(k + 1, lambda)).toBeCloseTo(1, 9);
-      expect(negativeBinomialLowerTail(k, lambda, 2) + negativeBinomialUpperTail(k + 1, lambda, 2)).toBeCloseTo(1, 9);
+      expect(
+        negativeBinomialLowerTail(k, lambda, 2) + negativeBinomialUpperTail(k + 1, lambda, 2),
+      ).toBeCloseTo(1, 9);
     }
     expect(negativeBinomialLowerTail(80, 120, 1e7)).toBeCloseTo(poissonLowerTail(80, 120), 6);
     // Ten zeros in a row of a count with mean 3: (1 − p)^(10r) for the sum's size 10r = 5.

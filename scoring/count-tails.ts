@@ -15,7 +15,9 @@ export function negativeBinomialUpperTail(k: number, mean: number, r: number): n
   const p = mean / (r + mean);
   // P(X = x) = Γ(x + r) / (Γ(r) x!) · (1 − p)^r · p^x; from k up each term is the last times
   // p·(x + r)/(x + 1), which falls below 1 past the mean: sum until they no longer matter.
-  let term = Math.exp(logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p));
+  let term = Math.exp(
+    logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p),
+  );
   let sum = 0;
   for (let x = k; x < k + 100_000 && term > sum * 1e-12; x++) {
     sum += term;
@@ -29,7 +31,9 @@ export function negativeBinomialLowerTail(k: number, mean: number, r: number): n
   if (k < 0) return Number.MIN_VALUE;
   const p = mean / (r + mean);
   // P(X = x − 1) = P(X = x) · x / ((x − 1 + r) · p).
-  let term = Math.exp(logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p));
+  let term = Math.exp(
+    logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(1 - p) + k * Math.log(p),
+  );
   let sum = 0;
   for (let x = k; x >= 0; x--) {
     sum += term;

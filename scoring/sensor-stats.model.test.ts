@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ProfileSpec, parseProfiles } from '../common/reading/profiles.js';
 import { poissonDraw, seededRandom } from '../common/random.js';
+import { type ProfileSpec, parseProfiles } from '../common/reading/profiles.js';
 import { EwmaStats } from './ewma-stats.js';
 import { type Finding, type Observation, severityOf } from './model.js';
 import { DEFAULT_SENSOR_STATS, SensorStatsModel } from './sensor-stats.model.js';
@@ -143,7 +143,7 @@ describe('SensorStatsModel', () => {
     expect(first).toBeLessThan(30);
   });
 
-  it("judges a count by its rate over the last readings: a tripled rate is flagged, its own noise is not", () => {
+  it('judges a count by its rate over the last readings: a tripled rate is flagged, its own noise is not', () => {
     const model = new SensorStatsModel({ ...options, window: 300 });
     const random = seededRandom(7);
     const ordinary = Array.from({ length: 1_000 }, () => judge(model, 's1', { h: poissonDraw(5, random) }));
@@ -152,8 +152,12 @@ describe('SensorStatsModel', () => {
     const first = tripled.findIndex((r) => r.worst?.kind === 'rate');
     expect(first).toBeGreaterThanOrEqual(0);
     expect(first).toBeLessThan(10);
-    expect(model.explain(tripled[first]?.worst as Finding)).toMatch(/^h summed \d+ over its last 10 readings \(usually (4[5-9]|5[0-5])\.\d\)$/);
+    expect(model.explain(tripled[first]?.worst as Finding)).toMatch(
+      /^h summed \d+ over its last 10 readings \(usually (4[5-9]|5[0-5])\.\d\)$/,
+    );
     // A count's steps are its level seen twice: never a jump or a trend.
-    expect(tripled.flatMap((r) => r.anomalous).some((f) => f.kind === 'jump' || f.kind === 'trend')).toBe(false);
+    expect(tripled.flatMap((r) => r.anomalous).some((f) => f.kind === 'jump' || f.kind === 'trend')).toBe(
+      false,
+    );
   });
 });

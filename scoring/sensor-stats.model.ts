@@ -210,7 +210,8 @@ export class SensorStatsModel implements AnomalyModel {
     // Counts are skewed: at a mean of 5, a reading of 14 is four σ out yet comes once in 1 300 readings.
     // Above the level, a count is judged by its Poisson tail when that is the more forgiving.
     const counts = isCountLike(state);
-    const z = counts && gaussianZ > 0 ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level))) : gaussianZ;
+    const z =
+      counts && gaussianZ > 0 ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level))) : gaussianZ;
     const tail = state.tail.factor;
     let score = (Math.abs(z) * o.warningZ) / o.levelZ / tail;
     let kind = 'level';
