@@ -19,6 +19,13 @@ import {
   type SeasonalProfileOptions,
 } from './seasonal-profile.model.js';
 import { DEFAULT_SENSOR_STATS, SensorStatsModel, type SensorStatsOptions } from './sensor-stats.model.js';
+import {
+  decodeStates,
+  encodeStates,
+  holdsStationState,
+  STATION_STATE_VERSION,
+  type StationStateHolder,
+} from './station-state.js';
 import { ThresholdRulesModel } from './threshold-rules.model.js';
 import { TrainingWindows } from './training-window.js';
 import { isolationForestMethod, kmeansMethod } from './vector-methods.js';
@@ -98,6 +105,47 @@ export class ScoringCore {
     for (const model of this.models) model.learn(judged, isAnomaly);
     return { isAnomaly, severity, score, findings, zScores, residuals, warmingUp };
   }
+
+  /**
+   * What the models have learnt about `stations`, encoded with the state version: put into a core built
+   * with the same options (importStations), each station's next verdict is the one this core would give.
+   */
+  exportStations(stations: Iterable<string>): Buffer {
+    const wanted = new Set(stations);
+    const byStation = new Map<string, Record<string, unknown>>();
+    for (const model of this.models) {
+      if (!holdsStationState(model)) continue;
+      for (const [station, state] of model.exportStations(wanted)) {
+        const models = byStation.get(station) ?? {};
+        models[model.stateKey] = state;
+        byStation.set(station, models);
+      }
+    }
+    return encodeStates({ version: STATION_STATE_VERSION, stations: byStation, shared: this.exportShared() });
+  }
+
+  /**
+   * Replaces what the models know of every station in an encoded state with it; returns those stations.
+   * Throws StateVersionError for a state of another layout, before changing anything.
+   */
+  importStations(encoded: Buffer): string[] {
+    const { stations, shared } = decodeStates(encoded);
+    const holders = new Map<string, StationStateHolder>();
+    for (const model of this.models) if (holdsStationState(model)) holders.set(model.stateKey, model);
+    for (const [station, models] of stations) {
+      for (const [stateKey, state] of Object.entries(models))
+        holders.get(stateKey)?.importStation(station, state);
+    }
+    if (shared !== undefined) this.importShared(shared);
+    return [...stations.keys()];
+  }
+
+  /** State that belongs to no one station, carried with the stations' (none in the plain core). */
+  protected exportShared(): unknown {
+    return undefined;
+  }
+
+  protected importShared(_shared: unknown): void {}
 
   /**
    * Every model learns a reading judged before (a stored one, with the verdict it got), without judging
@@ -239,6 +287,32 @@ export class DefaultScoringCore extends ScoringCore {
       addedAtTraining: this.windows.added(bundle.profile),
       disputed: 0,
     });
+  }
+
+  /**
+   * The multi-sensor models' learning: each profile's training window and the version at work with its
+   * counters. It is the fleet's, not one station's; carried along so a restored core retrains when the
+   * uninterrupted one would.
+   */
+  protected override exportShared(): unknown {
+    return { windows: this.windows.exportProfiles(), bundles: this.bundles };
+  }
+
+  protected override importShared(shared: unknown): void {
+    const { windows, bundles } = shared as {
+      windows: Map<string, unknown>;
+      bundles: Map<
+        string,
+        { bundle: ModelBundle; pinned: boolean; addedAtTraining: number; disputed: number }
+      >;
+    };
+    this.windows.importProfiles(windows);
+    for (const [, adopted] of bundles) {
+      this.adopt(adopted.bundle, { pinned: adopted.pinned });
+      const restored = this.bundles.get(adopted.bundle.profile);
+      if (restored)
+        Object.assign(restored, { addedAtTraining: adopted.addedAtTraining, disputed: adopted.disputed });
+    }
   }
 
   /** The version of the multi-sensor models judging a profile, recorded with every reading. */

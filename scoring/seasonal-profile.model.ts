@@ -7,6 +7,7 @@ import {
   severityOf,
   type Thresholds,
 } from './model.js';
+import { restoreInto, type StationStateHolder } from './station-state.js';
 import { TailGauge } from './tail-gauge.js';
 
 export interface SeasonalProfileOptions extends Thresholds {
@@ -108,8 +109,9 @@ interface StationProfiles {
  * ± seasonalZ spreads like the statistics model's winsorising: a lasting change becomes the new normal
  * within weeks instead of alarming forever, and one fault barely moves it.
  */
-export class SeasonalProfileModel implements AnomalyModel {
+export class SeasonalProfileModel implements AnomalyModel, StationStateHolder {
   readonly name = 'seasonal';
+  readonly stateKey: string;
   /** Station → sensor → profile: nested, so the hot path builds no key strings. */
   private readonly series = new Map<string, StationProfiles>();
   private readonly slotOf: (ts: number) => number;
@@ -117,6 +119,7 @@ export class SeasonalProfileModel implements AnomalyModel {
 
   constructor(private readonly options: SeasonalProfileOptions = DEFAULT_SEASONAL_PROFILE) {
     this.slotOf = options.period === 'week' ? hourOfWeek : hourOfDay;
+    this.stateKey = `seasonal:${options.period}`;
     this.slots = options.period === 'week' ? HOURS_PER_WEEK : 24;
   }
 
@@ -150,6 +153,27 @@ export class SeasonalProfileModel implements AnomalyModel {
       });
     }
     return findings;
+  }
+
+  exportStations(stations: ReadonlySet<string>): Map<string, unknown> {
+    const states = new Map<string, StationProfiles>();
+    for (const station of stations) {
+      const profiles = this.series.get(station);
+      if (profiles) states.set(station, profiles);
+    }
+    return states;
+  }
+
+  importStation(stationId: string, state: unknown): void {
+    const { firstTs, sensors } = state as { firstTs: number; sensors?: Map<string, unknown> };
+    const station: StationProfiles = { firstTs };
+    if (sensors) {
+      station.sensors = new Map();
+      for (const [sensor, data] of sensors) {
+        station.sensors.set(sensor, restoreInto(new SeriesProfile(this.slots), data));
+      }
+    }
+    this.series.set(stationId, station);
   }
 
   learn(observation: Observation): void {

@@ -16,6 +16,7 @@ import {
   type Thresholds,
 } from './model.js';
 import { RATE_READINGS, type SeriesShape, SeriesState } from './sensor-series.js';
+import { restoreInto, type StationStateHolder } from './station-state.js';
 
 export interface SensorStatsOptions extends Thresholds {
   /** Readings a sensor needs before it is judged. */
@@ -111,7 +112,7 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
  * the active ones. Values are judged before they update the statistics, and update them winsorised, so a
  * spike does not inflate the baseline it is judged against while a lasting shift is still learned, slowly.
  */
-export class SensorStatsModel implements AnomalyModel {
+export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   readonly name = 'stats';
   private readonly series = new Map<string, SeriesState>();
   private readonly trendAlpha: number;
@@ -441,6 +442,30 @@ export class SensorStatsModel implements AnomalyModel {
   /** Number of (station, sensor) baselines held: the detector's memory grows with it (exported as a gauge). */
   get trackedSeries(): number {
     return this.series.size;
+  }
+
+  readonly stateKey = 'stats';
+
+  exportStations(stations: ReadonlySet<string>): Map<string, unknown> {
+    const states = new Map<string, Record<string, SeriesState>>();
+    for (const [k, state] of this.series) {
+      const split = k.indexOf('\u0000');
+      const station = k.slice(0, split);
+      if (!stations.has(station)) continue;
+      let sensors = states.get(station);
+      if (!sensors) {
+        sensors = {};
+        states.set(station, sensors);
+      }
+      sensors[k.slice(split + 1)] = state;
+    }
+    return states;
+  }
+
+  importStation(stationId: string, state: unknown): void {
+    for (const [sensor, data] of Object.entries(state as Record<string, unknown>)) {
+      this.series.set(key(stationId, sensor), restoreInto(new SeriesState(this.shape), data));
+    }
   }
 }
 

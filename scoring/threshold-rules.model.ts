@@ -6,6 +6,7 @@ import {
   type Observation,
   type Thresholds,
 } from './model.js';
+import type { StationStateHolder } from './station-state.js';
 
 /** A rule that is currently firing for a station: the citizen-facing warning. */
 export interface ActiveWarning {
@@ -34,8 +35,9 @@ const stateKey = (observation: Observation, rule: number) =>
  * at the limit does not flap. Unlike the statistical models it knows nothing of "normal": the limits are
  * what people decided. `score` judges the reading against the state it would reach; `learn` moves there.
  */
-export class ThresholdRulesModel implements AnomalyModel {
+export class ThresholdRulesModel implements AnomalyModel, StationStateHolder {
   readonly name = 'rules';
+  readonly stateKey = 'rules';
   private readonly states = new Map<string, RuleState>();
 
   constructor(private readonly thresholds: Thresholds = DEFAULT_THRESHOLDS) {}
@@ -112,6 +114,25 @@ export class ThresholdRulesModel implements AnomalyModel {
       if (rule) warnings.push({ stationId, profile, rule, value: state.lastValue, since: state.activeSince });
     }
     return warnings;
+  }
+
+  exportStations(stations: ReadonlySet<string>): Map<string, unknown> {
+    const states = new Map<string, Record<string, RuleState>>();
+    for (const [k, state] of this.states) {
+      const split = k.indexOf('\u0000');
+      const station = k.slice(0, split);
+      if (!stations.has(station)) continue;
+      const rules = states.get(station) ?? {};
+      rules[k.slice(split + 1)] = state;
+      states.set(station, rules);
+    }
+    return states;
+  }
+
+  importStation(stationId: string, state: unknown): void {
+    for (const [rule, data] of Object.entries(state as Record<string, RuleState>)) {
+      this.states.set(`${stationId}\u0000${rule}`, { ...data });
+    }
   }
 }
 

@@ -58,6 +58,16 @@ export class TrainingWindows {
     };
   }
 
+  /** Every profile's window, to be carried into another core (importProfiles). */
+  exportProfiles(): Map<string, unknown> {
+    return this.profiles;
+  }
+
+  importProfiles(profiles: Map<string, unknown>): void {
+    this.profiles.clear();
+    for (const [profile, window] of profiles) this.profiles.set(profile, window as ProfileWindow);
+  }
+
   /** The newest `count` vectors. */
   newest(profile: string, count: number): (readonly number[])[] {
     const { vectors } = this.contents(profile);

@@ -1,0 +1,91 @@
+import { deserialize, serialize } from 'node:v8';
+
+/**
+ * What the models have learnt about stations, taken out of a running scoring core and put into another,
+ * so a restarted or rebalanced detector judges each station's next reading exactly as the one before it
+ * would have. Kafka Streams keeps state stores in changelog topics, Flink checkpoints operator state with
+ * the source offsets; this is the scoring core's half of that: the state itself, encoded and versioned.
+ * Where it is kept, and with which offset, is the detector's business.
+ */
+
+/**
+ * The layout of the encoded state. Raise it whenever a model's learnt state changes shape or meaning: an
+ * older state is then refused (StateVersionError) rather than misread, and the station starts cold or is
+ * rebuilt from its stored history.
+ */
+export const STATION_STATE_VERSION = 1;
+
+/** A model that keeps state per station, and can hand it over. */
+export interface StationStateHolder {
+  /** Unique among the core's models (two seasonal profiles share a name, not a state key). */
+  readonly stateKey: string;
+  /** The state of each of `stations` the model has any of. Read-only: it changes nothing. */
+  exportStations(stations: ReadonlySet<string>): Map<string, unknown>;
+  /** Replaces whatever the model knows of a station with an exported state. */
+  importStation(stationId: string, state: unknown): void;
+}
+
+export function holdsStationState(model: object): model is StationStateHolder {
+  return typeof (model as Partial<StationStateHolder>).exportStations === 'function';
+}
+
+/** An encoded state of another layout than this build's. */
+export class StateVersionError extends Error {
+  constructor(readonly found: unknown) {
+    super(`station state of version ${String(found)}; this detector reads version ${STATION_STATE_VERSION}`);
+    this.name = 'StateVersionError';
+  }
+}
+
+export interface EncodedStates {
+  readonly version: number;
+  /** Station → model state key → that model's state of the station. */
+  readonly stations: Map<string, Record<string, unknown>>;
+  /** State that belongs to no one station (the multi-sensor models' training windows), if included. */
+  readonly shared?: unknown;
+}
+
+/**
+ * Binary, by V8's structured serialiser: typed arrays, maps, NaN and infinities survive (JSON would
+ * lose all four), and it is written in C++, which matters for ten thousand stations.
+ */
+export function encodeStates(states: EncodedStates): Buffer {
+  return serialize(states);
+}
+
+export function decodeStates(buffer: Buffer): EncodedStates {
+  const decoded = deserialize(buffer) as Partial<EncodedStates> | undefined;
+  if (!decoded || decoded.version !== STATION_STATE_VERSION) throw new StateVersionError(decoded?.version);
+  if (!(decoded.stations instanceof Map)) throw new StateVersionError('without stations');
+  return decoded as EncodedStates;
+}
+
+/**
+ * Copies decoded data (plain objects, as the serialiser gives them back) into a freshly built instance,
+ * field by field, so it keeps its classes: where the instance holds an object of a class (statistics,
+ * a tail gauge), the data is copied into that object in turn; anything else (numbers, typed arrays,
+ * plain records, arrays) is taken as it comes.
+ */
+export function restoreInto<T extends object>(target: T, data: unknown): T {
+  if (typeof data !== 'object' || data === null) throw new TypeError('state to restore is not an object');
+  const fields = target as Record<string, unknown>;
+  for (const [name, value] of Object.entries(data)) {
+    const current = fields[name];
+    if (isClassInstance(current) && isPlainObject(value)) restoreInto(current, value);
+    else fields[name] = value;
+  }
+  return target;
+}
+
+function isClassInstance(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  if (ArrayBuffer.isView(value) || Array.isArray(value) || value instanceof Map) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype !== Object.prototype && prototype !== null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
