@@ -1,0 +1,109 @@
+/**
+ * What a station's learnt state costs to carry: bytes per station, and the time to export and to restore
+ * the state of 10 000 stations (the figure a restarted or rebalanced detector waits for), measured on a
+ * simulated fleet whose models have warmed up. Prints figures; asserts nothing.
+ *
+ *   npm run bench:state [-- --stations-per-profile 100 --readings 1000 --fleet 10000]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { profileNames, profileOf } from '../common/reading/profiles.js';
+import { createScoringCore } from '../scoring/scoring-core.js';
+import { decodeStates, encodeStates } from '../scoring/station-state.js';
+import { SimulatedStation } from '../simulation/station.js';
+
+const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
+const INTERVAL_MS = 5 * 60_000;
+
+function positiveInteger(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`--${name} must be a positive integer, got ${text}`);
+  return value;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    'stations-per-profile': { type: 'string', default: '100' },
+    readings: { type: 'string', default: '1000' },
+    fleet: { type: 'string', default: '10000' },
+  },
+});
+const perProfile = positiveInteger('stations-per-profile', args['stations-per-profile']);
+const readings = positiveInteger('readings', args.readings);
+const fleet = positiveInteger('fleet', args.fleet);
+
+// 1. A warmed-up core: every profile's stations, `readings` each (five minutes apart).
+const core = createScoringCore();
+const stations = profileNames().flatMap((profile) =>
+  Array.from({ length: perProfile }, (_, i) => ({
+    profile,
+    profileSpec: profileOf(profile),
+    station: new SimulatedStation({
+      stationId: `bench-${profile}-${i}`,
+      profile,
+      anomalyRate: 0.005,
+      originTs: ORIGIN,
+    }),
+  })),
+);
+const warmStart = performance.now();
+for (let t = 0; t < readings; t++) {
+  const ts = ORIGIN + t * INTERVAL_MS;
+  for (const { station, profile, profileSpec } of stations) {
+    core.score({
+      stationId: station.stationId,
+      profile,
+      profileSpec,
+      ts,
+      values: station.readingAt(ts).values,
+    });
+  }
+}
+const warmSeconds = (performance.now() - warmStart) / 1000;
+
+// 2. A fleet of `fleet` stations: the warmed-up states, copied under new ids.
+const warm = decodeStates(core.exportStations(stations.map((s) => s.station.stationId)));
+const warmStates = [...warm.stations.values()];
+const fleetStates = new Map<string, Record<string, unknown>>();
+for (let i = 0; i < fleet; i++)
+  fleetStates.set(`fleet-${i}`, warmStates[i % warmStates.length] as Record<string, unknown>);
+const fleetEncoded = encodeStates({ version: warm.version, stations: fleetStates, shared: warm.shared });
+
+// 3. Restore it into a fresh core, then export it again, timed.
+const restored = createScoringCore();
+const restoreStart = performance.now();
+restored.importStations(fleetEncoded);
+const restoreSeconds = (performance.now() - restoreStart) / 1000;
+const exportStart = performance.now();
+const exported = restored.exportStations(fleetStates.keys());
+const exportSeconds = (performance.now() - exportStart) / 1000;
+
+const figures = {
+  warmedUp: { stations: stations.length, readingsPerStation: readings, seconds: warmSeconds },
+  fleet,
+  bytes: exported.length,
+  bytesPerStation: exported.length / fleet,
+  restoreSeconds,
+  restoreUsPerStation: (restoreSeconds * 1e6) / fleet,
+  exportSeconds,
+  exportUsPerStation: (exportSeconds * 1e6) / fleet,
+};
+
+console.log(
+  `Warmed up ${stations.length} stations (${profileNames().length} profiles) on ${readings} readings each in ${warmSeconds.toFixed(1)} s.`,
+);
+console.log(
+  `State of ${fleet} stations: ${(exported.length / 1e6).toFixed(1)} MB, ${Math.round(figures.bytesPerStation)} bytes per station.`,
+);
+console.log(
+  `Restore: ${restoreSeconds.toFixed(2)} s (${figures.restoreUsPerStation.toFixed(0)} µs per station).`,
+);
+console.log(
+  `Export:  ${exportSeconds.toFixed(2)} s (${figures.exportUsPerStation.toFixed(0)} µs per station).`,
+);
+const out = join(import.meta.dirname, 'out');
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'state.json'), `${JSON.stringify(figures, null, 2)}\n`);
+console.log(`Figures written to ${join(out, 'state.json')}`);
