@@ -47,6 +47,8 @@ export class SeriesState {
    * by more than ten single counts say.
    */
   readonly rateSums: EwmaStats;
+  /** How often a reading differs from the one before, however long the runs (counts change nearly always). */
+  readonly changes: EwmaStats;
   /** The moving slope (a short EWMA of steps), and how it usually varies. */
   slope = 0;
   readonly slopes: EwmaStats;
@@ -120,6 +122,7 @@ export class SeriesState {
     this.activeSteps = new EwmaStats(alpha);
     this.activityRates = new EwmaStats(longAlpha);
     this.rateSums = new EwmaStats(alpha);
+    this.changes = new EwmaStats(alpha);
   }
 
   get count(): number {
@@ -172,6 +175,7 @@ export class SeriesState {
   learn(value: number, floor: number, normal: boolean, trendAlpha: number): void {
     const limitZ = this.shape.clipZ;
     if (this.last !== undefined) {
+      this.changes.update(value !== this.last ? 1 : 0);
       const step = value - this.last;
       const size = Math.abs(step);
       const landedWithin = Math.abs(value - this.level.mean) < limitZ * Math.max(this.level.stdDev, floor);

@@ -160,4 +160,12 @@ describe('SensorStatsModel', () => {
       false,
     );
   });
+
+  it('does not take a switch in whole percent, held for minutes, for a count', () => {
+    const model = new SensorStatsModel({ ...options, window: 300 });
+    // A pump on (100) for 40 readings, off (0) for 60, again and again.
+    const pump = (i: number) => (i % 100 < 40 ? 100 : 0);
+    const judged = Array.from({ length: 2_000 }, (_, i) => judge(model, 's1', { h: pump(i) }));
+    expect(judged.flatMap((r) => r.anomalous).filter((f) => f.kind === 'rate')).toEqual([]);
+  });
 });

@@ -526,13 +526,23 @@ const ACTIVITY_SWING_Z = 4;
 const COUNT_MEAN_LIMIT = 100;
 
 /**
- * Whole numbers at or above 0 whose spread is at least about their mean's square root, as a count's is.
- * Not a temperature in whole degrees: its variance is far below its mean.
+ * Whole numbers at or above 0 whose spread is at least about their mean's square root, as a count's is,
+ * and which change from one reading to the next more often than not, as fresh draws do. Not a temperature
+ * in whole degrees (its variance is far below its mean), nor a pump reporting 0 % or 100 % for minutes on
+ * end (its sum over ten readings leaps by a thousand at every switch).
  */
 function isCountLike(state: SeriesState): boolean {
   const { mean, variance } = state.level;
-  return state.counts && mean < COUNT_MEAN_LIMIT && variance >= COUNT_DISPERSION * mean;
+  return (
+    state.counts &&
+    mean < COUNT_MEAN_LIMIT &&
+    variance >= COUNT_DISPERSION * mean &&
+    state.changes.mean > COUNT_MIN_CHANGES
+  );
 }
+
+/** The least share of readings that differ from the one before on a count. */
+const COUNT_MIN_CHANGES = 0.5;
 
 /** The least variance-to-mean ratio of a count (1 for Poisson). */
 const COUNT_DISPERSION = 0.5;
