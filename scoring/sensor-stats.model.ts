@@ -46,7 +46,7 @@ export interface SensorStatsOptions extends Thresholds {
   /**
    * |z| at which a value is winsorised before it updates the statistics. Below the warning z: a slow
    * drift that stays just under the alarm would otherwise widen the σ it is judged by as fast as it
-   * moves away, and never be flagged (2.5 found 4 more drifts in 100 on the simulator than 3).
+   * moves away, and never be flagged (simulator drift recall: 0.60 at 3, 0.67 at 2.5).
    */
   readonly winsorZ: number;
   /**
@@ -121,6 +121,7 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
  */
 export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   readonly name = 'stats';
+  readonly stateKey = 'stats';
   private readonly series = new Map<string, SeriesState>();
   private readonly trendAlpha: number;
   private readonly slopeSpreadPerStep: number;
@@ -450,8 +451,6 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   get trackedSeries(): number {
     return this.series.size;
   }
-
-  readonly stateKey = 'stats';
 
   exportStations(stations: ReadonlySet<string>): Map<string, unknown> {
     const states = new Map<string, Record<string, SeriesState>>();
