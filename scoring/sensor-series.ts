@@ -47,6 +47,8 @@ export class SeriesState {
    * by more than ten single counts say.
    */
   readonly rateSums: EwmaStats;
+  /** How often a reading lies strictly between the lowest and highest the sensor has reported. */
+  readonly inside: EwmaStats;
   /** How often a reading differs from the one before, however long the runs (counts change nearly always). */
   readonly changes: EwmaStats;
   /** The moving slope (a short EWMA of steps), and how it usually varies. */
@@ -123,6 +125,7 @@ export class SeriesState {
     this.activityRates = new EwmaStats(longAlpha);
     this.rateSums = new EwmaStats(alpha);
     this.changes = new EwmaStats(alpha);
+    this.inside = new EwmaStats(alpha);
   }
 
   get count(): number {
@@ -204,7 +207,11 @@ export class SeriesState {
     this.learnIdle(value, floor);
     // A value held at the highest or lowest the sensor reports is censored (the truth is past the bound):
     // learning it again and again would shrink the spread the next ordinary value is judged by.
-    const censored = this.run > 0 && this.max > this.min && (value === this.max || value === this.min);
+    // Not on a sensor that lives at its bounds, a switch reporting 0 % or 100 %: censoring both would
+    // freeze its level for good at whichever it showed first.
+    const atBound = this.max > this.min && (value === this.max || value === this.min);
+    this.inside.update(atBound ? 0 : 1);
+    const censored = this.run > 0 && atBound && this.inside.mean >= MOSTLY_INSIDE;
     if (!censored) this.level.update(clip(value, this.level, limitZ, floor, this.count));
     this.learnLongRun(value);
     const slot = this.rateCount++ % RATE_READINGS;
@@ -302,6 +309,8 @@ function medianOf(values: Float64Array, scratch: Float64Array): number {
   return scratch[values.length >> 1] as number;
 }
 
+/** The share of readings inside its range above which a sensor's runs at a bound are censored. */
+const MOSTLY_INSIDE = 0.5;
 /** Readings a count's rate is summed over. */
 export const RATE_READINGS = 10;
 /** Steps whose median is the recent step spread. */

@@ -168,4 +168,14 @@ describe('SensorStatsModel', () => {
     const judged = Array.from({ length: 2_000 }, (_, i) => judge(model, 's1', { h: pump(i) }));
     expect(judged.flatMap((r) => r.anomalous).filter((f) => f.kind === 'rate')).toEqual([]);
   });
+
+  it('keeps learning a switch that lives at its two bounds, not frozen at the first it showed', () => {
+    const model = new SensorStatsModel({ ...options, window: 300 });
+    // A pump off (0 %) with a short burst of odd values, then on (100 %) for good: every reading at one
+    // bound or the other. Were runs at a bound censored, its level would stay at 0 and flag every 100.
+    const odd = [20, 35, 60, 10, 45];
+    const pump = (i: number) => (i >= 100 && i < 105 ? (odd[i - 100] as number) : i < 370 ? 0 : 100);
+    const judged = Array.from({ length: 1_200 }, (_, i) => judge(model, 's1', { h: pump(i) }));
+    expect(judged.slice(-500).filter((r) => r.anomalous.length > 0)).toHaveLength(0);
+  });
 });
