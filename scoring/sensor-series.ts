@@ -214,16 +214,21 @@ export class SeriesState {
     const censored = this.run > 0 && atBound && this.inside.mean >= MOSTLY_INSIDE;
     if (!censored) this.level.update(clip(value, this.level, limitZ, floor, this.count));
     this.learnLongRun(value);
+    // Rates are judged on counts only: a sensor that has reported a fraction never is one again.
+    if (this.counts) this.learnRate(value, floor, limitZ);
+    if (value !== this.last) this.spreadBeforeRun = this.recentStepMedian;
+    this.beforeLast = this.last;
+    this.last = value;
+    this.lastNormal = normal;
+  }
+
+  private learnRate(value: number, floor: number, limitZ: number): void {
     const slot = this.rateCount++ % RATE_READINGS;
     this.rateSum += value - (this.rateValues[slot] as number);
     this.rateValues[slot] = value;
     if (this.rateCount >= RATE_READINGS) {
       this.rateSums.update(clip(this.rateSum, this.rateSums, limitZ, floor, this.rateSums.count));
     }
-    if (value !== this.last) this.spreadBeforeRun = this.recentStepMedian;
-    this.beforeLast = this.last;
-    this.last = value;
-    this.lastNormal = normal;
   }
 
   /**

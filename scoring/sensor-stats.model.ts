@@ -16,7 +16,7 @@ import {
   type Thresholds,
 } from './model.js';
 import { RATE_READINGS, type SeriesShape, SeriesState } from './sensor-series.js';
-import { restoreInto, type StationStateHolder } from './station-state.js';
+import { groupByStation, restoreInto, type StationStateHolder } from './station-state.js';
 
 export interface SensorStatsOptions extends Thresholds {
   /** Readings a sensor needs before it is judged. */
@@ -453,19 +453,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   }
 
   exportStations(stations: ReadonlySet<string>): Map<string, unknown> {
-    const states = new Map<string, Record<string, SeriesState>>();
-    for (const [k, state] of this.series) {
-      const split = k.indexOf('\u0000');
-      const station = k.slice(0, split);
-      if (!stations.has(station)) continue;
-      let sensors = states.get(station);
-      if (!sensors) {
-        sensors = {};
-        states.set(station, sensors);
-      }
-      sensors[k.slice(split + 1)] = state;
-    }
-    return states;
+    return groupByStation(this.series, stations);
   }
 
   importStation(stationId: string, state: unknown): void {

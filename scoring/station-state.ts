@@ -29,6 +29,26 @@ export function holdsStationState(model: object): model is StationStateHolder {
   return typeof (model as Partial<StationStateHolder>).exportStations === 'function';
 }
 
+/**
+ * The entries of a map keyed `station\u0000rest`, grouped by station for the stations asked for, each
+ * under its `rest`: how the models that key their state that way export it.
+ */
+export function groupByStation<T>(
+  entries: ReadonlyMap<string, T>,
+  stations: ReadonlySet<string>,
+): Map<string, Record<string, T>> {
+  const grouped = new Map<string, Record<string, T>>();
+  for (const [key, value] of entries) {
+    const split = key.indexOf('\u0000');
+    const station = key.slice(0, split);
+    if (!stations.has(station)) continue;
+    const group = grouped.get(station) ?? {};
+    group[key.slice(split + 1)] = value;
+    grouped.set(station, group);
+  }
+  return grouped;
+}
+
 /** An encoded state of another layout than this build's. */
 export class StateVersionError extends Error {
   constructor(readonly found: unknown) {

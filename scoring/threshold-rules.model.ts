@@ -6,7 +6,7 @@ import {
   type Observation,
   type Thresholds,
 } from './model.js';
-import type { StationStateHolder } from './station-state.js';
+import { groupByStation, type StationStateHolder } from './station-state.js';
 
 /** A rule that is currently firing for a station: the citizen-facing warning. */
 export interface ActiveWarning {
@@ -117,16 +117,7 @@ export class ThresholdRulesModel implements AnomalyModel, StationStateHolder {
   }
 
   exportStations(stations: ReadonlySet<string>): Map<string, unknown> {
-    const states = new Map<string, Record<string, RuleState>>();
-    for (const [k, state] of this.states) {
-      const split = k.indexOf('\u0000');
-      const station = k.slice(0, split);
-      if (!stations.has(station)) continue;
-      const rules = states.get(station) ?? {};
-      rules[k.slice(split + 1)] = state;
-      states.set(station, rules);
-    }
-    return states;
+    return groupByStation(this.states, stations);
   }
 
   importStation(stationId: string, state: unknown): void {
