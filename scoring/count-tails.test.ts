@@ -44,5 +44,8 @@ describe('count tails', () => {
     // Ten zeros in a row of a count with mean 3: (1 − p)^(10r) for the sum's size 10r = 5.
     expect(negativeBinomialLowerTail(0, 30, 5)).toBeCloseTo((5 / 35) ** 5, 12);
     expect(poissonLowerTail(0, 5_000)).toBeGreaterThan(0);
+    // A count whose mean is 0: every tail is a number, never 0·−∞.
+    expect([poissonLowerTail(0, 0), negativeBinomialLowerTail(0, 0, 2)]).toEqual([1, 1]);
+    expect([poissonUpperTail(3, 0), negativeBinomialUpperTail(3, 0, 2)].every(Number.isFinite)).toBe(true);
   });
 });

@@ -29,6 +29,8 @@ export function negativeBinomialUpperTail(k: number, mean: number, r: number): n
 /** P(X ≤ k) for X ~ negative binomial with the given mean and dispersion r, summed from k down. */
 export function negativeBinomialLowerTail(k: number, mean: number, r: number): number {
   if (k < 0) return Number.MIN_VALUE;
+  // A count whose mean is 0 is always 0 (and k·ln p would be 0·−∞, NaN).
+  if (!(mean > 0)) return 1;
   const p = mean / (r + mean);
   // P(X = x − 1) = P(X = x) · x / ((x − 1 + r) · p).
   let term = Math.exp(
@@ -110,6 +112,7 @@ export function poissonUpperTail(k: number, lambda: number): number {
 /** P(X ≤ k) for X ~ Poisson(λ), summed from k down in the log domain. */
 export function poissonLowerTail(k: number, lambda: number): number {
   if (k < 0) return Number.MIN_VALUE;
+  if (!(lambda > 0)) return 1;
   let term = Math.exp(-lambda + k * Math.log(lambda) - logFactorial(k));
   let sum = 0;
   for (let x = k; x >= 0; x--) {
