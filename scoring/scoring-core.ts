@@ -111,7 +111,30 @@ export class ScoringCore {
    * with the same options (importStations), each station's next verdict is the one this core would give.
    */
   exportStations(stations: Iterable<string>): Buffer {
-    const wanted = new Set(stations);
+    return encodeStates({
+      version: STATION_STATE_VERSION,
+      stations: this.statesOf(new Set(stations)),
+      shared: this.exportShared(),
+    });
+  }
+
+  /**
+   * Each station's state encoded on its own, without the shared state: what a checkpoint keeps per
+   * station, so a checkpoint rewrites only the stations that changed. Stations the models know nothing
+   * of are left out.
+   */
+  exportEachStation(stations: Iterable<string>): Map<string, Buffer> {
+    const encoded = new Map<string, Buffer>();
+    for (const [station, models] of this.statesOf(new Set(stations))) {
+      encoded.set(
+        station,
+        encodeStates({ version: STATION_STATE_VERSION, stations: new Map([[station, models]]) }),
+      );
+    }
+    return encoded;
+  }
+
+  private statesOf(wanted: ReadonlySet<string>): Map<string, Record<string, unknown>> {
     const byStation = new Map<string, Record<string, unknown>>();
     for (const model of this.models) {
       if (!holdsStationState(model)) continue;
@@ -121,23 +144,37 @@ export class ScoringCore {
         byStation.set(station, models);
       }
     }
-    return encodeStates({ version: STATION_STATE_VERSION, stations: byStation, shared: this.exportShared() });
+    return byStation;
   }
 
   /**
    * Replaces what the models know of every station in an encoded state with it; returns those stations.
-   * Throws StateVersionError for a state of another layout, before changing anything.
+   * Throws StateVersionError for a state of another layout, before changing anything. A state of this
+   * layout that does not fit (damaged) throws too, and its stations are then left cold, never half-set.
    */
   importStations(encoded: Buffer): string[] {
     const { stations, shared } = decodeStates(encoded);
     const holders = new Map<string, StationStateHolder>();
     for (const model of this.models) if (holdsStationState(model)) holders.set(model.stateKey, model);
-    for (const [station, models] of stations) {
-      for (const [stateKey, state] of Object.entries(models))
-        holders.get(stateKey)?.importStation(station, state);
+    const ids = new Set(stations.keys());
+    this.forgetStations(ids);
+    try {
+      for (const [station, models] of stations) {
+        for (const [stateKey, state] of Object.entries(models))
+          holders.get(stateKey)?.importStation(station, state);
+      }
+    } catch (error) {
+      this.forgetStations(ids);
+      throw error;
     }
     if (shared !== undefined) this.importShared(shared);
-    return [...stations.keys()];
+    return [...ids];
+  }
+
+  /** Drops everything the models know of `stations`: their next readings are judged cold. */
+  forgetStations(stations: Iterable<string>): void {
+    const set = stations instanceof Set ? (stations as ReadonlySet<string>) : new Set(stations);
+    for (const model of this.models) if (holdsStationState(model)) model.forgetStations(set);
   }
 
   /** State that belongs to no one station, carried with the stations' (none in the plain core). */

@@ -176,6 +176,10 @@ export class SeasonalProfileModel implements AnomalyModel, StationStateHolder {
     this.series.set(stationId, station);
   }
 
+  forgetStations(stations: ReadonlySet<string>): void {
+    for (const station of stations) this.series.delete(station);
+  }
+
   learn(observation: Observation): void {
     let station = this.series.get(observation.stationId);
     if (!station) {

@@ -16,7 +16,7 @@ import {
   type Thresholds,
 } from './model.js';
 import { RATE_READINGS, type SeriesShape, SeriesState } from './sensor-series.js';
-import { groupByStation, restoreInto, type StationStateHolder } from './station-state.js';
+import { deleteByStation, groupByStation, restoreInto, type StationStateHolder } from './station-state.js';
 
 export interface SensorStatsOptions extends Thresholds {
   /** Readings a sensor needs before it is judged. */
@@ -460,6 +460,10 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     for (const [sensor, data] of Object.entries(state as Record<string, unknown>)) {
       this.series.set(key(stationId, sensor), restoreInto(new SeriesState(this.shape), data));
     }
+  }
+
+  forgetStations(stations: ReadonlySet<string>): void {
+    deleteByStation(this.series, stations);
   }
 }
 

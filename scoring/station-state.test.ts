@@ -78,6 +78,83 @@ describe('station state', () => {
     // Some 30 000 readings through every model, twice, on a loaded machine.
   }, 90_000);
 
+  it('checkpointed station by station, rolls back a core that ran ahead to the checkpoint exactly', () => {
+    // A detector that went on scoring after its last checkpoint, then lost its partitions and got them
+    // back: each station is put back to its checkpointed state, and judges the replay as before.
+    const perStation = { ...options, without: ['kmeans', 'isolation_forest'] as const };
+    const uninterrupted = createScoringCore(perStation);
+    const ranAhead = createScoringCore(perStation);
+    const before = readings.slice(0, cut);
+    for (const reading of before) {
+      uninterrupted.score(reading);
+      ranAhead.score(reading);
+    }
+    const stations = [...new Set(readings.map((r) => r.stationId))];
+    const checkpoint = uninterrupted.exportEachStation([...stations, 'no-such-station']);
+    expect([...checkpoint.keys()].sort()).toEqual([...stations].sort());
+    for (const reading of readings.slice(cut, cut + 900)) ranAhead.score(reading);
+
+    for (const encoded of checkpoint.values()) ranAhead.importStations(encoded);
+    const later = readings.slice(cut, cut + 3_000);
+    const expected = later.map((reading) => uninterrupted.score(reading));
+    expect(later.map((reading) => ranAhead.score(reading))).toEqual(expected);
+    expect(expected.some((v) => v.findings.some((f) => f.model === 'seasonal'))).toBe(true);
+  }, 60_000);
+
+  it('forgotten, or damaged on import, leaves the station cold: judged as a station never seen', () => {
+    const perStation = { ...options, without: ['kmeans', 'isolation_forest'] as const };
+    const [first, second] = ['state-factory-0', 'state-factory-1'];
+    const core = createScoringCore(perStation);
+    for (const reading of readings.slice(0, 600)) core.score(reading);
+    core.forgetStations([first as string]);
+    expect([...core.exportEachStation([first as string, second as string]).keys()]).toEqual([second]);
+
+    const damaged = serialize({
+      version: STATION_STATE_VERSION,
+      stations: new Map([[second, { stats: { temperature: 'not a state' } }]]),
+    });
+    expect(() => core.importStations(damaged)).toThrow();
+    expect(core.exportEachStation([second as string]).size).toBe(0);
+
+    const fresh = createScoringCore(perStation);
+    const next = readings.slice(600, 1_200).filter((r) => r.stationId === second);
+    expect(next.map((r) => core.score(r))).toEqual(next.map((r) => fresh.score(r)));
+  });
+
+  it('keeps the weekly profile: after four simulated weeks and a restart it speaks on the first reading', () => {
+    const WEEK_MS = 7 * 86_400_000;
+    const station = new SimulatedStation({
+      stationId: 'state-weeks',
+      profile: 'power_plant',
+      profileSpec: profileOf('power_plant'),
+      anomalyRate: 0,
+      originTs: ORIGIN,
+    });
+    const observation = (ts: number): Observation => ({
+      stationId: 'state-weeks',
+      profile: 'power_plant',
+      profileSpec: profileOf('power_plant'),
+      ts,
+      values: station.readingAt(ts).values,
+    });
+    const perStation = { without: ['kmeans', 'isolation_forest'] as const };
+    const before = createScoringCore(perStation);
+    const step = 15 * 60_000;
+    let ts = ORIGIN;
+    for (; ts < ORIGIN + 4 * WEEK_MS; ts += step) before.score(observation(ts));
+
+    const restarted = createScoringCore(perStation);
+    restarted.importStations(before.exportEachStation(['state-weeks']).get('state-weeks') as Buffer);
+    const cold = createScoringCore(perStation);
+    const weekly = (core: typeof before) => {
+      const model = core.models.find((m) => 'stateKey' in m && m.stateKey === 'seasonal:week');
+      return model?.score(observation(ts)) ?? [];
+    };
+    expect(weekly(before).length).toBeGreaterThan(0);
+    expect(weekly(restarted)).toEqual(weekly(before));
+    expect(weekly(cold)).toEqual([]);
+  }, 60_000);
+
   it('holds only the stations asked for', () => {
     const core = createScoringCore(options);
     for (const reading of readings.slice(0, 600)) core.score(reading);

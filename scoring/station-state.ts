@@ -21,8 +21,10 @@ export interface StationStateHolder {
   readonly stateKey: string;
   /** The state of each of `stations` the model has any of. Read-only: it changes nothing. */
   exportStations(stations: ReadonlySet<string>): Map<string, unknown>;
-  /** Replaces whatever the model knows of a station with an exported state. */
+  /** Puts an exported state of a station in place (after forgetStations, it replaces what was there). */
   importStation(stationId: string, state: unknown): void;
+  /** Drops everything the model knows of the stations: they start cold. */
+  forgetStations(stations: ReadonlySet<string>): void;
 }
 
 export function holdsStationState(model: object): model is StationStateHolder {
@@ -47,6 +49,13 @@ export function groupByStation<T>(
     grouped.set(station, group);
   }
   return grouped;
+}
+
+/** Deletes the entries of a map keyed `station\u0000rest` that belong to `stations`. */
+export function deleteByStation(entries: Map<string, unknown>, stations: ReadonlySet<string>): void {
+  for (const key of entries.keys()) {
+    if (stations.has(key.slice(0, key.indexOf('\u0000')))) entries.delete(key);
+  }
 }
 
 /** An encoded state of another layout than this build's. */

@@ -6,7 +6,7 @@ import {
   type Observation,
   type Thresholds,
 } from './model.js';
-import { groupByStation, type StationStateHolder } from './station-state.js';
+import { deleteByStation, groupByStation, type StationStateHolder } from './station-state.js';
 
 /** A rule that is currently firing for a station: the citizen-facing warning. */
 export interface ActiveWarning {
@@ -124,6 +124,10 @@ export class ThresholdRulesModel implements AnomalyModel, StationStateHolder {
     for (const [rule, data] of Object.entries(state as Record<string, RuleState>)) {
       this.states.set(`${stationId}\u0000${rule}`, { ...data });
     }
+  }
+
+  forgetStations(stations: ReadonlySet<string>): void {
+    deleteByStation(this.states, stations);
   }
 }
 
