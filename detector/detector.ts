@@ -14,6 +14,13 @@ export interface ChunkContext {
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the partition was taken away: give up the chunk, uncommitted. */
   isRunning(): boolean;
+  /** Whether a station's restored state holds the reading already (it is stored then): it is skipped. */
+  alreadyApplied?(message: RawMessage, stationId: string): boolean;
+}
+
+/** What a handled chunk changed: the stations whose learnt state moved. */
+export interface HandledChunk {
+  readonly stations: ReadonlySet<string>;
 }
 
 export interface Detector {
@@ -22,7 +29,7 @@ export interface Detector {
    * publish the scored ones. Resolves only when all of that is durable, so the caller may then commit the
    * chunk's offsets. Rejects if it was abandoned (stopping), leaving the offsets uncommitted.
    */
-  handleChunk(messages: readonly RawMessage[], context: ChunkContext): Promise<void>;
+  handleChunk(messages: readonly RawMessage[], context: ChunkContext): Promise<HandledChunk>;
   /** Why the detector cannot currently do its work (Cassandra failing), for /readyz. */
   notReadyReason(): string | undefined;
 }
@@ -128,7 +135,15 @@ export function createDetector(deps: DetectorDependencies): Detector {
         keyspace: deps.traceTarget?.keyspace ?? '',
       });
       try {
-        const { scored, rejected } = processMessages(messages, deps.scorer, deps.detectorVersion, now());
+        const { scored, rejected, skipped } = processMessages(
+          messages,
+          deps.scorer,
+          deps.detectorVersion,
+          now(),
+          undefined,
+          context.alreadyApplied?.bind(context),
+        );
+        if (skipped > 0) deps.metrics.stateSkipped.inc(skipped);
         chunkTrace.annotate(scored, rejected);
         const writeStart = Date.now();
         // Storing and publishing run side by side (the chunk waits for the slower, not for both in turn);
@@ -150,6 +165,7 @@ export function createDetector(deps: DetectorDependencies): Detector {
           deps.outputs.publishScored(scored),
         ]);
         record(notStored.length > 0 ? [] : scored, [...rejected, ...notStored], chunkTrace);
+        return { stations: new Set(scored.map((one) => one.reading.stationId)) };
       } finally {
         chunkTrace.end();
       }

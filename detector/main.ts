@@ -13,13 +13,20 @@ import { createScoringCore } from '../scoring/scoring-core.js';
 import { createCassandraForecastRepository } from '../storage/forecast.repository.js';
 import { createCassandraModelRegistry } from '../storage/model-registry.js';
 import { createCassandraReadingRepository } from '../storage/reading.repository.js';
+import { createCassandraStationStateRepository } from '../storage/station-state.repository.js';
 import { createModelLifecycle } from '../training/model-lifecycle.js';
 import { loadForecasts } from './adapters/forecast-loader.js';
 import { createKafkaDetectorOutputs } from './adapters/kafka-outputs.js';
 import { createReadingsConsumer } from './adapters/readings.consumer.js';
 import { DETECTOR_CONFIG, detectorVersion, loadDetectorConfig } from './config.js';
 import { createDetector } from './detector.js';
-import { createDetectorMetrics, initialiseDetectorMetrics, registerModelGauges } from './metrics.js';
+import {
+  createDetectorMetrics,
+  initialiseDetectorMetrics,
+  registerCheckpointAgeGauge,
+  registerModelGauges,
+} from './metrics.js';
+import { StateCheckpoints } from './state-checkpoints.js';
 
 /** The detector's composition root: reads config, builds the adapters, wires them and owns shutdown. */
 async function main(): Promise<void> {
@@ -93,6 +100,19 @@ async function main(): Promise<void> {
     detectorVersion: version,
     traceTarget: { groupId: config.groupId, keyspace: config.cassandraKeyspace },
   });
+  const checkpoints =
+    config.checkpointIntervalMs > 0
+      ? new StateCheckpoints({
+          core: scorer,
+          repository: createCassandraStationStateRepository(cassandra),
+          groupId: config.groupId,
+          topic: config.readingsTopic,
+          intervalMs: config.checkpointIntervalMs,
+          metrics,
+          logger,
+        })
+      : undefined;
+  if (checkpoints) registerCheckpointAgeGauge(metrics.registry, () => checkpoints.ages());
   const consumer = createReadingsConsumer({
     kafka,
     groupId: config.groupId,
@@ -100,6 +120,7 @@ async function main(): Promise<void> {
     chunkSize: config.chunkSize,
     partitionsConcurrently: config.partitionsConcurrently,
     commitIntervalMs: config.commitIntervalMs,
+    ...(checkpoints ? { checkpoints } : {}),
     fetchBatching: { maxWaitMs: config.fetchMaxWaitMs, minBytes: config.fetchMinBytes },
     detector,
     metrics,

@@ -12,6 +12,7 @@ import type { MODEL_NAMES } from '../scoring/config.js';
 import type { ModelBundle } from '../scoring/model-bundle.js';
 import type { DefaultScoringCore } from '../scoring/scoring-core.js';
 import type { ModelLifecycle } from '../training/model-lifecycle.js';
+import { COLD_REASONS } from './state-checkpoints.js';
 
 /** How a labelled (simulated) reading's verdict compares with its ground truth. */
 export const QUALITY_OUTCOMES = ['true_positive', 'false_negative', 'false_positive'] as const;
@@ -105,6 +106,54 @@ export function createDetectorMetrics() {
       name: 'sensorwatch_consumer_lag_messages',
       help: 'Messages on a readings partition not yet processed by this detector (high watermark − next offset).',
       labelNames: ['partition'] as const,
+      registers,
+    }),
+    checkpointSeconds: new Histogram({
+      name: 'sensorwatch_detector_checkpoint_duration_seconds',
+      help: 'Time to take one partition’s state checkpoint: export the changed stations, write them, commit the offset.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    checkpointBytes: new Counter({
+      name: 'sensorwatch_detector_checkpoint_bytes_total',
+      help: 'Bytes of station state written by checkpoints.',
+      registers,
+    }),
+    checkpointStations: new Counter({
+      name: 'sensorwatch_detector_checkpoint_stations_total',
+      help: 'Station states written by checkpoints (only stations that changed since the last one).',
+      registers,
+    }),
+    checkpointErrors: new Counter({
+      name: 'sensorwatch_detector_checkpoint_errors_total',
+      help: 'Checkpoints abandoned before their state was written; the offset stays uncommitted and the next one writes the stations.',
+      registers,
+    }),
+    stateRestoreSeconds: new Histogram({
+      name: 'sensorwatch_detector_state_restore_seconds',
+      help: 'Time to restore one assigned partition’s station state from its checkpoint.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    stateRestoredStations: new Counter({
+      name: 'sensorwatch_detector_state_restored_stations_total',
+      help: 'Stations whose learnt state was restored from a checkpoint on partition assignment.',
+      registers,
+    }),
+    stationsCold: new Counter({
+      name: 'sensorwatch_detector_stations_cold_total',
+      help: 'Stations with a checkpoint that start cold instead: version (a model changed its state layout), damaged (unreadable), stale (offsets of an earlier topic).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    stateReplayed: new Counter({
+      name: 'sensorwatch_detector_state_replayed_readings_total',
+      help: 'Messages handled again after a restore: from the checkpoint up to where the partition stood when it was assigned.',
+      registers,
+    }),
+    stateSkipped: new Counter({
+      name: 'sensorwatch_detector_state_skipped_readings_total',
+      help: 'Replayed readings a restored station state holds already (and which are stored already): not judged again.',
       registers,
     }),
     assignedPartitions: new Gauge({
@@ -209,6 +258,7 @@ export function registerModelGauges(
 export function initialiseDetectorMetrics(metrics: DetectorMetrics): void {
   for (const code of REJECTION_CODES) metrics.deadLettered.labels(code).inc(0);
   for (const retriable of ['true', 'false']) metrics.cassandraWriteErrors.labels(retriable).inc(0);
+  for (const reason of COLD_REASONS) metrics.stationsCold.labels(reason).inc(0);
   for (const profile of profileNames()) {
     metrics.stored.labels(profile).inc(0);
     metrics.quality.labels(profile, 'none', 'false_positive').inc(0);
@@ -224,4 +274,21 @@ export function initialiseDetectorMetrics(metrics: DetectorMetrics): void {
         metrics.anomalies.labels(profile, sensor, severity).inc(0);
     }
   }
+}
+
+/** Seconds since each owned partition's state was last checkpointed, read at scrape time. */
+export function registerCheckpointAgeGauge(
+  registry: Registry<OpenMetricsContentType>,
+  ages: () => ReadonlyMap<number, number>,
+): void {
+  new Gauge({
+    name: 'sensorwatch_detector_checkpoint_age_seconds',
+    help: 'Seconds since each owned readings partition’s station state was last checkpointed (or restored).',
+    labelNames: ['partition'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [partition, age] of ages()) this.labels(String(partition)).set(age);
+    },
+  });
 }

@@ -24,6 +24,8 @@ export interface RawMessage {
 export interface ProcessedMessages {
   readonly scored: ScoredReading[];
   readonly rejected: RejectedMessage[];
+  /** Readings left out because the station's restored state holds them already. */
+  readonly skipped: number;
 }
 
 /**
@@ -36,9 +38,11 @@ export function processMessages(
   detectorVersion: string,
   now: number,
   limits: ValidationLimits = DEFAULT_LIMITS,
+  alreadyApplied?: (message: RawMessage, stationId: string) => boolean,
 ): ProcessedMessages {
   const scored: ScoredReading[] = [];
   const rejected: RejectedMessage[] = [];
+  let skipped = 0;
   for (const message of messages) {
     const validation = validateReading(message.value, now, limits);
     if (!validation.ok) {
@@ -53,6 +57,11 @@ export function processMessages(
       continue;
     }
     const { reading } = validation;
+    // In the station's restored state already, and so stored already: judging it again would count it twice.
+    if (alreadyApplied?.(message, reading.stationId)) {
+      skipped += 1;
+      continue;
+    }
     let verdict: Verdict;
     try {
       verdict = scorer.score({
@@ -83,5 +92,5 @@ export function processMessages(
       source: { partition: message.partition, offset: message.offset },
     });
   }
-  return { scored, rejected };
+  return { scored, rejected, skipped };
 }

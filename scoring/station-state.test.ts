@@ -155,6 +155,19 @@ describe('station state', () => {
     expect(weekly(cold)).toEqual([]);
   }, 60_000);
 
+  it('once imported, is the importer’s own: learning after the import leaves the encoded state as it was', () => {
+    const perStation = { ...options, without: ['kmeans', 'isolation_forest'] as const };
+    const source = createScoringCore(perStation);
+    for (const reading of readings.slice(0, 3_000)) source.score(reading);
+    const encoded = source.exportStations(['state-site_meters-0']);
+    const copy = Buffer.from(encoded);
+    const first = createScoringCore(perStation);
+    first.importStations(encoded);
+    for (const reading of readings.slice(3_000, 4_000)) first.score(reading);
+    // The typed arrays of a decoded state view the buffer they came from unless copied.
+    expect(encoded.equals(copy)).toBe(true);
+  });
+
   it('holds only the stations asked for', () => {
     const core = createScoringCore(options);
     for (const reading of readings.slice(0, 600)) core.score(reading);

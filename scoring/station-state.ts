@@ -101,6 +101,11 @@ export function restoreInto<T extends object>(target: T, data: unknown): T {
   for (const [name, value] of Object.entries(data)) {
     const current = fields[name];
     if (isClassInstance(current) && isPlainObject(value)) restoreInto(current, value);
+    // Node's deserialiser hands back typed arrays that view the encoded buffer itself: a copy, or the
+    // model would write into that buffer (and keep all of it alive), and a second import of it would
+    // start from the first one's later state.
+    else if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+      fields[name] = (value as Float64Array).slice();
     else fields[name] = value;
   }
   return target;

@@ -244,7 +244,7 @@ function presentValues(values: Readonly<Record<string, number | null>>): Record<
   return present;
 }
 
-function toRepositoryError(error: unknown): RepositoryError {
+export function toRepositoryError(error: unknown): RepositoryError {
   const message = error instanceof Error ? error.message : String(error);
   // Query errors (bad CQL, wrong types or values) will fail the same way again; everything else is the
   // cluster being unreachable or overloaded, or a permission an operator will restore, which passes.

@@ -1,7 +1,8 @@
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import type { Logger } from '../../common/logger.js';
-import type { Detector } from '../detector.js';
+import type { Detector, HandledChunk } from '../detector.js';
 import type { DetectorMetrics } from '../metrics.js';
+import type { CommitOffset, StateCheckpoints } from '../state-checkpoints.js';
 
 export interface ReadingsConsumer {
   start(): Promise<void>;
@@ -24,6 +25,11 @@ export function createReadingsConsumer(options: {
   partitionsConcurrently: number;
   /** Least time between two offset commits (0: after every chunk). A crash replays at most this much. */
   commitIntervalMs: number;
+  /**
+   * Checkpoints of the stations' learnt state. With them, offsets are committed only by checkpoints (so
+   * never past the saved state), and each assigned partition is restored before its first chunk.
+   */
+  checkpoints?: StateCheckpoints;
   /** How long a broker may hold a fetch to gather minBytes: fewer, larger batches (and chunks). */
   fetchBatching: { maxWaitMs: number; minBytes: number };
   detector: Detector;
@@ -37,6 +43,7 @@ export function createReadingsConsumer(options: {
     chunkSize,
     partitionsConcurrently,
     commitIntervalMs,
+    checkpoints,
     fetchBatching,
     detector,
     metrics,
@@ -63,6 +70,7 @@ export function createReadingsConsumer(options: {
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     logger.info('joined consumer group', { groupId, memberAssignment: payload.memberAssignment });
     metrics.assignedPartitions.set(payload.memberAssignment[topic]?.length ?? 0);
+    checkpoints?.assigned(payload.memberAssignment[topic] ?? []);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error('consumer crashed', { error: payload.error, restart: payload.restart });
@@ -82,8 +90,18 @@ export function createReadingsConsumer(options: {
       committing = false;
     }
   };
+  let stopping = false;
+  const commitOutsideBatch: CommitOffset = (partition, offset) =>
+    consumer.commitOffsets([{ topic, partition, offset }]);
   const quietCommits = setInterval(
     () => {
+      if (checkpoints) {
+        // Partitions whose readings paused are checkpointed too, so their offsets do not hang back.
+        checkpoints
+          .checkpointIdle(commitOutsideBatch, () => connected && !stopping)
+          .catch((error) => logger.debug('idle checkpoint failed', { error }));
+        return;
+      }
       if (!commitDue) return;
       commitIfDue(commitDue).catch((error) => logger.debug('interval commit failed', { error }));
     },
@@ -116,33 +134,82 @@ export function createReadingsConsumer(options: {
         }) => {
           commitDue = commitOffsetsIfNecessary;
           const running = () => isRunning() && !isStale();
+          const { partition } = batch;
+          const commitInBatch: CommitOffset = (p, offset) =>
+            commitOffsetsIfNecessary({
+              topics: [{ topic: batch.topic, partitions: [{ partition: p, offset }] }],
+            });
           for (let start = 0; start < batch.messages.length && running(); start += chunkSize) {
             const chunk = batch.messages.slice(start, start + chunkSize);
-            await detector.handleChunk(
-              chunk.map((m) => ({
-                key: m.key,
-                value: m.value,
-                partition: batch.partition,
-                offset: m.offset,
-                headers: m.headers,
-              })),
-              { sourceTopic: batch.topic, heartbeat, isRunning: running },
-            );
+            const first = chunk[0];
             const last = chunk[chunk.length - 1];
-            if (!last) continue;
+            if (!first || !last) continue;
+            await checkpoints?.beforeChunk(
+              partition,
+              { firstOffset: first.offset, highWatermark: batch.highWatermark },
+              running,
+            );
+            let handled: HandledChunk;
+            try {
+              handled = await detector.handleChunk(
+                chunk.map((m) => ({
+                  key: m.key,
+                  value: m.value,
+                  partition,
+                  offset: m.offset,
+                  headers: m.headers,
+                })),
+                {
+                  sourceTopic: batch.topic,
+                  heartbeat,
+                  isRunning: running,
+                  ...(checkpoints
+                    ? {
+                        alreadyApplied: (message, stationId) =>
+                          checkpoints.alreadyApplied(partition, stationId, message.offset),
+                      }
+                    : {}),
+                },
+              );
+            } catch (error) {
+              // The stations may have learnt readings that were not stored: they are restored, and the
+              // partition resumes where the restored state continues from.
+              const resumeAt = checkpoints?.chunkAbandoned(partition);
+              if (resumeAt !== undefined && isRunning())
+                consumer.seek({ topic: batch.topic, partition, offset: resumeAt });
+              throw error;
+            }
             resolveOffset(last.offset);
-            await commitIfDue(commitOffsetsIfNecessary);
+            if (checkpoints) {
+              await checkpoints.afterChunk(
+                partition,
+                { stations: handled.stations, lastOffset: last.offset, handled: chunk.length },
+                commitInBatch,
+                running,
+              );
+            } else {
+              await commitIfDue(commitOffsetsIfNecessary);
+            }
             await heartbeat();
             const lag = Number(batch.highWatermark) - (Number(last.offset) + 1);
-            metrics.consumerLag.labels(String(batch.partition)).set(Math.max(0, lag));
+            metrics.consumerLag.labels(String(partition)).set(Math.max(0, lag));
           }
-          // Stopping: commit everything stored before the group is left, so the next owner starts there.
-          if (!isRunning()) await commitOffsetsIfNecessary(uncommittedOffsets());
+          // Stopping: save and commit everything stored before the group is left, so the next owner
+          // starts there.
+          if (!isRunning()) {
+            if (checkpoints) await checkpoints.stopping(partition, commitInBatch);
+            else await commitOffsetsIfNecessary(uncommittedOffsets());
+          }
         },
       });
     },
     async stop() {
       clearInterval(quietCommits);
+      // Partitions with no chunk in hand are saved now; the one in hand saves as its batch ends.
+      await checkpoints
+        ?.checkpointIdle(commitOutsideBatch, () => connected, true)
+        .catch((error) => logger.warn('final checkpoint failed; the next owner replays more', { error }));
+      stopping = true;
       await consumer.stop();
       await consumer.disconnect();
     },
