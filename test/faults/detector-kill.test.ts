@@ -1,56 +1,282 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Client, types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
-import { metricValue, scrape } from '../support/service.js';
-import { eventually } from '../support/stack.js';
+import { profileNames, profileOf } from '../../common/reading/profiles.js';
+import type { Reading } from '../../common/reading/reading.js';
+import { Fleet } from '../../producer/fleet.js';
+import { createKafkaReadingPublisher } from '../../producer/readings.publisher.js';
+import type { ModelBundle } from '../../scoring/model-bundle.js';
+import { createScoringCore, DefaultScoringCore } from '../../scoring/scoring-core.js';
+import { createCassandraModelRegistry } from '../../storage/model-registry.js';
+import { createTestTopic, deleteTestTopic } from '../support/kafka.js';
+import { metricValue, type RunningService, scrape, startService } from '../support/service.js';
+import { cassandraClient, kafkaClient, uniqueName } from '../support/stack.js';
+import { HOUR_MS, REFERENCE_TS, shifted, shiftToPresent } from '../support/test-time.js';
 import { reconcileWhenDrained } from './support/reconcile.js';
-import { openScenario, report, sleep } from './support/scenario.js';
+import { report } from './support/scenario.js';
+import { rowKey } from './support/steady-load.js';
 
-describe('fault: a detector killed mid-batch, and detectors joining and leaving the group', () => {
-  it('when a detector is SIGKILLed mid-stream and restarted, and a second one joins and leaves, then every acknowledged reading is stored exactly once', async () => {
-    const scenario = await openScenario('detector-kill');
-    try {
-      const first = await scenario.startDetector('a');
-      await scenario.load.start();
-      await sleep(8_000);
+const STATIONS_PER_PROFILE = 4;
+const TICKS = 1_000;
+const TICK_MS = 60_000;
+/** Wall time between two ticks: the stream lasts TICKS × PACE_MS, the faults happen along it. */
+const PACE_MS = 30;
+const SEED = 1_717;
 
-      // A second detector joins: the group rebalances and the partitions are shared.
-      const second = await scenario.startDetector('b');
-      const storedBySecond = await eventually(
-        'the second detector to be given partitions and store readings',
-        async () => {
-          const stored = metricValue(await scrape(second), 'sensorwatch_readings_stored_total');
-          return stored > 0 ? stored : undefined;
-        },
-        60_000,
-      );
-      await sleep(5_000);
+/**
+ * The same labelled stream twice, under two fleets of station ids: one for the detector that never
+ * stops, one for the detectors that are killed, join and leave. Values come from a fixed seed and time,
+ * shifted to the present by whole hours (readings older than 30 days are refused).
+ */
+function twinStreams(steady: string, faulty: string): { steady: Reading[][]; faulty: Reading[][] } {
+  const fleet = new Fleet({
+    replicaId: steady,
+    profiles: profileNames(),
+    stations: STATIONS_PER_PROFILE,
+    anomalyRate: 0.03,
+    originTs: REFERENCE_TS - TICKS * TICK_MS,
+    seed: SEED,
+  });
+  const { shift } = shiftToPresent(REFERENCE_TS, HOUR_MS);
+  const rename = (reading: Reading): Reading => ({
+    ...reading,
+    stationId: reading.stationId.replace(`-${steady}-`, `-${faulty}-`),
+    readingId: reading.readingId.replace(`-${steady}-`, `-${faulty}-`),
+  });
+  const ticks: Reading[][] = [];
+  for (let t = 1; t <= TICKS; t++) {
+    ticks.push(fleet.tick(REFERENCE_TS - (TICKS - t) * TICK_MS).map((r) => shifted(r, shift)));
+  }
+  return { steady: ticks, faulty: ticks.map((tick) => tick.map(rename)) };
+}
 
-      // The first dies without a word, whatever chunk it had in hand: uncommitted, so it is replayed.
-      first.process.kill('SIGKILL');
-      await sleep(15_000);
-      const restarted = await scenario.startDetector('a2');
-      await sleep(8_000);
-
-      // The second leaves cleanly: it commits what it stored and hands its partitions over.
-      expect(await second.stop('SIGTERM')).toBe(0);
-      await sleep(8_000);
-      await scenario.load.stop();
-
-      const result = await reconcileWhenDrained(scenario.cassandra, scenario.load.acked);
-      const storedByRestarted = metricValue(await scrape(restarted), 'sensorwatch_readings_stored_total');
-      report('detector-kill', {
-        ...result,
-        ratePerSecond: scenario.load.ratePerSecond,
-        storedBySecondWhileSharing: storedBySecond,
-        storedByRestarted,
+/**
+ * The multi-sensor models belong to the fleet, not to a partition: their versions live in the model
+ * registry, which every detector follows. Both runs use the same registered versions, trained here on a
+ * warm-up fleet of their own, so what differs between the runs is only the station state.
+ */
+function trainedBundles(): ModelBundle[] {
+  const bundles = new Map<string, ModelBundle>();
+  const core = createScoringCore({
+    multiSensor: { minTraining: 400, retrainEvery: 0 },
+    onTrained: (bundle) => bundles.set(bundle.profile, bundle),
+  });
+  const warmUp = new Fleet({
+    replicaId: 'warm-up',
+    profiles: profileNames(),
+    stations: 6,
+    anomalyRate: 0,
+    originTs: REFERENCE_TS - 2 * TICKS * TICK_MS,
+    seed: SEED + 1,
+  });
+  for (let t = 0; t < 600; t++) {
+    for (const r of warmUp.tick(REFERENCE_TS - 2 * TICKS * TICK_MS + t * TICK_MS)) {
+      core.score({
+        stationId: r.stationId,
+        profile: r.profile,
+        profileSpec: profileOf(r.profile),
+        ts: Date.parse(r.ts),
+        values: r.values,
       });
-      expect(storedBySecond).toBeGreaterThan(0);
-      expect(storedByRestarted).toBeGreaterThan(0);
-      expect(result.acked).toBeGreaterThan(10_000);
-      expect(result.missing).toBe(0);
-      expect(result.unexpected).toBe(0);
-      expect(result.rows).toBe(result.acked);
+    }
+  }
+  const withVectors = profileNames().filter((p) => DefaultScoringCore.featuresOf(profileOf(p)).length >= 2);
+  expect([...bundles.keys()].sort()).toEqual(withVectors.sort());
+  return [...bundles.values()];
+}
+
+interface StoredVerdict {
+  readonly isAnomaly: boolean;
+  readonly severity: string;
+  readonly score: number;
+}
+
+/** Every stored verdict of the stations, by station (renamed by `key`), time and sequence. */
+async function storedVerdicts(
+  cassandra: Client,
+  stations: readonly string[],
+  days: readonly string[],
+  key: (station: string) => string,
+): Promise<Map<string, StoredVerdict>> {
+  const verdicts = new Map<string, StoredVerdict>();
+  for (const station of stations) {
+    for (const day of days) {
+      const result = await cassandra.execute(
+        'SELECT ts, seq, is_anomaly, severity, score FROM readings_by_station WHERE station_id = ? AND day = ?',
+        [station, types.LocalDate.fromString(day)],
+        { prepare: true, fetchSize: 100_000 },
+      );
+      for (const row of result.rows) {
+        verdicts.set(rowKey(key(station), (row.ts as Date).getTime(), Number(row.seq)), {
+          isAnomaly: row.is_anomaly as boolean,
+          severity: row.severity as string,
+          score: row.score as number,
+        });
+      }
+    }
+  }
+  return verdicts;
+}
+
+/** Restore figures from a detector's log: one entry per partition it restored. */
+function restoresIn(detector: RunningService): { partition: number; seconds: number; stations: number }[] {
+  return readFileSync(detector.log, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('restored partition state'))
+    .map((line) => JSON.parse(line) as { partition: number; seconds: number; stations: number })
+    .map(({ partition, seconds, stations }) => ({ partition, seconds, stations }));
+}
+
+describe('fault: detectors killed, joining and leaving, with their learnt state checkpointed', () => {
+  it('when detectors are SIGKILLed twice mid-stream and one joins and leaves, then every reading is stored once, with the verdict of a detector that never stopped', async () => {
+    const id = uniqueName('detector-kill');
+    const [steadyId, faultyId] = [`${id.slice(-8)}a`, `${id.slice(-8)}b`];
+    const kafka = kafkaClient(id);
+    const cassandra = cassandraClient('sensorwatch');
+    await cassandra.connect();
+    const topics = await Promise.all([
+      createTestTopic(kafka, 6),
+      createTestTopic(kafka, 6),
+      createTestTopic(kafka, 3),
+      createTestTopic(kafka, 3),
+    ]);
+    const [steadyTopic, faultyTopic, scoredTopic, deadLetterTopic] = topics as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const detectors: RunningService[] = [];
+    const publishers = [
+      createKafkaReadingPublisher(kafka, steadyTopic),
+      createKafkaReadingPublisher(kafka, faultyTopic),
+    ];
+    try {
+      const bundles = trainedBundles();
+      for (const registry of [`${id}-steady`, `${id}-faulty`]) {
+        const models = createCassandraModelRegistry(cassandra, registry);
+        for (const bundle of bundles) {
+          await models.save(bundle);
+          await models.activate(bundle.profile, bundle.version, REFERENCE_TS);
+        }
+      }
+      const start = (run: 'steady' | 'faulty', label: string) =>
+        startService(`${id}-${label}`, 'detector/main.ts', {
+          LOG_LEVEL: 'info',
+          READINGS_TOPIC: run === 'steady' ? steadyTopic : faultyTopic,
+          SCORED_TOPIC: scoredTopic,
+          DEAD_LETTER_TOPIC: deadLetterTopic,
+          DETECTOR_GROUP_ID: `faults.${id}.${run}`,
+          MODEL_REGISTRY: `${id}-${run}`,
+          DETECTOR_CHECKPOINT_INTERVAL_MS: '3000',
+        }).then((detector) => {
+          detectors.push(detector);
+          return detector;
+        });
+
+      const streams = twinStreams(steadyId, faultyId);
+      const acked = { steady: new Map<string, Set<string>>(), faulty: new Map<string, Set<string>>() };
+      await Promise.all(publishers.map((p) => p.connect()));
+      const [steady, first] = await Promise.all([start('steady', 'steady'), start('faulty', 'b1')]);
+      const began = Date.now();
+      let publishedAfterS = 0;
+      const publishing = (async () => {
+        for (let t = 0; t < TICKS; t++) {
+          const tickBegan = Date.now();
+          const pairs = [
+            [streams.steady[t] as Reading[], acked.steady],
+            [streams.faulty[t] as Reading[], acked.faulty],
+          ] as const;
+          await Promise.all(
+            pairs.map(async ([readings, ledger], i) => {
+              await publishers[i]?.publish(readings);
+              for (const r of readings) {
+                const keys = ledger.get(r.stationId) ?? new Set<string>();
+                ledger.set(r.stationId, keys);
+                keys.add(rowKey(r.stationId, Date.parse(r.ts), r.seq));
+              }
+            }),
+          );
+          await sleep(Math.max(0, PACE_MS - (Date.now() - tickBegan)));
+        }
+        publishedAfterS = (Date.now() - began) / 1000;
+      })();
+
+      const restores: ReturnType<typeof restoresIn> = [];
+      await sleep(6_000);
+      first.process.kill('SIGKILL');
+      const second = await start('faulty', 'b2');
+      await sleep(6_000);
+      // A third joins: the group rebalances, and each restores the partitions it is given.
+      const third = await start('faulty', 'b3');
+      await sleep(6_000);
+      second.process.kill('SIGKILL');
+      const fourth = await start('faulty', 'b4');
+      await sleep(6_000);
+      // The third leaves cleanly: it checkpoints what it stored and hands its partitions over.
+      expect(await third.stop('SIGTERM')).toBe(0);
+      await publishing;
+      await Promise.all(publishers.map((p) => p.disconnect()));
+
+      const steadyDrained = await reconcileWhenDrained(cassandra, acked.steady);
+      const faultyDrained = await reconcileWhenDrained(cassandra, acked.faulty);
+      const drainedAfterS = (Date.now() - began) / 1000;
+      for (const detector of [first, second, third, fourth]) restores.push(...restoresIn(detector));
+      const fourthMetrics = await scrape(fourth);
+
+      const days = [...new Set(streams.steady.flat().map((r) => r.ts.slice(0, 10)))];
+      const toSteady = (station: string) => station.replace(`-${faultyId}-`, `-${steadyId}-`);
+      const expected = await storedVerdicts(cassandra, [...acked.steady.keys()], days, (s) => s);
+      const got = await storedVerdicts(cassandra, [...acked.faulty.keys()], days, toSteady);
+      const differences: string[] = [];
+      for (const [key, verdict] of expected) {
+        const other = got.get(key);
+        const same =
+          other !== undefined &&
+          other.isAnomaly === verdict.isAnomaly &&
+          other.severity === verdict.severity &&
+          Math.abs(other.score - verdict.score) <= 1e-9;
+        if (!same) differences.push(`${key}: ${JSON.stringify(verdict)} vs ${JSON.stringify(other)}`);
+      }
+      const anomalies = [...expected.values()].filter((v) => v.isAnomaly).length;
+      const restoredStations = restores.filter((r) => r.stations > 0);
+      report('detector-kill', {
+        acked: faultyDrained.acked,
+        rows: faultyDrained.rows,
+        missing: faultyDrained.missing,
+        unexpected: faultyDrained.unexpected,
+        rowsCompared: expected.size,
+        anomaliesCompared: anomalies,
+        differences: differences.length,
+        firstDifferences: differences.slice(0, 5),
+        publishedAfterS,
+        drainedAfterS,
+        restores: restores.length,
+        restoresWithStations: restoredStations.length,
+        restoreSecondsMax: Math.max(0, ...restores.map((r) => r.seconds)),
+        restoreSeconds: restoredStations.map((r) => Number(r.seconds.toFixed(3))),
+        replayedByLast: metricValue(fourthMetrics, 'sensorwatch_detector_state_replayed_readings_total'),
+        skippedByLast: metricValue(fourthMetrics, 'sensorwatch_detector_state_skipped_readings_total'),
+        stationsColdByLast: metricValue(fourthMetrics, 'sensorwatch_detector_stations_cold_total'),
+      });
+
+      expect(steady.process.exitCode).toBeNull();
+      expect(steadyDrained.missing).toBe(0);
+      expect(faultyDrained.acked).toBe(TICKS * STATIONS_PER_PROFILE * profileNames().length);
+      expect(faultyDrained.missing).toBe(0);
+      expect(faultyDrained.unexpected).toBe(0);
+      expect(faultyDrained.rows).toBe(faultyDrained.acked);
+      // The comparison covers every reading, anomalies among them, and restores that carried state.
+      expect(expected.size).toBe(faultyDrained.acked);
+      expect(anomalies).toBeGreaterThan(50);
+      expect(restoredStations.length).toBeGreaterThan(3);
+      expect(differences).toEqual([]);
     } finally {
-      await scenario.dispose();
+      await Promise.all(publishers.map((p) => p.disconnect().catch(() => {})));
+      await Promise.all(detectors.map((d) => d.stop().catch(() => null)));
+      await Promise.all(topics.map((t) => deleteTestTopic(kafka, t).catch(() => {})));
+      await cassandra.shutdown();
     }
   });
 });
