@@ -110,7 +110,7 @@ async function consume(
     await process.checkpoints.beforeChunk(
       PARTITION,
       { firstOffset: (chunk[0] as RawMessage).offset, highWatermark: String(log.length) },
-      () => true,
+      { isRunning: () => true },
     );
     const { scored, rejected } = processMessages(
       chunk,
@@ -134,7 +134,7 @@ async function consume(
           handled: chunk.length,
         },
         commit,
-        () => true,
+        { isRunning: () => true },
       )
       .then(
         () => true,
@@ -186,7 +186,7 @@ describe('state checkpoints', () => {
     await restarted.checkpoints.beforeChunk(
       PARTITION,
       { firstOffset: '0', highWatermark: String(log.length) },
-      () => true,
+      { isRunning: () => true },
     );
     expect(restarted.core.exportEachStation([first.stationId]).size).toBe(0);
     const others = [...repository.rows.keys()].filter((s) => s !== first.stationId);

@@ -16,6 +16,14 @@ export interface StationStateCore {
 /** Commits a partition's consumer offset: the next offset to read, i.e. one past the checkpoint's. */
 export type CommitOffset = (partition: number, nextOffset: string) => Promise<void>;
 
+/** What a checkpoint or restore may wait for Cassandra with: whether to go on, and how to stay in the group. */
+export interface WaitContext {
+  /** False once the consumer is stopping or lost the partition: give up, leaving the offset uncommitted. */
+  isRunning(): boolean;
+  /** Keeps the consumer's group membership alive while Cassandra is retried. */
+  heartbeat?(): Promise<void>;
+}
+
 /** Why a station with a checkpoint row was judged cold instead of restored. */
 export const COLD_REASONS = ['version', 'damaged', 'stale'] as const;
 
@@ -101,11 +109,11 @@ export class StateCheckpoints {
   async beforeChunk(
     partition: number,
     batch: { readonly firstOffset: string; readonly highWatermark: string },
-    isRunning: () => boolean,
+    context: WaitContext,
   ): Promise<void> {
     const state = this.partitionState(partition);
     if (!state.restored) {
-      await this.restore(partition, state, Number(batch.highWatermark), isRunning);
+      await this.restore(partition, state, Number(batch.highWatermark), context);
       state.resumeAt = Number(batch.firstOffset);
     }
     state.inFlight = true;
@@ -125,7 +133,7 @@ export class StateCheckpoints {
     partition: number,
     chunk: { readonly stations: Iterable<string>; readonly lastOffset: string; readonly handled: number },
     commit: CommitOffset,
-    isRunning: () => boolean,
+    context: WaitContext,
   ): Promise<void> {
     const state = this.partitionState(partition);
     state.inFlight = false;
@@ -138,7 +146,7 @@ export class StateCheckpoints {
     }
     state.storedThrough = last;
     if (this.now() - state.checkpointedAt >= this.options.intervalMs)
-      await this.checkpoint(partition, state, commit, isRunning);
+      await this.checkpoint(partition, state, commit, context);
   }
 
   /**
@@ -158,7 +166,7 @@ export class StateCheckpoints {
    * Checkpoints every partition with unsaved changes and no chunk in hand whose last checkpoint is older
    * than the interval (or, `now`, whatever its age: before stopping).
    */
-  async checkpointIdle(commit: CommitOffset, isRunning: () => boolean, now = false): Promise<void> {
+  async checkpointIdle(commit: CommitOffset, context: WaitContext, now = false): Promise<void> {
     const due = [...this.partitions].filter(
       ([, state]) =>
         state.restored &&
@@ -166,13 +174,14 @@ export class StateCheckpoints {
         (state.dirty.size > 0 || state.storedThrough > state.checkpointedThrough) &&
         (now || this.now() - state.checkpointedAt >= this.options.intervalMs),
     );
-    await Promise.all(due.map(([partition, state]) => this.checkpoint(partition, state, commit, isRunning)));
+    await Promise.all(due.map(([partition, state]) => this.checkpoint(partition, state, commit, context)));
   }
 
   /** The consumer is stopping with the partition's chunks done: saves what is stored, and commits it. */
   async stopping(partition: number, commit: CommitOffset): Promise<void> {
     const state = this.partitions.get(partition);
-    if (state?.restored && !state.inFlight) await this.checkpoint(partition, state, commit, () => true);
+    if (state?.restored && !state.inFlight)
+      await this.checkpoint(partition, state, commit, { isRunning: () => true });
   }
 
   /** Seconds since each owned partition's state was last saved (or restored), for the age gauge. */
@@ -209,14 +218,14 @@ export class StateCheckpoints {
     partition: number,
     state: PartitionState,
     highWatermark: number,
-    isRunning: () => boolean,
+    context: WaitContext,
   ): Promise<void> {
     const { core, metrics, logger } = this.options;
     await state.chain;
     const started = performance.now();
     const rows = await this.untilDone(
       () => this.options.repository.load(this.where(partition)),
-      isRunning,
+      context,
       'reading',
     );
     core.forgetStations(state.known);
@@ -276,7 +285,7 @@ export class StateCheckpoints {
     partition: number,
     state: PartitionState,
     commit: CommitOffset,
-    isRunning: () => boolean,
+    context: WaitContext,
   ): Promise<void> {
     const through = state.storedThrough;
     if (through <= state.checkpointedThrough && state.dirty.size === 0) return state.chain;
@@ -295,7 +304,7 @@ export class StateCheckpoints {
       try {
         await this.untilDone(
           () => this.options.repository.save(this.where(partition), rows),
-          isRunning,
+          context,
           'writing',
         );
         for (const row of rows) state.through.set(row.stationId, through);
@@ -318,16 +327,17 @@ export class StateCheckpoints {
   }
 
   /** Retries a Cassandra call with backoff, as the readings' writes are; gives up only when stopping. */
-  private untilDone<T>(call: () => Promise<T>, isRunning: () => boolean, what: string): Promise<T> {
+  private untilDone<T>(call: () => Promise<T>, context: WaitContext, what: string): Promise<T> {
     return retryWithBackoff(call, {
       ...this.retry,
       isRetriable: (error) => !(error instanceof RepositoryError) || error.retriable,
       onRetry: (error, backoffMs) => {
         this.options.logger.warn(`${what} station state failed; retrying`, { error, backoffMs });
-        if (!isRunning()) throw new ChunkAbandonedError();
+        if (!context.isRunning()) throw new ChunkAbandonedError();
       },
-      beforeAttempt: () => {
-        if (!isRunning()) throw new ChunkAbandonedError();
+      beforeAttempt: async () => {
+        await context.heartbeat?.().catch(() => {});
+        if (!context.isRunning()) throw new ChunkAbandonedError();
       },
     });
   }

@@ -98,7 +98,7 @@ export function createReadingsConsumer(options: {
       if (checkpoints) {
         // Partitions whose readings paused are checkpointed too, so their offsets do not hang back.
         checkpoints
-          .checkpointIdle(commitOutsideBatch, () => connected && !stopping)
+          .checkpointIdle(commitOutsideBatch, { isRunning: () => connected && !stopping })
           .catch((error) => logger.debug('idle checkpoint failed', { error }));
         return;
       }
@@ -147,7 +147,7 @@ export function createReadingsConsumer(options: {
             await checkpoints?.beforeChunk(
               partition,
               { firstOffset: first.offset, highWatermark: batch.highWatermark },
-              running,
+              { isRunning: running, heartbeat },
             );
             let handled: HandledChunk;
             try {
@@ -185,7 +185,7 @@ export function createReadingsConsumer(options: {
                 partition,
                 { stations: handled.stations, lastOffset: last.offset, handled: chunk.length },
                 commitInBatch,
-                running,
+                { isRunning: running, heartbeat },
               );
             } else {
               await commitIfDue(commitOffsetsIfNecessary);
@@ -207,7 +207,7 @@ export function createReadingsConsumer(options: {
       clearInterval(quietCommits);
       // Partitions with no chunk in hand are saved now; the one in hand saves as its batch ends.
       await checkpoints
-        ?.checkpointIdle(commitOutsideBatch, () => connected, true)
+        ?.checkpointIdle(commitOutsideBatch, { isRunning: () => connected }, true)
         .catch((error) => logger.warn('final checkpoint failed; the next owner replays more', { error }));
       stopping = true;
       await consumer.stop();
