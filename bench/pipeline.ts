@@ -9,17 +9,23 @@
  *   2. the pipeline (producer replicas → Kafka → detector with all models → Cassandra) at increasing
  *      rates until it no longer keeps up for a whole window: the highest sustained rate;
  *   3. at half that rate, once the backlog has drained and with a fresh detector of the same group:
- *      end-to-end latency p50/p95/p99, detector CPU and RSS.
+ *      end-to-end latency p50/p95/p99, detector CPU and RSS;
+ *   4. the cost of checkpointing the stations' learnt state: the detector's CPU per reading at one rate
+ *      with checkpoints off and on, side by side;
+ *   5. the restore a detector waits for when given partitions: 10 000 stations' state, checkpointed to
+ *      Cassandra and restored by a fresh core.
  *
  * Prints a table and writes bench/out/pipeline.json.
  *
  *   npm run bench:pipeline -- --rates 2000,4000,8000 --window 30     (a quicker, coarser run)
  *   npm run bench:pipeline -- --rates 6000 --cpu-prof /tmp/prof      (the detector's CPU profile)
+ *   npm run bench:pipeline -- --only state --state-rate 2000          (steps 4 and 5 alone)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Client } from 'cassandra-driver';
 import { numberListOption, numberOption } from '../common/config/cli-options.js';
 import { runMain } from '../common/config/run-main.js';
 import { awaitTopicsReady } from '../common/kafka/admin.js';
@@ -40,6 +46,7 @@ import {
   startDetector,
   waitForDrain,
 } from './pipeline/ladder.js';
+import { measureStateRestore } from './pipeline/state-restore.js';
 
 const DEFAULT_RATES = '2000,4000,6000,8000,10000,12500,15000,17500,20000';
 
@@ -56,8 +63,14 @@ async function main(): Promise<void> {
       'cpu-prof': { type: 'string' },
       // Detector settings to compare, e.g. --detector-env DETECTOR_COMMIT_INTERVAL_MS=0 (repeatable).
       'detector-env': { type: 'string', multiple: true, default: [] },
+      // `state`: only the checkpoint cost and the restore (steps 4 and 5), at --state-rate.
+      only: { type: 'string', default: 'all' },
+      'state-rate': { type: 'string' },
+      'state-stations': { type: 'string', default: '10000' },
     },
   });
+  if (!['all', 'state'].includes(args.only))
+    throw new Error(`--only: expected all or state (got ${args.only})`);
   const rates = numberListOption('rates', args.rates, { min: 1 });
   if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
   const run = randomUUID().slice(0, 8);
@@ -87,6 +100,30 @@ async function main(): Promise<void> {
     });
     await awaitTopicsReady(admin, Object.values(topics));
 
+    const ladderOptions = (): LadderOptions => ({
+      topics,
+      detectorEnv: parseEnvPairs(args['detector-env']),
+      detectorNodeArgs: args['cpu-prof']
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`]
+        : [],
+      producers: numberOption('producers', args.producers, { min: 1, integer: true }),
+      ratePerProducer: numberOption('rate-per-producer', args['rate-per-producer'], { min: 1 }),
+      warmupS: numberOption('warmup', args.warmup, { min: 0 }),
+      windowS: numberOption('window', args.window, { min: 1 }),
+    });
+    const stateStations = numberOption('state-stations', args['state-stations'], { min: 1, integer: true });
+    if (args.only === 'state') {
+      await cassandra.connect();
+      await admin.deleteTopics({ topics: [topics.ceiling] });
+      const rate = numberOption('state-rate', args['state-rate'] ?? '2000', { min: 1 });
+      const state = await measureStateCost(ladderOptions(), run, rate, cassandra, stateStations);
+      const out = path.join(REPO_ROOT, 'bench', 'out', 'pipeline-state.json');
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), ...state }, null, 2)}\n`);
+      console.log(`written to ${path.relative(process.cwd(), out)}`);
+      return;
+    }
+
     console.log('1. Ceilings');
     const kafkaLib = await ensureMavenBundle(paths, KAFKA_BUNDLE, () => {});
     const kafkaCeilings = await measureKafkaCeilings({
@@ -111,17 +148,7 @@ async function main(): Promise<void> {
     console.log(`   Cassandra insert ${fmt(cassandraInsert)}/s (the detector's repository, chunks of 500)`);
 
     console.log('2. Sustained rate');
-    const options: LadderOptions = {
-      topics,
-      detectorEnv: parseEnvPairs(args['detector-env']),
-      detectorNodeArgs: args['cpu-prof']
-        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`]
-        : [],
-      producers: numberOption('producers', args.producers, { min: 1, integer: true }),
-      ratePerProducer: numberOption('rate-per-producer', args['rate-per-producer'], { min: 1 }),
-      warmupS: numberOption('warmup', args.warmup, { min: 0 }),
-      windowS: numberOption('window', args.window, { min: 1 }),
-    };
+    const options = ladderOptions();
     let detector = await startDetector(options, run);
     const steps: StepResult[] = [];
     let half: StepResult | undefined;
@@ -151,6 +178,11 @@ async function main(): Promise<void> {
         half = await runStep(detector, sustained / 2, options, run);
         console.log(`   cores: ${describeCores(half)}`);
       }
+      await detector.stop();
+      const stateRate = args['state-rate']
+        ? numberOption('state-rate', args['state-rate'], { min: 1 })
+        : Math.max(1, sustained / 2);
+      const state = await measureStateCost(options, run, stateRate, cassandra, stateStations);
       const lowerCeiling = Math.min(kafkaCeilings.produce, kafkaCeilings.consume, cassandraInsert);
       const result = {
         measuredAt: new Date().toISOString(),
@@ -166,6 +198,8 @@ async function main(): Promise<void> {
         detectorRssMb: half?.detectorRssMb ?? null,
         // The same detector at the end of the ladder, its heap grown by the step it could not keep up with.
         detectorRssMbAfterLadder: steps.at(-1)?.detectorRssMb ?? null,
+        checkpoints: state.checkpoints,
+        stateRestore: state.restore,
         steps,
       };
       const out = path.join(REPO_ROOT, 'bench', 'out', 'pipeline.json');
@@ -196,6 +230,51 @@ async function main(): Promise<void> {
     await admin.disconnect();
     await cassandra.shutdown();
   }
+}
+
+/**
+ * Steps 4 and 5: the detector's CPU per reading at `rate` with checkpoints off, then on (each a fresh
+ * detector of its own group, the same warm-up and window), and the restore of `stations` stations.
+ */
+async function measureStateCost(
+  options: LadderOptions,
+  run: string,
+  rate: number,
+  cassandra: Client,
+  stations: number,
+) {
+  console.log(`4. Checkpoint cost at ${fmt(rate)}/s`);
+  const cpuPerReading: Record<'off' | 'on', number> = { off: 0, on: 0 };
+  const steps: Partial<Record<'off' | 'on', StepResult>> = {};
+  for (const mode of ['off', 'on'] as const) {
+    const env: Record<string, string> = mode === 'off' ? { DETECTOR_CHECKPOINT_INTERVAL_MS: '0' } : {};
+    const modeRun = `${run}-${mode}`;
+    const detector = await startDetector(
+      { ...options, detectorEnv: { ...options.detectorEnv, ...env } },
+      modeRun,
+    );
+    try {
+      const step = await runStep(detector, rate, options, modeRun);
+      steps[mode] = step;
+      cpuPerReading[mode] = (step.coresBy.detector / Math.max(step.stored, 1)) * 1e6;
+      console.log(
+        `   checkpoints ${mode}: stored ${fmt(step.stored)}/s, detector ${fmt(cpuPerReading[mode])} µs/reading, cassandra ${fmt((step.coresBy.cassandra / Math.max(step.stored, 1)) * 1e6)} µs/reading, p99 ${fmt(step.latencyMs.p99)} ms`,
+      );
+    } finally {
+      await detector.stop();
+    }
+  }
+  const overhead = cpuPerReading.on / Math.max(cpuPerReading.off, 1e-9) - 1;
+  console.log(`   detector CPU per reading with checkpoints: ${(overhead * 100).toFixed(1)} % more`);
+  console.log(`5. Restore of ${fmt(stations)} stations`);
+  const restore = await measureStateRestore(cassandra, { stations, partitions: 12, run });
+  console.log(
+    `   ${fmt(restore.bytesPerStation)} bytes per station deflated (${(restore.bytes / 1e6).toFixed(1)} MB); checkpoint of all ${restore.checkpointSeconds.toFixed(1)} s; restore ${restore.restoreSeconds.toFixed(2)} s (${fmt(restore.restoreUsPerStation)} µs per station)`,
+  );
+  return {
+    checkpoints: { rate, detectorCpuUsPerReading: cpuPerReading, overhead, steps },
+    restore,
+  };
 }
 
 function describeRequests(step: StepResult): string {

@@ -8,13 +8,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { profileNames, profileOf } from '../common/reading/profiles.js';
+import { profileNames } from '../common/reading/profiles.js';
 import { createScoringCore } from '../scoring/scoring-core.js';
-import { decodeStates, encodeStates } from '../scoring/station-state.js';
-import { SimulatedStation } from '../simulation/station.js';
-
-const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
-const INTERVAL_MS = 5 * 60_000;
+import { encodeStates, STATION_STATE_VERSION } from '../scoring/station-state.js';
+import { fleetOfStates, warmStationStates } from './support/warm-states.js';
 
 function positiveInteger(name: string, text: string): number {
   const value = Number(text);
@@ -34,42 +31,18 @@ const perProfile = positiveInteger('stations-per-profile', args['stations-per-pr
 const readings = positiveInteger('readings', args.readings);
 const fleet = positiveInteger('fleet', args.fleet);
 
-// 1. A warmed-up core: every profile's stations, `readings` each (five minutes apart).
-const core = createScoringCore();
-const stations = profileNames().flatMap((profile) =>
-  Array.from({ length: perProfile }, (_, i) => ({
-    profile,
-    profileSpec: profileOf(profile),
-    station: new SimulatedStation({
-      stationId: `bench-${profile}-${i}`,
-      profile,
-      anomalyRate: 0.005,
-      originTs: ORIGIN,
-    }),
-  })),
-);
-const warmStart = performance.now();
-for (let t = 0; t < readings; t++) {
-  const ts = ORIGIN + t * INTERVAL_MS;
-  for (const { station, profile, profileSpec } of stations) {
-    core.score({
-      stationId: station.stationId,
-      profile,
-      profileSpec,
-      ts,
-      values: station.readingAt(ts).values,
-    });
-  }
-}
-const warmSeconds = (performance.now() - warmStart) / 1000;
+// 1. Warmed-up states of every profile's stations, `readings` each (five minutes apart).
+const warm = warmStationStates(perProfile, readings);
+const warmSeconds = warm.seconds;
+const stations = { length: warm.stations };
 
 // 2. A fleet of `fleet` stations: the warmed-up states, copied under new ids.
-const warm = decodeStates(core.exportStations(stations.map((s) => s.station.stationId)));
-const warmStates = [...warm.stations.values()];
-const fleetStates = new Map<string, Record<string, unknown>>();
-for (let i = 0; i < fleet; i++)
-  fleetStates.set(`fleet-${i}`, warmStates[i % warmStates.length] as Record<string, unknown>);
-const fleetEncoded = encodeStates({ version: warm.version, stations: fleetStates, shared: warm.shared });
+const fleetStates = fleetOfStates(warm, fleet, 'fleet');
+const fleetEncoded = encodeStates({
+  version: STATION_STATE_VERSION,
+  stations: fleetStates,
+  shared: warm.shared,
+});
 
 // 3. Restore it into a fresh core, then export it again, timed.
 const restored = createScoringCore();

@@ -90,11 +90,11 @@ export const DETECTOR_CONFIG = {
   commitIntervalMs: envKey(
     'DETECTOR_COMMIT_INTERVAL_MS',
     intInRange(0, 60_000).default(1_000),
-    'Least time between offset commits (0: after every chunk). A crashed detector’s successor replays at most this much; writes are idempotent.',
+    'Without checkpoints (DETECTOR_CHECKPOINT_INTERVAL_MS=0): least time between offset commits (0: after every chunk). A crashed detector’s successor replays at most this much; writes are idempotent.',
   ),
   checkpointIntervalMs: envKey(
     'DETECTOR_CHECKPOINT_INTERVAL_MS',
-    intInRange(0, 600_000).default(10_000),
+    intInRange(0, 600_000).default(30_000),
     'Least time between two checkpoints of a partition’s station state (0: no checkpoints; the state is then lost on a restart or rebalance). Offsets are committed with the checkpoints: a crashed detector’s successor replays at most this much.',
   ),
   scoredLingerMs: envKey(

@@ -61,6 +61,33 @@ const cassandraWrites = () =>
     .withTarget(promQuery(QUERIES.cassandraWriteP99, 'write p99', 'A'))
     .withTarget(promQuery(QUERIES.cassandraWriteErrors, 'errors (retriable={{retriable}})', 'B'));
 
+const stateCheckpoints = () =>
+  timeseriesPanel(
+    'Station state: checkpoint age and restore time',
+    'Seconds since each partition’s learnt station state was last saved (a crash replays at most this much; it saw-tooths up to DETECTOR_CHECKPOINT_INTERVAL_MS and climbs while Cassandra is away), the p99 time a checkpoint takes, and each detector’s mean restore time on partition assignment.',
+    's',
+  )
+    .withTarget(promQuery(QUERIES.checkpointAge, 'age partition {{partition}}', 'A'))
+    .withTarget(promQuery(QUERIES.checkpointP99, 'checkpoint p99', 'B'))
+    .withTarget(promQuery(QUERIES.restoreMeanSeconds, 'restore mean {{instance}}', 'C'));
+
+const stateWrites = () =>
+  timeseriesPanel(
+    'Station state: checkpoint writes',
+    'Bytes of station state written per second (only stations that changed since their last checkpoint).',
+    'Bps',
+  ).withTarget(promQuery(QUERIES.checkpointBytesRate, 'bytes', 'A'));
+
+const stateRestores = () =>
+  timeseriesPanel(
+    'Station state: replays and cold starts',
+    'Readings judged again after a restore (from the checkpoint to where the partition stood), station states written per second, and stations with a checkpoint that had to start cold (version: a model changed its state layout; damaged; stale: an earlier topic of the same name).',
+    'reqps',
+  )
+    .withTarget(promQuery(QUERIES.stateReplayedRate, 'replayed readings', 'A'))
+    .withTarget(promQuery(QUERIES.checkpointStationsRate, 'stations saved', 'B'))
+    .withTarget(promQuery(QUERIES.stationsColdRate, 'cold ({{reason}})', 'C'));
+
 const detectorResources = () =>
   timeseriesPanel('Detector CPU and memory', 'CPU cores used and resident memory of each detector.', 'short')
     .withTarget(promQuery(QUERIES.detectorCpu, 'cpu {{instance}}', 'A'))
@@ -93,6 +120,9 @@ export function pipelineHealthDashboard(): dashboard.DashboardBuilder {
     .withPanel(lagSeconds())
     .withPanel(deadLetters())
     .withPanel(cassandraWrites())
+    .withPanel(stateCheckpoints())
+    .withPanel(stateWrites())
+    .withPanel(stateRestores())
     .withPanel(detectorResources())
     .withPanel(apiRequests())
     .withPanel(apiLatency());

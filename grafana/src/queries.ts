@@ -21,6 +21,15 @@ export const QUERIES = {
     'sum by (route, status) (rate(sensorwatch_http_request_duration_seconds_count{job="exporter"}[$__rate_interval]))',
   apiLatencyP95:
     'histogram_quantile(0.95, sum by (le, route) (rate(sensorwatch_http_request_duration_seconds_bucket{job="exporter"}[$__rate_interval])))',
+  checkpointAge: 'max by (partition) (sensorwatch_detector_checkpoint_age_seconds)',
+  checkpointP99:
+    'histogram_quantile(0.99, sum by (le) (rate(sensorwatch_detector_checkpoint_duration_seconds_bucket[$__rate_interval])))',
+  restoreMeanSeconds:
+    'sum by (instance) (sensorwatch_detector_state_restore_seconds_sum) / sum by (instance) (sensorwatch_detector_state_restore_seconds_count)',
+  checkpointBytesRate: 'sum(rate(sensorwatch_detector_checkpoint_bytes_total[$__rate_interval]))',
+  checkpointStationsRate: 'sum(rate(sensorwatch_detector_checkpoint_stations_total[$__rate_interval]))',
+  stateReplayedRate: 'sum(rate(sensorwatch_detector_state_replayed_readings_total[$__rate_interval]))',
+  stationsColdRate: 'sum by (reason) (rate(sensorwatch_detector_stations_cold_total[$__rate_interval]))',
   detectorCpu: 'rate(process_cpu_seconds_total{job="detector"}[$__rate_interval])',
   detectorMemory: 'process_resident_memory_bytes{job="detector"}',
   sensorValue: 'sensorwatch_sensor_value{profile=~"$profile", station=~"$station", sensor=~"$sensor"}',
