@@ -248,17 +248,18 @@ async function measureStateCost(
   const steps: Partial<Record<'off' | 'on', StepResult>> = {};
   for (const mode of ['off', 'on'] as const) {
     const env: Record<string, string> = mode === 'off' ? { DETECTOR_CHECKPOINT_INTERVAL_MS: '0' } : {};
-    const modeRun = `${run}-${mode}`;
+    // One group for both, so the second resumes where the first stopped (a group of its own would start
+    // at the topic's beginning, the first step's readings its backlog); stations of its own for each.
     const detector = await startDetector(
       { ...options, detectorEnv: { ...options.detectorEnv, ...env } },
-      modeRun,
+      run,
     );
     try {
-      const step = await runStep(detector, rate, options, modeRun);
+      const step = await runStep(detector, rate, options, `${run}-${mode}`);
       steps[mode] = step;
       cpuPerReading[mode] = (step.coresBy.detector / Math.max(step.stored, 1)) * 1e6;
       console.log(
-        `   checkpoints ${mode}: stored ${fmt(step.stored)}/s, detector ${fmt(cpuPerReading[mode])} µs/reading, cassandra ${fmt((step.coresBy.cassandra / Math.max(step.stored, 1)) * 1e6)} µs/reading, p99 ${fmt(step.latencyMs.p99)} ms`,
+        `   checkpoints ${mode}: offered ${fmt(step.offered)}/s produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}, detector ${fmt(cpuPerReading[mode])} µs/reading, cassandra ${fmt((step.coresBy.cassandra / Math.max(step.stored, 1)) * 1e6)} µs/reading, p99 ${fmt(step.latencyMs.p99)} ms`,
       );
     } finally {
       await detector.stop();

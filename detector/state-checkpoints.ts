@@ -17,6 +17,9 @@ export interface StationStateCore {
 /** Commits a partition's consumer offset: the next offset to read, i.e. one past the checkpoint's. */
 export type CommitOffset = (partition: number, nextOffset: string) => Promise<void>;
 
+/** Stations imported between two yields to the event loop during a restore. */
+const IMPORT_SLICE = 50;
+
 /** What a checkpoint or restore may wait for Cassandra with: whether to go on, and how to stay in the group. */
 export interface WaitContext {
   /** False once the consumer is stopping or lost the partition: give up, leaving the offset uncommitted. */
@@ -78,6 +81,8 @@ export interface StateCheckpointsOptions {
  */
 export class StateCheckpoints {
   private readonly partitions = new Map<number, PartitionState>();
+  /** Restores run one at a time (see restore). */
+  private restoring: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly retry: { initialMs: number; maxMs: number };
 
@@ -215,7 +220,25 @@ export class StateCheckpoints {
     return state;
   }
 
-  private async restore(
+  /**
+   * Puts the partition's stations back to their checkpointed state. Restores run one at a time, and the
+   * import yields every few rows: importing is CPU work (some 0.5 ms a station), and a dozen partitions
+   * restored at once would hold the event loop for seconds, past the timeouts of the reads still waiting
+   * and of the group's heartbeats.
+   */
+  private restore(
+    partition: number,
+    state: PartitionState,
+    highWatermark: number,
+    context: WaitContext,
+  ): Promise<void> {
+    const run = () => this.restoreNow(partition, state, highWatermark, context);
+    const restored = this.restoring.then(run, run);
+    this.restoring = restored.catch(() => {});
+    return restored;
+  }
+
+  private async restoreNow(
     partition: number,
     state: PartitionState,
     highWatermark: number,
@@ -235,7 +258,11 @@ export class StateCheckpoints {
     state.through.clear();
     const cold: Record<(typeof COLD_REASONS)[number], number> = { version: 0, damaged: 0, stale: 0 };
     let newest = -1;
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
+      if (i > 0 && i % IMPORT_SLICE === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await context.heartbeat?.().catch(() => {});
+      }
       const reason = this.importRow(row, highWatermark);
       if (reason) {
         cold[reason] += 1;

@@ -19,7 +19,8 @@ import { rowKey } from './support/steady-load.js';
 
 const STATIONS_PER_PROFILE = 4;
 const TICKS = 1_000;
-const TICK_MS = 60_000;
+/** Six minutes of simulated time a tick: the stream spans four days, so the daily profiles speak in it. */
+const TICK_MS = 6 * 60_000;
 /** Wall time between two ticks: the stream lasts TICKS × PACE_MS, the faults happen along it. */
 const PACE_MS = 30;
 const SEED = 1_717;
@@ -90,6 +91,7 @@ interface StoredVerdict {
   readonly isAnomaly: boolean;
   readonly severity: string;
   readonly score: number;
+  readonly explanation: string;
 }
 
 /** Every stored verdict of the stations, by station (renamed by `key`), time and sequence. */
@@ -103,7 +105,7 @@ async function storedVerdicts(
   for (const station of stations) {
     for (const day of days) {
       const result = await cassandra.execute(
-        'SELECT ts, seq, is_anomaly, severity, score FROM readings_by_station WHERE station_id = ? AND day = ?',
+        'SELECT ts, seq, is_anomaly, severity, score, explanation FROM readings_by_station WHERE station_id = ? AND day = ?',
         [station, types.LocalDate.fromString(day)],
         { prepare: true, fetchSize: 100_000 },
       );
@@ -112,6 +114,7 @@ async function storedVerdicts(
           isAnomaly: row.is_anomaly as boolean,
           severity: row.severity as string,
           score: row.score as number,
+          explanation: row.explanation as string,
         });
       }
     }
@@ -236,10 +239,13 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
           other !== undefined &&
           other.isAnomaly === verdict.isAnomaly &&
           other.severity === verdict.severity &&
+          other.explanation === verdict.explanation &&
           Math.abs(other.score - verdict.score) <= 1e-9;
         if (!same) differences.push(`${key}: ${JSON.stringify(verdict)} vs ${JSON.stringify(other)}`);
       }
       const anomalies = [...expected.values()].filter((v) => v.isAnomaly).length;
+      // Findings of the daily profile: state that took three simulated days to learn, restored too.
+      const seasonal = [...expected.values()].filter((v) => v.explanation.includes('[seasonal]')).length;
       const restoredStations = restores.filter((r) => r.stations > 0);
       report('detector-kill', {
         acked: faultyDrained.acked,
@@ -248,6 +254,7 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
         unexpected: faultyDrained.unexpected,
         rowsCompared: expected.size,
         anomaliesCompared: anomalies,
+        seasonalFindingsCompared: seasonal,
         differences: differences.length,
         firstDifferences: differences.slice(0, 5),
         publishedAfterS,
