@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       'cpu-prof': { type: 'string' },
       // Detector settings to compare, e.g. --detector-env DETECTOR_COMMIT_INTERVAL_MS=0 (repeatable).
       'detector-env': { type: 'string', multiple: true, default: [] },
-      // `state`: only the checkpoint cost and the restore (steps 4 and 5), at --state-rate.
+      // `state`: only the checkpoint cost and the restore (steps 4 and 5), at --state-rate; `restore`: step 5.
       only: { type: 'string', default: 'all' },
       'state-rate': { type: 'string' },
       'state-stations': { type: 'string', default: '10000' },
@@ -112,6 +112,15 @@ async function main(): Promise<void> {
       windowS: numberOption('window', args.window, { min: 1 }),
     });
     const stateStations = numberOption('state-stations', args['state-stations'], { min: 1, integer: true });
+    if (args.only === 'restore') {
+      await cassandra.connect();
+      await admin.deleteTopics({ topics: [topics.ceiling] });
+      const restore = await measureStateRestore(cassandra, { stations: stateStations, partitions: 12, run });
+      console.log(
+        `restore of ${fmt(stateStations)} stations: ${fmt(restore.bytesPerStation)} bytes per station deflated; checkpoint of all ${restore.checkpointSeconds.toFixed(1)} s; restore ${restore.restoreSeconds.toFixed(2)} s (${fmt(restore.restoreUsPerStation)} µs per station)`,
+      );
+      return;
+    }
     if (args.only === 'state') {
       await cassandra.connect();
       await admin.deleteTopics({ topics: [topics.ceiling] });

@@ -81,7 +81,7 @@ export interface StateCheckpointsOptions {
  */
 export class StateCheckpoints {
   private readonly partitions = new Map<number, PartitionState>();
-  /** Restores run one at a time (see restore). */
+  /** Imports of restored partitions run one at a time (see restore). */
   private restoring: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly retry: { initialMs: number; maxMs: number };
@@ -221,37 +221,40 @@ export class StateCheckpoints {
   }
 
   /**
-   * Puts the partition's stations back to their checkpointed state. Restores run one at a time, and the
-   * import yields every few rows: importing is CPU work (some 0.5 ms a station), and a dozen partitions
-   * restored at once would hold the event loop for seconds, past the timeouts of the reads still waiting
-   * and of the group's heartbeats.
+   * Puts the partition's stations back to their checkpointed state. Imports run one at a time, yielding
+   * every few rows: importing is CPU work (under a millisecond a station), and a dozen partitions imported
+   * at once would hold the event loop for seconds, past the timeouts of the reads still waiting and of
+   * the group's heartbeats.
    */
-  private restore(
+  private async restore(
     partition: number,
     state: PartitionState,
     highWatermark: number,
     context: WaitContext,
   ): Promise<void> {
-    const run = () => this.restoreNow(partition, state, highWatermark, context);
-    const restored = this.restoring.then(run, run);
-    this.restoring = restored.catch(() => {});
-    return restored;
-  }
-
-  private async restoreNow(
-    partition: number,
-    state: PartitionState,
-    highWatermark: number,
-    context: WaitContext,
-  ): Promise<void> {
-    const { core, metrics, logger } = this.options;
     await state.chain;
     const started = performance.now();
+    // Reads run side by side; imports one after another.
     const rows = await this.untilDone(
       () => this.options.repository.load(this.where(partition)),
       context,
       'reading',
     );
+    const run = () => this.importPartition(partition, state, rows, highWatermark, context, started);
+    const imported = this.restoring.then(run, run);
+    this.restoring = imported.catch(() => {});
+    return imported;
+  }
+
+  private async importPartition(
+    partition: number,
+    state: PartitionState,
+    rows: readonly StationStateRow[],
+    highWatermark: number,
+    context: WaitContext,
+    started: number,
+  ): Promise<void> {
+    const { core, metrics, logger } = this.options;
     core.forgetStations(state.known);
     state.known.clear();
     state.dirty.clear();

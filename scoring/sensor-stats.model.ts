@@ -16,7 +16,7 @@ import {
   type Thresholds,
 } from './model.js';
 import { RATE_READINGS, type SeriesShape, SeriesState } from './sensor-series.js';
-import { deleteByStation, groupByStation, restoreInto, type StationStateHolder } from './station-state.js';
+import { restoreInto, StationKeyedMap, type StationStateHolder } from './station-state.js';
 
 export interface SensorStatsOptions extends Thresholds {
   /** Readings a sensor needs before it is judged. */
@@ -122,7 +122,7 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
 export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   readonly name = 'stats';
   readonly stateKey = 'stats';
-  private readonly series = new Map<string, SeriesState>();
+  private readonly series = new StationKeyedMap<SeriesState>();
   private readonly trendAlpha: number;
   private readonly slopeSpreadPerStep: number;
   private readonly shape: SeriesShape;
@@ -453,7 +453,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   }
 
   exportStations(stations: ReadonlySet<string>): Map<string, unknown> {
-    return groupByStation(this.series, stations);
+    return this.series.byStation(stations);
   }
 
   importStation(stationId: string, state: unknown): void {
@@ -463,7 +463,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   }
 
   forgetStations(stations: ReadonlySet<string>): void {
-    deleteByStation(this.series, stations);
+    this.series.forget(stations);
   }
 }
 

@@ -6,7 +6,7 @@ import {
   type Observation,
   type Thresholds,
 } from './model.js';
-import { deleteByStation, groupByStation, type StationStateHolder } from './station-state.js';
+import { StationKeyedMap, type StationStateHolder } from './station-state.js';
 
 /** A rule that is currently firing for a station: the citizen-facing warning. */
 export interface ActiveWarning {
@@ -38,7 +38,7 @@ const stateKey = (observation: Observation, rule: number) =>
 export class ThresholdRulesModel implements AnomalyModel, StationStateHolder {
   readonly name = 'rules';
   readonly stateKey = 'rules';
-  private readonly states = new Map<string, RuleState>();
+  private readonly states = new StationKeyedMap<RuleState>();
 
   constructor(private readonly thresholds: Thresholds = DEFAULT_THRESHOLDS) {}
 
@@ -117,7 +117,7 @@ export class ThresholdRulesModel implements AnomalyModel, StationStateHolder {
   }
 
   exportStations(stations: ReadonlySet<string>): Map<string, unknown> {
-    return groupByStation(this.states, stations);
+    return this.states.byStation(stations);
   }
 
   importStation(stationId: string, state: unknown): void {
@@ -127,7 +127,7 @@ export class ThresholdRulesModel implements AnomalyModel, StationStateHolder {
   }
 
   forgetStations(stations: ReadonlySet<string>): void {
-    deleteByStation(this.states, stations);
+    this.states.forget(stations);
   }
 }
 
