@@ -69,8 +69,8 @@ async function main(): Promise<void> {
       'state-stations': { type: 'string', default: '10000' },
     },
   });
-  if (!['all', 'state'].includes(args.only))
-    throw new Error(`--only: expected all or state (got ${args.only})`);
+  if (!['all', 'state', 'restore'].includes(args.only))
+    throw new Error(`--only: expected all, state or restore (got ${args.only})`);
   const rates = numberListOption('rates', args.rates, { min: 1 });
   if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
   const run = randomUUID().slice(0, 8);
