@@ -283,7 +283,7 @@ export function registerCheckpointAgeGauge(
 ): void {
   new Gauge({
     name: 'sensorwatch_detector_checkpoint_age_seconds',
-    help: 'Seconds since each owned readings partition’s station state was last checkpointed (or restored).',
+    help: 'Seconds since each owned readings partition’s station state was last checkpointed (or restored), while changes wait to be saved: a crash replays about this much.',
     labelNames: ['partition'] as const,
     registers: [registry],
     collect() {

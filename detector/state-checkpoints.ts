@@ -173,11 +173,15 @@ export class StateCheckpoints {
    * than the interval (or, `now`, whatever its age: before stopping).
    */
   async checkpointIdle(commit: CommitOffset, context: WaitContext, now = false): Promise<void> {
+    // A partition with nothing unsaved is as good as checkpointed now: its age measures unsaved changes.
+    for (const state of this.partitions.values()) {
+      if (state.restored && !state.inFlight && !this.unsaved(state)) state.checkpointedAt = this.now();
+    }
     const due = [...this.partitions].filter(
       ([, state]) =>
         state.restored &&
         !state.inFlight &&
-        (state.dirty.size > 0 || state.storedThrough > state.checkpointedThrough) &&
+        this.unsaved(state) &&
         (now || this.now() - state.checkpointedAt >= this.options.intervalMs),
     );
     await Promise.all(due.map(([partition, state]) => this.checkpoint(partition, state, commit, context)));
@@ -190,13 +194,17 @@ export class StateCheckpoints {
       await this.checkpoint(partition, state, commit, { isRunning: () => true });
   }
 
-  /** Seconds since each owned partition's state was last saved (or restored), for the age gauge. */
+  /** Seconds each owned partition's state has had changes not yet saved (0 when there are none), for the age gauge. */
   ages(): Map<number, number> {
     const ages = new Map<number, number>();
     for (const [partition, state] of this.partitions) {
       if (state.restored) ages.set(partition, (this.now() - state.checkpointedAt) / 1000);
     }
     return ages;
+  }
+
+  private unsaved(state: PartitionState): boolean {
+    return state.dirty.size > 0 || state.storedThrough > state.checkpointedThrough;
   }
 
   private partitionState(partition: number): PartitionState {
