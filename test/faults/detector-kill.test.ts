@@ -21,8 +21,10 @@ const STATIONS_PER_PROFILE = 4;
 const TICKS = 1_000;
 /** Six minutes of simulated time a tick: the stream spans four days, so the daily profiles speak in it. */
 const TICK_MS = 6 * 60_000;
-/** Wall time between two ticks: the stream lasts TICKS × PACE_MS, the faults happen along it. */
-const PACE_MS = 30;
+/** Ticks per send: each send waits for acks=all, some 50–150 ms on this machine. */
+const TICKS_PER_SEND = 4;
+/** Least wall time between two sends: the stream lasts at least 35 s, and the faults happen along it. */
+const PACE_MS = 140;
 const SEED = 1_717;
 
 /**
@@ -185,11 +187,11 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
       const began = Date.now();
       let publishedAfterS = 0;
       const publishing = (async () => {
-        for (let t = 0; t < TICKS; t++) {
+        for (let t = 0; t < TICKS; t += TICKS_PER_SEND) {
           const tickBegan = Date.now();
           const pairs = [
-            [streams.steady[t] as Reading[], acked.steady],
-            [streams.faulty[t] as Reading[], acked.faulty],
+            [streams.steady.slice(t, t + TICKS_PER_SEND).flat(), acked.steady],
+            [streams.faulty.slice(t, t + TICKS_PER_SEND).flat(), acked.faulty],
           ] as const;
           await Promise.all(
             pairs.map(async ([readings, ledger], i) => {
@@ -207,18 +209,19 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
       })();
 
       const restores: ReturnType<typeof restoresIn> = [];
-      await sleep(6_000);
+      await sleep(5_000);
       first.process.kill('SIGKILL');
       const second = await start('faulty', 'b2');
-      await sleep(6_000);
+      await sleep(5_000);
       // A third joins: the group rebalances, and each restores the partitions it is given.
       const third = await start('faulty', 'b3');
-      await sleep(6_000);
+      await sleep(5_000);
       second.process.kill('SIGKILL');
       const fourth = await start('faulty', 'b4');
-      await sleep(6_000);
+      await sleep(5_000);
       // The third leaves cleanly: it checkpoints what it stored and hands its partitions over.
       expect(await third.stop('SIGTERM')).toBe(0);
+      const lastFaultAfterS = (Date.now() - began) / 1000;
       await publishing;
       await Promise.all(publishers.map((p) => p.disconnect()));
 
@@ -257,6 +260,7 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
         seasonalFindingsCompared: seasonal,
         differences: differences.length,
         firstDifferences: differences.slice(0, 5),
+        lastFaultAfterS,
         publishedAfterS,
         drainedAfterS,
         restores: restores.length,
