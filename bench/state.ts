@@ -34,7 +34,6 @@ const fleet = positiveInteger('fleet', args.fleet);
 // 1. Warmed-up states of every profile's stations, `readings` each (five minutes apart).
 const warm = warmStationStates(perProfile, readings);
 const warmSeconds = warm.seconds;
-const stations = { length: warm.stations };
 
 // 2. A fleet of `fleet` stations: the warmed-up states, copied under new ids.
 const fleetStates = fleetOfStates(warm, fleet, 'fleet');
@@ -54,7 +53,7 @@ const exported = restored.exportStations(fleetStates.keys());
 const exportSeconds = (performance.now() - exportStart) / 1000;
 
 const figures = {
-  warmedUp: { stations: stations.length, readingsPerStation: readings, seconds: warmSeconds },
+  warmedUp: { stations: warm.stations, readingsPerStation: readings, seconds: warmSeconds },
   fleet,
   bytes: exported.length,
   bytesPerStation: exported.length / fleet,
@@ -65,7 +64,7 @@ const figures = {
 };
 
 console.log(
-  `Warmed up ${stations.length} stations (${profileNames().length} profiles) on ${readings} readings each in ${warmSeconds.toFixed(1)} s.`,
+  `Warmed up ${warm.stations} stations (${profileNames().length} profiles) on ${readings} readings each in ${warmSeconds.toFixed(1)} s.`,
 );
 console.log(
   `State of ${fleet} stations: ${(exported.length / 1e6).toFixed(1)} MB, ${Math.round(figures.bytesPerStation)} bytes per station.`,

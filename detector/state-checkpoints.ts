@@ -327,7 +327,7 @@ export class StateCheckpoints {
     context: WaitContext,
   ): Promise<void> {
     const through = state.storedThrough;
-    if (through <= state.checkpointedThrough && state.dirty.size === 0) return state.chain;
+    if (!this.unsaved(state)) return state.chain;
     // Taken now, between chunks: the state holds exactly the stored readings up to `through`.
     const started = performance.now();
     const changed = state.dirty;
@@ -337,9 +337,9 @@ export class StateCheckpoints {
     for (const [stationId, encoded] of this.options.core.exportEachStation(changed)) {
       // Deflated at its fastest level: a station's state shrinks some seven times (long runs of zeros and
       // repeated field names), for about half the time its export takes.
-      const state = deflateRawSync(encoded, { level: 1 });
-      rows.push({ stationId, throughOffset: through, version: STATION_STATE_VERSION, state });
-      bytes += state.length;
+      const deflated = deflateRawSync(encoded, { level: 1 });
+      rows.push({ stationId, throughOffset: through, version: STATION_STATE_VERSION, state: deflated });
+      bytes += deflated.length;
     }
     const { metrics } = this.options;
     const run = async () => {

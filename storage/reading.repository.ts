@@ -244,12 +244,12 @@ function presentValues(values: Readonly<Record<string, number | null>>): Record<
   return present;
 }
 
-export function toRepositoryError(error: unknown): RepositoryError {
+export function toRepositoryError(error: unknown, what: 'write' | 'read' = 'write'): RepositoryError {
   const message = error instanceof Error ? error.message : String(error);
   // Query errors (bad CQL, wrong types or values) will fail the same way again; everything else is the
   // cluster being unreachable or overloaded, or a permission an operator will restore, which passes.
   const permanent =
     error instanceof driverErrors.ResponseError &&
     [types.responseErrorCodes.syntaxError, types.responseErrorCodes.invalid].includes(error.code);
-  return new RepositoryError(`Cassandra write failed: ${message}`, !permanent, { cause: error });
+  return new RepositoryError(`Cassandra ${what} failed: ${message}`, !permanent, { cause: error });
 }

@@ -86,7 +86,7 @@ export function createCassandraStationStateRepository(
           pageState = result.pageState ?? undefined;
         } while (pageState);
       } catch (error) {
-        throw toRepositoryError(error);
+        throw toRepositoryError(error, 'read');
       }
       return rows;
     },
