@@ -1,4 +1,5 @@
 import { EwmaStats } from './ewma-stats.js';
+import { SwitchRuns } from './switch-runs.js';
 import { TailGauge } from './tail-gauge.js';
 
 /** How one sensor's stream is summarised: windows in readings, and the share that makes a sensor idle-mostly. */
@@ -47,6 +48,14 @@ export class SeriesState {
    * by more than ten single counts say.
    */
   readonly rateSums: EwmaStats;
+  /**
+   * The same window summed on a log scale (ln(1 + count)), and how those sums run. A heavy-tailed count's
+   * plain sum is owned by its odd burst of 40, so a shift that lifts every reading by a dozen hides in it;
+   * on the log scale each reading weighs about the same, and ten lifted readings stand out.
+   */
+  private readonly logRateValues = new Float64Array(RATE_READINGS);
+  private logRateSum = 0;
+  readonly logRateSums: EwmaStats;
   /** How often a reading lies strictly between the lowest and highest the sensor has reported. */
   readonly inside: EwmaStats;
   /** How often a reading differs from the one before, however long the runs (counts change nearly always). */
@@ -89,6 +98,8 @@ export class SeriesState {
   readonly pinnedRuns: EwmaStats;
   /** The longest of those runs that was not itself judged saturation. */
   longestPinned = 0;
+  /** How a sensor living at its two extremes (a pump at 0 % or 100 %) switches between them. */
+  readonly switching: SwitchRuns;
   /** True while every value reported has been a whole number at or above 0: a count. */
   counts = true;
   min = Number.POSITIVE_INFINITY;
@@ -124,8 +135,10 @@ export class SeriesState {
     this.activeSteps = new EwmaStats(alpha);
     this.activityRates = new EwmaStats(longAlpha);
     this.rateSums = new EwmaStats(alpha);
+    this.logRateSums = new EwmaStats(alpha);
     this.changes = new EwmaStats(alpha);
     this.inside = new EwmaStats(alpha);
+    this.switching = new SwitchRuns(longAlpha, alpha);
   }
 
   get count(): number {
@@ -226,9 +239,22 @@ export class SeriesState {
     const slot = this.rateCount++ % RATE_READINGS;
     this.rateSum += value - (this.rateValues[slot] as number);
     this.rateValues[slot] = value;
+    const logValue = Math.log1p(value);
+    this.logRateSum += logValue - (this.logRateValues[slot] as number);
+    this.logRateValues[slot] = logValue;
     if (this.rateCount >= RATE_READINGS) {
       this.rateSums.update(clip(this.rateSum, this.rateSums, limitZ, floor, this.rateSums.count));
+      const logSums = this.logRateSums;
+      this.logRateSums.update(clip(this.logRateSum, logSums, limitZ, LOG_SUM_FLOOR, logSums.count));
     }
+  }
+
+  /** The log-scale sum of the last RATE_READINGS values once this one is in (NaN until there are that many). */
+  logRateSumWith(value: number): number {
+    if (this.rateCount < RATE_READINGS) return Number.NaN;
+    return (
+      this.logRateSum - (this.logRateValues[this.rateCount % RATE_READINGS] as number) + Math.log1p(value)
+    );
   }
 
   /**
@@ -318,6 +344,8 @@ function medianOf(values: Float64Array, scratch: Float64Array): number {
 const MOSTLY_INSIDE = 0.5;
 /** Readings a count's rate is summed over. */
 export const RATE_READINGS = 10;
+/** The least spread of a log-scale sum: a tenth of one reading's step from 0 to 1. */
+export const LOG_SUM_FLOOR = 0.1 * Math.LN2;
 /** Steps whose median is the recent step spread. */
 const RECENT_STEPS = 5;
 /** The share of readings that keeps an idle candidate from being replaced. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poissonDraw, seededRandom } from '../common/random.js';
+import { gammaDraw, poissonDraw, seededRandom } from '../common/random.js';
 import { type ProfileSpec, parseProfiles } from '../common/reading/profiles.js';
 import { EwmaStats } from './ewma-stats.js';
 import { type Finding, type Observation, severityOf } from './model.js';
@@ -159,6 +159,19 @@ describe('SensorStatsModel', () => {
     expect(tripled.flatMap((r) => r.anomalous).some((f) => f.kind === 'jump' || f.kind === 'trend')).toBe(
       false,
     );
+  });
+
+  it('finds a heavy-tailed count lifted by a dozen, which its plain sum hides behind its bursts', () => {
+    const model = new SensorStatsModel({ ...options, window: 300 });
+    const random = seededRandom(11);
+    // Error counts: mean 3, variance 21 (negative binomial, dispersion 0.5), an odd burst of 40.
+    const errors = () => poissonDraw(gammaDraw(0.5, random) * 6, random);
+    const ordinary = Array.from({ length: 3_000 }, () => judge(model, 's1', { h: errors() }));
+    expect(ordinary.slice(100).filter((r) => r.anomalous.length > 0).length).toBeLessThanOrEqual(3);
+    const lifted = Array.from({ length: 15 }, () => judge(model, 's1', { h: errors() + 12 }));
+    const first = lifted.findIndex((r) => r.worst?.kind === 'rate');
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(10);
   });
 
   it('does not take a switch in whole percent, held for minutes, for a count', () => {

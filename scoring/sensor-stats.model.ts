@@ -15,7 +15,7 @@ import {
   severityOf,
   type Thresholds,
 } from './model.js';
-import { RATE_READINGS, type SeriesShape, SeriesState } from './sensor-series.js';
+import { LOG_SUM_FLOOR, RATE_READINGS, type SeriesShape, SeriesState } from './sensor-series.js';
 import { restoreInto, StationKeyedMap, type StationStateHolder } from './station-state.js';
 
 export interface SensorStatsOptions extends Thresholds {
@@ -168,9 +168,10 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       if (!state || state.count < o.warmUp) continue;
       const spec = observation.profileSpec.sensors[sensor];
       const floor = this.floorOf(state, spec);
-      const evidence = state.idleMostly(spec?.intermittent === true)
+      const judged = state.idleMostly(spec?.intermittent === true)
         ? this.judgeIdleMostly(state, value, spec, floor)
         : this.judgeSteady(state, value, floor, spec?.intermittent === true);
+      const evidence = this.judgeSwitching(state, value, judged);
       findings.push({
         model: this.name,
         kind: evidence.kind,
@@ -240,6 +241,19 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
           kind = 'rate';
           extra = { sum, usualSum: state.rateSums.mean, readings: RATE_READINGS };
         }
+        // The same window on a log scale, where a heavy tail's odd burst no longer owns the sum. Upwards
+        // only: the log stretches small counts, and a wandering rate's quiet spell (visitors at 7 instead of
+        // 12) would read as a collapse there, which the plain sum judges rightly.
+        const logSums = state.logRateSums;
+        const logZ = bounded(
+          (state.logRateSumWith(value) - logSums.mean) / Math.max(logSums.stdDev, LOG_SUM_FLOOR),
+        );
+        const logScore = (Math.abs(logZ) * o.warningZ) / o.levelZ;
+        if (logScore > score && logZ > 0 && z > 0) {
+          score = logScore;
+          kind = 'rate';
+          extra = { sum, usualSum: state.rateSums.mean, readings: RATE_READINGS };
+        }
       }
     } else if (state.last !== undefined && Math.abs(z) >= o.jumpMinLevelZ) {
       const stepStdDev = Math.max(state.step.stdDev, floor, (state.regularStep * o.jumpPeakMargin) / o.jumpZ);
@@ -274,6 +288,27 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       extra = undefined;
     }
     return { kind, score, z, mean: state.level.mean, stdDev, tail, extra };
+  }
+
+  /**
+   * A two-state sensor (a pump at 0 % or 100 %) judged by when it switches and what lies between its
+   * states, when that says more than its value does (see SwitchRuns).
+   */
+  private judgeSwitching(state: SeriesState, value: number, judged: Evidence): Evidence {
+    const o = this.options;
+    const low = Math.min(state.min, value);
+    const high = Math.max(state.max, value);
+    // Values a grid step or two apart with others between them are a quantised level (a setpoint in whole
+    // degrees), not a switch; a relay's 0 and 1 are one step apart with nothing between.
+    const gap = high - low;
+    if (gap !== state.resolution && !(gap >= SWITCH_MIN_STEPS * state.resolution)) return judged;
+    const found = state.switching.judge(value, state.last, state.run, low, high, o.warningZ);
+    if (!found || found.score <= judged.score) return judged;
+    // A state held past the window is the sensor's new normal (a pump stopped for good), like a stuck run.
+    if (found.kind === 'held' && found.runLength > o.window) return judged;
+    const extra = { runLength: found.runLength, usualRun: found.usualRun };
+    const score = Math.min(found.score, found.kind === 'held' ? o.criticalZ : MAX_Z);
+    return { ...judged, kind: found.kind, score, idle: false, extra };
   }
 
   /**
@@ -395,6 +430,8 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         state = new SeriesState(this.shape);
         this.series.set(k, state);
       }
+      const [low, high] = [Math.min(state.min, value), Math.max(state.max, value)];
+      state.switching.learn(value, state.last, state.run, low, high, !judgedAnomalous);
       if (value === state.last) {
         state.run += 1;
       } else {
@@ -435,6 +472,12 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         return `${sensor} pinned at ${f.value}, its ${f.bound} reading, for ${f.repeated} readings`;
       case 'rate':
         return `${sensor} summed ${f.sum} over its last ${f.readings} readings (usually ${num('usualSum').toFixed(1)})`;
+      case 'switched':
+        return `${sensor} switched to ${f.value} after ${f.runLength} readings (its runs usually last ${num('usualRun').toFixed(0)})`;
+      case 'held':
+        return `${sensor} held at ${f.value} for ${f.runLength} readings (its runs usually last ${num('usualRun').toFixed(0)})`;
+      case 'between':
+        return `${sensor} at ${f.value}, between the two values it otherwise reports`;
       case 'activity':
         return `${sensor} active on ${percent(num('activity'))} of recent readings (usually ${percent(num('usualActivity'))})`;
       default: {
@@ -503,6 +546,9 @@ function pinnedRunLimit(state: SeriesState): number {
 }
 
 const PINNED_OVER_LONGEST = 1.5;
+
+/** The least gap between a switch's two states, in grid steps. */
+const SWITCH_MIN_STEPS = 3;
 
 /** A grid step at least this share of the level's spread makes repeats ordinary (no stuck finding). */
 const COARSE_GRID = 0.5;

@@ -13,7 +13,8 @@ import { deserialize, serialize } from 'node:v8';
  * older state is then refused (StateVersionError) rather than misread, and the station starts cold or is
  * rebuilt from its stored history.
  */
-export const STATION_STATE_VERSION = 1;
+// 2: the statistics model learns log-scale rate sums and two-state switching (2026-12-02).
+export const STATION_STATE_VERSION = 2;
 
 /** A model that keeps state per station, and can hand it over. */
 export interface StationStateHolder {

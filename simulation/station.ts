@@ -33,7 +33,14 @@ export class SimulatedStation {
   private readonly random: Random;
   private readonly sensors: ReadonlyArray<readonly [string, SensorSpec, SensorSignal]>;
   private episode: AnomalyEpisode | undefined;
+  private episodesStarted = 0;
   private seq = 0;
+  /**
+   * The number of the episode that labelled the last reading (undefined: it had no label). One fault can
+   * leave some of its readings unchanged (a downward shift of a count already at 0, an upward one of a tank
+   * already full); its labelled readings are still one episode, not several.
+   */
+  lastEpisode: number | undefined;
 
   constructor(private readonly options: StationOptions) {
     this.random = options.random ?? seededRandom(seedFrom(options.stationId));
@@ -65,6 +72,7 @@ export class SimulatedStation {
         this.sensors.map(([name, spec]) => ({ name, intermittent: spec.intermittent })),
         this.options.anomalyKinds ?? ANOMALY_KINDS,
       );
+      this.episodesStarted += 1;
     }
     const values: Record<string, number | null> = {};
     const affected: string[] = [];
@@ -81,6 +89,7 @@ export class SimulatedStation {
       values[name] = value;
     }
     const label = this.episode && affected.length > 0 ? { kind: this.episode.kind, sensors: affected } : null;
+    this.lastEpisode = label ? this.episodesStarted : undefined;
     if (this.episode && !advanceEpisode(this.episode)) this.episode = undefined;
     const seq = this.seq++;
     return {

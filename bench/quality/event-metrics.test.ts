@@ -32,6 +32,20 @@ describe('countEvents', () => {
     expect(counts).toMatchObject({ episodes: 1, detected: 1, falseAlarms: 0 });
   });
 
+  it('counts the labelled readings of one injected episode as one event, across readings it left unchanged', () => {
+    // A downward shift of a count that is often 0 anyway: only its non-zero readings change, so are labelled.
+    const judged = series('..d.d..dd.....d...').map((reading, i) => ({
+      ...reading,
+      episode: reading.label ? (i < 12 ? 1 : 2) : undefined,
+      flagged: i === 5,
+    }));
+    const counts = emptyCounts();
+    countEvents(judged, { grace: 0, probation: 0 }, counts);
+    // Without episode numbers these would be four episodes, one caught, and the flag between two labelled
+    // readings a false alarm.
+    expect(counts).toEqual({ episodes: 2, detected: 1, falseAlarms: 0, delays: [3] });
+  });
+
   it('ignores the probation period', () => {
     const counts = emptyCounts();
     countEvents(series('x.S.......S..'), { grace: 0, probation: 5 }, counts);

@@ -9,6 +9,12 @@
 export interface JudgedReading {
   readonly label: string | null;
   readonly flagged: boolean;
+  /**
+   * Which injected episode labelled it, when known. Labelled readings of one episode are one event even
+   * with unchanged readings between them (a fault a bound hid for a while); without it, each run of
+   * consecutive labels of one kind is an event.
+   */
+  readonly episode?: number;
 }
 
 export interface EventCounts {
@@ -39,13 +45,18 @@ export function countEvents(
 ): void {
   // Which episode (by index) each reading belongs to, with grace readings attached to the episode before.
   const episodeOf = new Array<number>(series.length).fill(-1);
-  const episodes: { start: number; end: number; kind: string }[] = [];
+  const episodes: { start: number; end: number; kind: string; episode: number | undefined }[] = [];
   for (let i = 0; i < series.length; i++) {
     const label = series[i]?.label ?? null;
     if (label === null) continue;
     const previous = episodes[episodes.length - 1];
-    if (previous && previous.end === i - 1 && previous.kind === label) previous.end = i;
-    else episodes.push({ start: i, end: i, kind: label });
+    const episode = series[i]?.episode;
+    const continues =
+      previous !== undefined &&
+      previous.kind === label &&
+      (episode === undefined ? previous.end === i - 1 : previous.episode === episode);
+    if (continues) previous.end = i;
+    else episodes.push({ start: i, end: i, kind: label, episode });
   }
   episodes.forEach((episode, index) => {
     const until = Math.min(series.length - 1, episode.end + options.grace);

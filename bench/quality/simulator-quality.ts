@@ -65,7 +65,11 @@ export function runSimulator(options: SimulatorRunOptions): SimulatorRunResult {
         ts,
         values: reading.values,
       });
-      series[s]?.push({ label: reading.label?.kind ?? null, flagged: verdict.isAnomaly });
+      series[s]?.push({
+        label: reading.label?.kind ?? null,
+        flagged: verdict.isAnomaly,
+        episode: station.lastEpisode,
+      });
       const worst = verdict.findings[0];
       if (verdict.isAnomaly && !reading.label && worst) {
         const source = `${worst.model}/${worst.kind}/${worst.sensors.join('+')}`;
