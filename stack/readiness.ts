@@ -12,12 +12,16 @@ import { isRecordAlive, type PidRecord } from './process/supervisor.js';
 export async function waitUntilReady(
   what: string,
   probe: () => Promise<unknown>,
-  { deadline, record }: { deadline: number; record?: PidRecord },
+  {
+    deadline,
+    record,
+    attemptMs = PROBE_ATTEMPT_MS,
+  }: { deadline: number; record?: PidRecord; attemptMs?: number },
 ): Promise<void> {
   let lastError = 'no attempt finished';
   while (true) {
     try {
-      await probe();
+      await withinAttempt(probe(), attemptMs);
       return;
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
@@ -36,6 +40,27 @@ export async function waitUntilReady(
       );
     }
     await sleep(500);
+  }
+}
+
+/** How long one probe may take before it counts as a failed attempt. */
+const PROBE_ATTEMPT_MS = 10_000;
+
+/**
+ * `attempt`, failed after `ms` by a timer that keeps the process alive. A probe whose promise nothing will
+ * settle (a fetch whose only timer is AbortSignal.timeout's, which is unref'd) would otherwise let the
+ * event loop empty, and Node exits with code 0 in the middle of the wait: CI once passed that way, the
+ * fault suite never run.
+ */
+async function withinAttempt<T>(attempt: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([attempt, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
