@@ -58,6 +58,8 @@ export class SeriesState {
   readonly logRateSums: EwmaStats;
   /** How often a reading lies strictly between the lowest and highest the sensor has reported. */
   readonly inside: EwmaStats;
+  /** How often a reading repeats the highest or lowest value the sensor has reported (held at a bound), over the long window. */
+  readonly pinned: EwmaStats;
   /** How often a reading differs from the one before, however long the runs (counts change nearly always). */
   readonly changes: EwmaStats;
   /** The moving slope (a short EWMA of steps), and how it usually varies. */
@@ -111,6 +113,8 @@ export class SeriesState {
   private idleRate: EwmaStats;
   /** Values away from idle, for judging an idle-mostly sensor's activity against activity. */
   readonly active: EwmaStats;
+  /** How often an active value repeats the active one before it (a rain gauge's readings never do). */
+  readonly activeRepeats: EwmaStats;
   /** Steps into active values (from idle or from another active value): an idle-mostly sensor's jumps. */
   readonly activeSteps: EwmaStats;
   /** Times the sensor has gone from idle to active. */
@@ -133,11 +137,13 @@ export class SeriesState {
     this.active = new EwmaStats(alpha);
     this.pinnedRuns = new EwmaStats(alpha);
     this.activeSteps = new EwmaStats(alpha);
+    this.activeRepeats = new EwmaStats(alpha);
     this.activityRates = new EwmaStats(longAlpha);
     this.rateSums = new EwmaStats(alpha);
     this.logRateSums = new EwmaStats(alpha);
     this.changes = new EwmaStats(alpha);
     this.inside = new EwmaStats(alpha);
+    this.pinned = new EwmaStats(longAlpha);
     this.switching = new SwitchRuns(longAlpha, alpha);
   }
 
@@ -171,6 +177,14 @@ export class SeriesState {
   /** The least step that can be a jump: a share of the third-largest recent step within the usual range. */
   get regularStep(): number {
     return this.stepPeaks[2] as number;
+  }
+
+  /**
+   * Whether the sensor mostly lives inside its range but often sits at a bound (a tank level near full):
+   * the truth past the bound is cut off, so its moving σ, learnt from the values inside, is too small.
+   */
+  get censored(): boolean {
+    return this.inside.mean >= MOSTLY_INSIDE && this.pinned.mean >= CENSORED_SHARE;
   }
 
   /** Whether the activity rate has been followed long enough (a long window) to tell an unusual one. */
@@ -217,13 +231,15 @@ export class SeriesState {
       const absZ = Math.abs(value - this.level.mean) / Math.max(this.level.stdDev, floor);
       this.tail.learn(absZ);
     }
-    this.learnIdle(value, floor);
+    this.learnIdle(value, floor, normal);
     // A value held at the highest or lowest the sensor reports is censored (the truth is past the bound):
     // learning it again and again would shrink the spread the next ordinary value is judged by.
     // Not on a sensor that lives at its bounds, a switch reporting 0 % or 100 %: censoring both would
     // freeze its level for good at whichever it showed first.
     const atBound = this.max > this.min && (value === this.max || value === this.min);
     this.inside.update(atBound ? 0 : 1);
+    // Held at a bound, not merely a new record: a sensor still finding its extremes is not clipped.
+    this.pinned.update(this.run > 0 && atBound ? 1 : 0);
     const censored = this.run > 0 && atBound && this.inside.mean >= MOSTLY_INSIDE;
     if (!censored) this.level.update(clip(value, this.level, limitZ, floor, this.count));
     this.learnLongRun(value);
@@ -294,7 +310,7 @@ export class SeriesState {
     }
   }
 
-  private learnIdle(value: number, floor: number): void {
+  private learnIdle(value: number, floor: number, normal: boolean): void {
     let atIdle = value === this.idleValue;
     // `run` already counts this reading's repeats: a value held IDLE_RUN readings becomes the candidate
     // unless the current one is the majority.
@@ -306,6 +322,9 @@ export class SeriesState {
     if (!atIdle && this.last === this.idleValue) this.bursts += 1;
     this.idleRate.update(atIdle ? 1 : 0);
     if (!atIdle) {
+      // From normal readings only: a fault that holds one value must not teach that active values repeat.
+      if (normal && this.last !== undefined && this.last !== this.idleValue)
+        this.activeRepeats.update(value === this.last ? 1 : 0);
       this.active.update(clip(value, this.active, this.shape.clipZ, floor, this.active.count));
       if (this.last !== undefined) {
         const step = clip(
@@ -342,6 +361,8 @@ function medianOf(values: Float64Array, scratch: Float64Array): number {
 
 /** The share of readings inside its range above which a sensor's runs at a bound are censored. */
 const MOSTLY_INSIDE = 0.5;
+/** ...and held at a bound on at least this share, so its moving σ needs its long-run spread as floor. */
+const CENSORED_SHARE = 0.03;
 /** Readings a count's rate is summed over. */
 export const RATE_READINGS = 10;
 /** The least spread of a log-scale sum: a tenth of one reading's step from 0 to 1. */

@@ -174,6 +174,38 @@ describe('SensorStatsModel', () => {
     expect(first).toBeLessThan(10);
   });
 
+  it('calls an idle-mostly sensor stuck when it holds one active value its active readings never repeat', () => {
+    const model = new SensorStatsModel({ ...options, window: 300 });
+    const random = seededRandom(5);
+    // A gauge idle at 0 except for bursts of 30 readings of varying rain, one burst in ten.
+    const rain = (i: number) =>
+      i % 300 < 30 ? Math.round(1000 * (2 + Math.abs(random.gaussian()))) / 1000 : 0;
+    const ordinary = Array.from({ length: 6_000 }, (_, i) => judge(model, 's1', { h: rain(i) }));
+    const flagged = ordinary.slice(1_000).filter((r) => r.anomalous.length > 0);
+    expect(flagged.length).toBeLessThanOrEqual(3);
+    expect(flagged.filter((r) => r.worst?.kind === 'stuck')).toEqual([]);
+    const held = Array.from({ length: 20 }, () => judge(model, 's1', { h: 4.327 }));
+    const first = held.findIndex((r) => r.worst?.kind === 'stuck');
+    expect(first).toBeGreaterThanOrEqual(3);
+    expect(first).toBeLessThan(8);
+  });
+
+  it('judges a level clipped at a bound on its long-run spread, and still finds a shift away from it', () => {
+    const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
+    const random = seededRandom(3);
+    const inside = (lo: number) => Math.round(1000 * (lo + (100 - lo) * random.next())) / 1000;
+    // A tank held full a fifth of the time and anywhere from 88 % to full otherwise; lately it has stayed
+    // near full, so its moving σ, learnt from the values inside the range, has shrunk to about 1.
+    for (let i = 0; i < 6_000; i++) judge(model, 's1', { h: i % 200 < 40 ? 100 : inside(88) });
+    for (let i = 0; i < 800; i++) judge(model, 's1', { h: i % 200 < 40 ? 100 : inside(97) });
+    // 93 % is well within what it does: on the moving σ alone its level z would be about −5.
+    const dip = model.score(observe('s1', { h: 93 })).find((f) => f.sensors[0] === 'h');
+    expect(Math.abs(Number(dip?.facts.z))).toBeLessThan(options.levelZ);
+    // A drop to 60 % is still a level finding.
+    const dropped = Array.from({ length: 5 }, () => judge(model, 's1', { h: 60 }));
+    expect(dropped.some((r) => r.anomalous.some((f) => f.kind === 'level'))).toBe(true);
+  });
+
   it('does not take a switch in whole percent, held for minutes, for a count', () => {
     const model = new SensorStatsModel({ ...options, window: 300 });
     // A pump on (100) for 40 readings, off (0) for 60, again and again.

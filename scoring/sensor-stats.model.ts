@@ -215,7 +215,11 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
 
   private judgeSteady(state: SeriesState, value: number, floor: number, intermittent: boolean): Evidence {
     const o = this.options;
-    const stdDev = Math.max(state.level.stdDev, floor);
+    // A censored sensor's moving σ is learnt from the values inside its range only: its level is judged on
+    // its long-run spread at least (a tank near full dipping 2.5 true σ is not 4 of those). Its steps are
+    // not censored, so its jumps keep their own floor.
+    const levelFloor = state.censored ? Math.max(floor, state.longRunStdDev * CENSORED_SPREAD_SHARE) : floor;
+    const stdDev = Math.max(state.level.stdDev, levelFloor);
     const gaussianZ = bounded((value - state.level.mean) / stdDev);
     // Counts are skewed: at a mean of 5, a reading of 14 is four σ out yet comes once in 1 300 readings.
     // Above the level, a count is judged by its Poisson tail when that is the more forgiving.
@@ -373,6 +377,20 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       if (jumpScore > score) {
         score = jumpScore;
         kind = 'jump';
+      }
+    }
+    // An active value held exactly, on a sensor whose active values do not repeat (rain at 4.327 mm/h for
+    // twenty minutes): the gauge is stuck, whatever its level.
+    if (value === state.last && state.activeRepeats.count >= o.warmUp) {
+      const repeated = state.run + 2;
+      const stuckRun = this.stuckRunFor(state.activeRepeats.mean);
+      const stuck =
+        repeated >= stuckRun && repeated <= o.window
+          ? Math.min(o.criticalZ, (o.warningZ * repeated) / stuckRun)
+          : 0;
+      if (stuck > score) {
+        score = stuck;
+        kind = 'stuck';
       }
     }
     const rates = state.activityRates;
@@ -546,6 +564,9 @@ function pinnedRunLimit(state: SeriesState): number {
 }
 
 const PINNED_OVER_LONGEST = 1.5;
+
+/** The share of its long-run spread a censored sensor's level σ is kept at, at least. */
+const CENSORED_SPREAD_SHARE = 1;
 
 /** The least gap between a switch's two states, in grid steps. */
 const SWITCH_MIN_STEPS = 3;

@@ -39,10 +39,12 @@ export class SwitchRuns {
     this.highRuns = new EwmaStats(alpha);
   }
 
-  /** Whether the sensor lives at its two extremes. */
+  /** Whether the sensor lives at its two extremes, switching straight from one to the other. */
   get twoState(): boolean {
     return (
       this.atLow.count >= TWO_STATE_READINGS &&
+      this.lowRuns.count >= KNOWN_RUNS &&
+      this.highRuns.count >= KNOWN_RUNS &&
       this.atLow.mean >= TWO_STATE_SHARE &&
       this.atHigh.mean >= TWO_STATE_SHARE &&
       this.between.mean <= BETWEEN_SHARE
