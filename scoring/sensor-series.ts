@@ -58,6 +58,12 @@ export class SeriesState {
   readonly logRateSums: EwmaStats;
   /** How often a reading lies strictly between the lowest and highest the sensor has reported. */
   readonly inside: EwmaStats;
+  /**
+   * Readings since the sensor last reported a new lowest and a new highest value: a bound is one it has
+   * not passed for a long while (a tank's 100 %), not a record a trending signal keeps setting and holding.
+   */
+  sinceNewMin = 0;
+  sinceNewMax = 0;
   /** How often a reading repeats the highest or lowest value the sensor has reported (held at a bound), over the long window. */
   readonly pinned: EwmaStats;
   /** How often a reading differs from the one before, however long the runs (counts change nearly always). */
@@ -225,6 +231,8 @@ export class SeriesState {
       this.step.update(clip(step, this.step, limitZ, floor, this.count));
     }
     if (this.counts && !(value >= 0 && Number.isInteger(value))) this.counts = false;
+    this.sinceNewMin = value < this.min ? 0 : this.sinceNewMin + 1;
+    this.sinceNewMax = value > this.max ? 0 : this.sinceNewMax + 1;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     if (this.count >= 10) {
@@ -238,8 +246,11 @@ export class SeriesState {
     // freeze its level for good at whichever it showed first.
     const atBound = this.max > this.min && (value === this.max || value === this.min);
     this.inside.update(atBound ? 0 : 1);
-    // Held at a bound, not merely a new record: a sensor still finding its extremes is not clipped.
-    this.pinned.update(this.run > 0 && atBound ? 1 : 0);
+    // Held at a bound it has not passed for a while: a sensor holding its newest record is not clipped.
+    const stableBound =
+      (value === this.max && this.sinceNewMax >= STABLE_BOUND) ||
+      (value === this.min && this.sinceNewMin >= STABLE_BOUND);
+    this.pinned.update(this.run > 0 && stableBound ? 1 : 0);
     const censored = this.run > 0 && atBound && this.inside.mean >= MOSTLY_INSIDE;
     if (!censored) this.level.update(clip(value, this.level, limitZ, floor, this.count));
     this.learnLongRun(value);
@@ -361,6 +372,8 @@ function medianOf(values: Float64Array, scratch: Float64Array): number {
 
 /** The share of readings inside its range above which a sensor's runs at a bound are censored. */
 const MOSTLY_INSIDE = 0.5;
+/** Readings a bound must have stood, unpassed, before runs held there count as censored. */
+const STABLE_BOUND = 500;
 /** ...and held at a bound on at least this share, so its moving σ needs its long-run spread as floor. */
 const CENSORED_SHARE = 0.03;
 /** Readings a count's rate is summed over. */

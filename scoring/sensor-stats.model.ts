@@ -182,7 +182,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
           z: evidence.z,
           // An idle-mostly sensor's activity is the statistics model's to judge: its residual is 0, or the
           // multi-sensor models, trained mostly on its idle zeros, would call every active reading an outlier.
-          residual: evidence.idle ? 0 : softBound(evidence.z),
+          residual: evidence.idle ? 0 : softBound(evidence.residualZ ?? evidence.z),
           value,
           mean: evidence.mean,
           stdDev: evidence.stdDev,
@@ -215,17 +215,25 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
 
   private judgeSteady(state: SeriesState, value: number, floor: number, intermittent: boolean): Evidence {
     const o = this.options;
-    // A censored sensor's moving σ is learnt from the values inside its range only: its level is judged on
-    // its long-run spread at least (a tank near full dipping 2.5 true σ is not 4 of those). Its steps are
-    // not censored, so its jumps keep their own floor.
-    const levelFloor = state.censored ? Math.max(floor, state.longRunStdDev * CENSORED_SPREAD_SHARE) : floor;
-    const stdDev = Math.max(state.level.stdDev, levelFloor);
-    const gaussianZ = bounded((value - state.level.mean) / stdDev);
     // Counts are skewed: at a mean of 5, a reading of 14 is four σ out yet comes once in 1 300 readings.
     // Above the level, a count is judged by its Poisson tail when that is the more forgiving.
     const counts = isCountLike(state);
-    const z =
-      counts && gaussianZ > 0 ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level))) : gaussianZ;
+    const zOn = (scale: number) => {
+      const gaussianZ = bounded((value - state.level.mean) / scale);
+      return counts && gaussianZ > 0
+        ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level)))
+        : gaussianZ;
+    };
+    // A censored sensor's moving σ is learnt from the values inside its range only: its level is judged on
+    // its long-run spread at least (a tank near full dipping 2.5 true σ is not 4 of those). Its steps are
+    // not censored, so its jumps keep their own floor; nor is a count at 0, which is a value, not a cut.
+    const levelFloor =
+      state.censored && !counts ? Math.max(floor, state.longRunStdDev * CENSORED_SPREAD_SHARE) : floor;
+    const stdDev = Math.max(state.level.stdDev, levelFloor);
+    const z = zOn(stdDev);
+    // The multi-sensor models keep the z they were trained on: a scale that changes when a sensor comes to
+    // count as censored would move their inputs under them.
+    const residualZ = levelFloor > floor ? zOn(Math.max(state.level.stdDev, floor)) : undefined;
     const tail = state.tail.factor;
     let score = (Math.abs(z) * o.warningZ) / o.levelZ / tail;
     let kind = 'level';
@@ -285,13 +293,13 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       const pinned = state.max > state.min && (value === state.max || value === state.min);
       if (pinned) {
         const extra = { bound: value === state.max ? 'highest' : 'lowest' };
-        return { kind: 'saturated', score: stuck, z, mean: state.level.mean, stdDev, tail, extra };
+        return { kind: 'saturated', score: stuck, z, mean: state.level.mean, stdDev, tail, extra, residualZ };
       }
       score = stuck;
       kind = 'stuck';
       extra = undefined;
     }
-    return { kind, score, z, mean: state.level.mean, stdDev, tail, extra };
+    return { kind, score, z, mean: state.level.mean, stdDev, tail, extra, residualZ };
   }
 
   /**
@@ -543,6 +551,8 @@ interface Evidence {
   readonly tail: number;
   /** Judged as an idle-mostly sensor. */
   readonly idle?: boolean;
+  /** The z the multi-sensor models get, when not `z` (a censored sensor's, on its moving σ alone). */
+  readonly residualZ?: number | undefined;
   /** Figures only some kinds of evidence have, for their explanation. */
   readonly extra?: Readonly<Record<string, number | string>>;
 }
