@@ -335,7 +335,6 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     if (state.spreadBeforeRun <= SMOOTH_STEPS * state.resolution) return 0;
     if (state.resolution >= COARSE_GRID * state.level.stdDev) return 0;
     const repeated = state.run + 2;
-    if (repeated > this.options.window) return 0;
     // At its highest or lowest value, a sensor that has held such a bound before and moved off again is
     // judged by how long it usually holds it: a tank that sits full for an hour a day is not stuck at full.
     const pinned = state.max > state.min && (value === state.max || value === state.min);
@@ -345,10 +344,18 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     // its level, which the level test judges).
     if (pinned && runs.count < PINNED_RUNS_KNOWN) return 0;
     const usualPinned = pinned ? pinnedRunLimit(state) : 0;
-    const stuckRun = Math.max(this.stuckRunFor(state.repeats.mean), usualPinned);
-    // Capped: a run that goes on is one finding, not one that grows worse with every reading.
-    return repeated >= stuckRun
-      ? Math.min(this.options.criticalZ, (this.options.warningZ * repeated) / stuckRun)
+    return this.runScore(repeated, Math.max(this.stuckRunFor(state.repeats.mean), usualPinned));
+  }
+
+  /**
+   * The score of `repeated` equal readings where `stuckRun` of them are stuck: warning there, capped at
+   * critical (a run that goes on is one finding, not one that grows worse with every reading), and none
+   * past the window (the sensor's new normal).
+   */
+  private runScore(repeated: number, stuckRun: number): number {
+    const o = this.options;
+    return repeated >= stuckRun && repeated <= o.window
+      ? Math.min(o.criticalZ, (o.warningZ * repeated) / stuckRun)
       : 0;
   }
 
@@ -390,12 +397,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     // An active value held exactly, on a sensor whose active values do not repeat (rain at 4.327 mm/h for
     // twenty minutes): the gauge is stuck, whatever its level.
     if (value === state.last && state.activeRepeats.count >= o.warmUp) {
-      const repeated = state.run + 2;
-      const stuckRun = this.stuckRunFor(state.activeRepeats.mean);
-      const stuck =
-        repeated >= stuckRun && repeated <= o.window
-          ? Math.min(o.criticalZ, (o.warningZ * repeated) / stuckRun)
-          : 0;
+      const stuck = this.runScore(state.run + 2, this.stuckRunFor(state.activeRepeats.mean));
       if (stuck > score) {
         score = stuck;
         kind = 'stuck';
