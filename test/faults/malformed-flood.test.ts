@@ -77,8 +77,12 @@ describe('fault: a flood of malformed messages among valid readings', () => {
       expect(detector.process.exitCode).toBeNull();
       expect(notDeadLettered.slice(0, 10)).toEqual([]);
       expect(problems.slice(0, 10)).toEqual([]);
-      expect(deadLetters.length).toBe(FLOOD);
-      expect(metricValue(metrics, 'sensorwatch_readings_dead_lettered_total')).toBe(FLOOD);
+      // At least once, not exactly once: a chunk the detector replays (abandoned after a failed write, or
+      // after a rebalance, from the last checkpoint) dead-letters its malformed messages again. Every one
+      // must be there, each with its reason (above); a replay may add copies, never lose one.
+      expect(keys.size).toBe(FLOOD);
+      expect(deadLetters.length).toBeGreaterThanOrEqual(FLOOD);
+      expect(metricValue(metrics, 'sensorwatch_readings_dead_lettered_total')).toBeGreaterThanOrEqual(FLOOD);
       expect(result.missing).toBe(0);
       expect(result.unexpected).toBe(0);
       expect(result.rows).toBe(result.acked);
