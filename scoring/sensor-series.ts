@@ -64,7 +64,10 @@ export class SeriesState {
    */
   sinceNewMin = 0;
   sinceNewMax = 0;
-  /** How often a reading repeats the highest or lowest value the sensor has reported (held at a bound), over the long window. */
+  /**
+   * How often a reading repeats a lowest or highest value the sensor has not passed for STABLE_BOUND
+   * readings (held at a bound), over the long window: the share that makes it censored.
+   */
   readonly pinned: EwmaStats;
   /** How often a reading differs from the one before, however long the runs (counts change nearly always). */
   readonly changes: EwmaStats;
@@ -372,10 +375,10 @@ function medianOf(values: Float64Array, scratch: Float64Array): number {
 
 /** The share of readings inside its range above which a sensor's runs at a bound are censored. */
 const MOSTLY_INSIDE = 0.5;
-/** Readings a bound must have stood, unpassed, before runs held there count as censored. */
-const STABLE_BOUND = 500;
 /** ...and held at a bound on at least this share, so its moving σ needs its long-run spread as floor. */
 const CENSORED_SHARE = 0.03;
+/** Readings a bound must have stood, unpassed, before runs held there count as censored. */
+const STABLE_BOUND = 500;
 /** Readings a count's rate is summed over. */
 export const RATE_READINGS = 10;
 /** The least spread of a log-scale sum: a tenth of one reading's step from 0 to 1. */
