@@ -113,22 +113,120 @@ function pathLengthOf(n: number): number {
 }
 
 export function isolationScore(params: IsolationForestParams, point: readonly number[]): number {
+  const { features, children, values, roots } = flatForestOf(params.trees);
+  // Four trees walked side by side: each step of a walk waits on the load before it, and four walks'
+  // loads overlap where one walk's cannot.
   let total = 0;
-  for (const nodes of params.trees) {
-    let index = 0;
-    let depth = 0;
-    while (true) {
-      const node = nodes[index] as Node;
-      if (node.feature < 0) {
-        total += depth + averagePathLength(node.size);
-        break;
+  let t = 0;
+  for (; t + 4 <= roots.length; t += 4) {
+    let a = roots[t] as number;
+    let b = roots[t + 1] as number;
+    let c = roots[t + 2] as number;
+    let d = roots[t + 3] as number;
+    let fa = features[a] as number;
+    let fb = features[b] as number;
+    let fc = features[c] as number;
+    let fd = features[d] as number;
+    // The sign bit of the AND is set only when all four are leaves (−1).
+    while ((fa & fb & fc & fd) >= 0) {
+      if (fa >= 0) {
+        a = (children[a] as number) + ((point[fa] as number) < (values[a] as number) ? 0 : 1);
+        fa = features[a] as number;
       }
-      index = (point[node.feature] as number) < node.split ? node.left : node.right;
-      depth += 1;
+      if (fb >= 0) {
+        b = (children[b] as number) + ((point[fb] as number) < (values[b] as number) ? 0 : 1);
+        fb = features[b] as number;
+      }
+      if (fc >= 0) {
+        c = (children[c] as number) + ((point[fc] as number) < (values[c] as number) ? 0 : 1);
+        fc = features[c] as number;
+      }
+      if (fd >= 0) {
+        d = (children[d] as number) + ((point[fd] as number) < (values[d] as number) ? 0 : 1);
+        fd = features[d] as number;
+      }
     }
+    // One at a time, in the trees' order: the same sum, to the last bit, as walking them one by one.
+    total += values[a] as number;
+    total += values[b] as number;
+    total += values[c] as number;
+    total += values[d] as number;
   }
-  const meanPath = total / params.trees.length;
+  for (; t < roots.length; t++) total += leafOf(features, children, values, roots[t] as number, point);
+  const meanPath = total / roots.length;
   return 2 ** (-meanPath / averagePathLength(params.sampleSize));
+}
+
+/** The path length of the leaf `point` reaches from the node `at`. */
+function leafOf(
+  features: Int32Array,
+  children: Int32Array,
+  values: Float64Array,
+  at: number,
+  point: readonly number[],
+): number {
+  let feature = features[at] as number;
+  while (feature >= 0) {
+    at = (children[at] as number) + ((point[feature] as number) < (values[at] as number) ? 0 : 1);
+    feature = features[at] as number;
+  }
+  return values[at] as number;
+}
+
+/**
+ * A forest in typed arrays, a node an index into each: its feature (−1 for a leaf), its left child (the
+ * right one is next to it), and its split, or for a leaf its whole path length (depth + c(size)). Every
+ * reading walks 64 trees; over objects scattered on the heap that walk was an eighth of the scoring
+ * core's time.
+ */
+interface FlatForest {
+  readonly features: Int32Array;
+  readonly children: Int32Array;
+  readonly values: Float64Array;
+  readonly roots: Int32Array;
+}
+
+/** Built once per trained forest, the first time it judges a reading. */
+const FLAT_FORESTS = new WeakMap<IsolationForestParams['trees'], FlatForest>();
+
+function flatForestOf(trees: IsolationForestParams['trees']): FlatForest {
+  let forest = FLAT_FORESTS.get(trees);
+  if (!forest) {
+    forest = flatten(trees);
+    FLAT_FORESTS.set(trees, forest);
+  }
+  return forest;
+}
+
+function flatten(trees: IsolationForestParams['trees']): FlatForest {
+  const size = trees.reduce((n, tree) => n + tree.length, 0);
+  const forest = {
+    features: new Int32Array(size),
+    children: new Int32Array(size),
+    values: new Float64Array(size),
+    roots: new Int32Array(trees.length),
+  };
+  let next = 0;
+  trees.forEach((tree, t) => {
+    forest.roots[t] = next;
+    // Breadth first, so that a node's two children take adjacent places.
+    const queue: { node: number; at: number; depth: number }[] = [{ node: 0, at: next++, depth: 0 }];
+    for (let q = 0; q < queue.length; q++) {
+      const { node: i, at, depth } = queue[q] as { node: number; at: number; depth: number };
+      const node = tree[i] as Node;
+      if (node.feature < 0) {
+        forest.features[at] = -1;
+        forest.values[at] = depth + averagePathLength(node.size);
+        continue;
+      }
+      forest.features[at] = node.feature;
+      forest.values[at] = node.split;
+      forest.children[at] = next;
+      queue.push({ node: node.left, at: next++, depth: depth + 1 });
+      queue.push({ node: node.right, at: next++, depth: depth + 1 });
+    }
+  });
+  return forest;
 }
 
 /** c(n) for every n a leaf of a default-sized sample can hold. */

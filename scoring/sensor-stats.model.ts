@@ -142,8 +142,9 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   }
 
   warmingUp(observation: Observation): boolean {
+    const series = this.series.of(observation.stationId);
     for (const sensor of Object.keys(observation.values)) {
-      const state = this.series.get(key(observation.stationId, sensor));
+      const state = series?.get(sensor);
       if (!state || state.count < this.options.warmUp) return true;
     }
     return false;
@@ -152,6 +153,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   score(observation: Observation): Finding[] {
     const o = this.options;
     const findings: Finding[] = [];
+    const series = this.series.of(observation.stationId);
     for (const [sensor, value] of Object.entries(observation.values)) {
       if (value === null) {
         findings.push({
@@ -164,7 +166,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         });
         continue;
       }
-      const state = this.series.get(key(observation.stationId, sensor));
+      const state = series?.get(sensor);
       if (!state || state.count < o.warmUp) continue;
       const spec = observation.profileSpec.sensors[sensor];
       const floor = this.floorOf(state, spec);
@@ -450,13 +452,13 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   }
 
   learn(observation: Observation, judgedAnomalous: boolean): void {
+    const series = this.series.of(observation.stationId);
     for (const [sensor, value] of Object.entries(observation.values)) {
       if (value === null) continue;
-      const k = key(observation.stationId, sensor);
-      let state = this.series.get(k);
+      let state = series?.get(sensor);
       if (!state) {
         state = new SeriesState(this.shape);
-        this.series.set(k, state);
+        this.series.set(observation.stationId, sensor, state);
       }
       const [low, high] = [Math.min(state.min, value), Math.max(state.max, value)];
       state.switching.learn(value, state.last, state.run, low, high, !judgedAnomalous);
@@ -529,17 +531,13 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
 
   importStation(stationId: string, state: unknown): void {
     for (const [sensor, data] of Object.entries(state as Record<string, unknown>)) {
-      this.series.set(key(stationId, sensor), restoreInto(new SeriesState(this.shape), data));
+      this.series.set(stationId, sensor, restoreInto(new SeriesState(this.shape), data));
     }
   }
 
   forgetStations(stations: ReadonlySet<string>): void {
     this.series.forget(stations);
   }
-}
-
-function key(stationId: string, sensor: string): string {
-  return `${stationId}\u0000${sensor}`;
 }
 
 /** What one test found: the kind of evidence that won, its score and the figures behind it. */

@@ -4,7 +4,13 @@ import { profileOf } from '../common/reading/profiles.js';
 import { SimulatedStation } from '../simulation/station.js';
 import type { Observation } from './model.js';
 import { createScoringCore, type Verdict } from './scoring-core.js';
-import { decodeStates, restoreInto, STATION_STATE_VERSION, StateVersionError } from './station-state.js';
+import {
+  decodeStates,
+  restoreInto,
+  STATION_STATE_VERSION,
+  StateVersionError,
+  StationKeyedMap,
+} from './station-state.js';
 
 const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
 const INTERVAL_MS = 5 * 60_000;
@@ -211,5 +217,27 @@ describe('station state', () => {
     expect(outer.inner.total).toBe(6);
     expect([...outer.buffer]).toEqual([1, 2]);
     expect([outer.least, outer.record.a]).toEqual([3, 2]);
+  });
+});
+
+describe('StationKeyedMap', () => {
+  it("keeps each station's entries apart, counts them, and drops a station's alone", () => {
+    const map = new StationKeyedMap<number>();
+    map.set('s1', 'temperature', 1);
+    map.set('s1', 'power', 2);
+    map.set('s2', 'temperature', 3);
+    map.set('s1', 'power', 4);
+    expect(map.size).toBe(3);
+    expect(map.get('s1', 'power')).toBe(4);
+    expect(map.get('s2', 'power')).toBeUndefined();
+    expect(map.get('s3', 'power')).toBeUndefined();
+    expect([...(map.of('s1') ?? [])]).toEqual([
+      ['temperature', 1],
+      ['power', 4],
+    ]);
+    expect(map.byStation(new Set(['s2', 's3']))).toEqual(new Map([['s2', { temperature: 3 }]]));
+    map.forget(['s1', 's3']);
+    expect(map.size).toBe(1);
+    expect([...map.entries()]).toEqual([['s2', 'temperature', 3]]);
   });
 });

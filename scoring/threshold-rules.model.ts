@@ -25,8 +25,23 @@ interface RuleState {
   lastValue: number;
 }
 
-const stateKey = (observation: Observation, rule: number) =>
-  `${observation.stationId}\u0000${observation.profile}\u0000${rule}`;
+/** A rule's key among its station's states: `profile\u0000index`, made once per profile and rule. */
+function ruleKey(profile: string, rule: number): string {
+  let keys = RULE_KEYS.get(profile);
+  if (!keys) {
+    keys = [];
+    RULE_KEYS.set(profile, keys);
+  }
+  let key = keys[rule];
+  if (key === undefined) {
+    key = `${profile}\u0000${rule}`;
+    keys[rule] = key;
+  }
+  return key;
+}
+
+/** Joining the key anew for every reading would make the map hash a fresh string each time. */
+const RULE_KEYS = new Map<string, string[]>();
 
 /**
  * Threshold rules of each profile (config/profiles.yaml) with hysteresis and a minimum duration: a rule
@@ -81,22 +96,23 @@ export class ThresholdRulesModel implements AnomalyModel, StationStateHolder {
       const rule = rules[i] as RuleSpec;
       const value = observation.values[rule.sensor];
       if (value === null || value === undefined) continue;
-      const key = stateKey(observation, i);
-      const state = this.states.get(key);
+      const key = ruleKey(observation.profile, i);
+      const state = this.states.get(observation.stationId, key);
       const { pending, activeSince } = advance(state, rule, value, observation.ts);
       if (state) {
         state.pending = pending;
         state.activeSince = activeSince;
         state.lastValue = value;
       } else {
-        this.states.set(key, { pending, activeSince, lastValue: value });
+        this.states.set(observation.stationId, key, { pending, activeSince, lastValue: value });
       }
     }
   }
 
   /** The rule's state once `value` is counted, without changing the stored one (`score` must not). */
   private next(observation: Observation, index: number, rule: RuleSpec, value: number) {
-    return advance(this.states.get(stateKey(observation, index)), rule, value, observation.ts);
+    const state = this.states.get(observation.stationId, ruleKey(observation.profile, index));
+    return advance(state, rule, value, observation.ts);
   }
 
   explain(finding: Finding): string {
@@ -107,9 +123,9 @@ export class ThresholdRulesModel implements AnomalyModel, StationStateHolder {
   /** Every rule firing now, for the warnings feed. */
   activeWarnings(profiles: Readonly<Record<string, { rules: readonly RuleSpec[] }>>): ActiveWarning[] {
     const warnings: ActiveWarning[] = [];
-    for (const [key, state] of this.states) {
+    for (const [stationId, key, state] of this.states.entries()) {
       if (state.activeSince === undefined) continue;
-      const [stationId, profile, index] = key.split('\u0000') as [string, string, string];
+      const [profile, index] = key.split('\u0000') as [string, string];
       const rule = profiles[profile]?.rules[Number(index)];
       if (rule) warnings.push({ stationId, profile, rule, value: state.lastValue, since: state.activeSince });
     }
@@ -122,7 +138,7 @@ export class ThresholdRulesModel implements AnomalyModel, StationStateHolder {
 
   importStation(stationId: string, state: unknown): void {
     for (const [rule, data] of Object.entries(state as Record<string, RuleState>)) {
-      this.states.set(`${stationId}\u0000${rule}`, { ...data });
+      this.states.set(stationId, rule, { ...data });
     }
   }
 

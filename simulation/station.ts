@@ -96,13 +96,27 @@ export class SimulatedStation {
       readingId: `${this.options.stationId}:${seq}`,
       stationId: this.options.stationId,
       profile: this.options.profile,
-      ts: new Date(ts).toISOString(),
+      ts: isoTime(ts),
       seq,
       values,
       label,
     };
   }
 }
+
+/**
+ * The ISO form of `ts`, remembered for the next call: a fleet's stations read at the same instants, and
+ * formatting the same time again for each of them was a twentieth of the quality benchmark's time.
+ */
+function isoTime(ts: number): string {
+  if (ts !== lastIso.ts) {
+    lastIso.ts = ts;
+    lastIso.text = new Date(ts).toISOString();
+  }
+  return lastIso.text;
+}
+
+const lastIso = { ts: Number.NaN, text: '' };
 
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
