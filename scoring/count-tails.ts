@@ -76,11 +76,16 @@ const QUANTILE_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996,
  * Φ⁻¹(p), the standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9),
  * https://web.archive.org/web/20151030215612/http://home.online.no/~pjacklam/notes/invnorm/
  */
+/** The polynomial with `coefficients` (highest power first) at x, by Horner's rule. */
+function poly(x: number, coefficients: readonly number[]): number {
+  let acc = 0;
+  for (const k of coefficients) acc = acc * x + k;
+  return acc;
+}
+
 export function normalQuantile(p: number): number {
   if (p <= 0) return -QUANTILE_BOUND;
   if (p >= 1) return QUANTILE_BOUND;
-  const poly = (x: number, coefficients: readonly number[]) =>
-    coefficients.reduce((acc, k) => acc * x + k, 0);
   if (p < 0.02425) {
     const q = Math.sqrt(-2 * Math.log(p));
     return poly(q, QUANTILE_C) / poly(q, QUANTILE_D);

@@ -74,6 +74,7 @@ export class ScoringCore {
     let score = 0;
     let warmingUp = false;
     let judged: Observation = observation;
+    let sensorsWithZ = 0;
     for (const model of this.models) {
       if (model.warmingUp(judged)) warmingUp = true;
       for (const finding of model.score(judged)) {
@@ -84,8 +85,9 @@ export class ScoringCore {
         // residual the multi-sensor models judge (the z over the sensor's own tail heaviness).
         if (typeof finding.facts.z === 'number') {
           if (!Number.isFinite(finding.facts.z)) throw nonFinite(observation, model.name, finding, 'z');
-          const [sensor] = finding.sensors;
+          const sensor = finding.sensors[0];
           if (sensor !== undefined && model.name === 'stats') {
+            if (zScores[sensor] === undefined) sensorsWithZ += 1;
             zScores[sensor] = finding.facts.z;
             residuals[sensor] =
               typeof finding.facts.residual === 'number' ? finding.facts.residual : finding.facts.z;
@@ -96,13 +98,13 @@ export class ScoringCore {
         severity = worseSeverity(severity, finding.severity);
         findings.push({ ...finding, explanation: model.explain(finding) });
       }
-      if (model.name === 'stats' && Object.keys(zScores).length === Object.keys(observation.values).length) {
+      if (model.name === 'stats' && sensorsWithZ === Object.keys(observation.values).length) {
         // Field by field: a spread of the observation cost a twentieth of the scoring core's time.
         const { stationId, profile, profileSpec, ts, values } = observation;
         judged = { stationId, profile, profileSpec, ts, values, residuals };
       }
     }
-    findings.sort((a, b) => b.score - a.score);
+    findings.sort(byScoreDescending);
     const isAnomaly = severity !== 'none' && score >= this.thresholds.warningZ;
     for (const model of this.models) model.learn(judged, isAnomaly);
     return { isAnomaly, severity, score, findings, zScores, residuals, warmingUp };
@@ -452,7 +454,16 @@ const DISPUTED_MIN = 50;
  * being flagged for ever, while faults the other models see stay out.
  */
 function anomalousBesidesVectors(verdict: Verdict): boolean {
-  return verdict.findings.some((f) => f.model !== 'kmeans' && f.model !== 'isolation_forest');
+  for (const f of verdict.findings) if (f.model !== 'kmeans' && f.model !== 'isolation_forest') return true;
+  return false;
+}
+
+/**
+ * Comparators and predicates of the per-reading path are declared once, not per call: tsx (which runs the
+ * services natively) names every closure it creates, and that cost a twentieth of the scoring time.
+ */
+function byScoreDescending(a: Finding, b: Finding): number {
+  return b.score - a.score;
 }
 
 /** The detector's models with their configured thresholds. */

@@ -143,7 +143,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
 
   warmingUp(observation: Observation): boolean {
     const series = this.series.of(observation.stationId);
-    for (const sensor of Object.keys(observation.values)) {
+    for (const sensor in observation.values) {
       const state = series?.get(sensor);
       if (!state || state.count < this.options.warmUp) return true;
     }
@@ -154,7 +154,9 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     const o = this.options;
     const findings: Finding[] = [];
     const series = this.series.of(observation.stationId);
-    for (const [sensor, value] of Object.entries(observation.values)) {
+    // for…in, not Object.entries: no array per sensor and reading.
+    for (const sensor in observation.values) {
+      const value = observation.values[sensor] as number | null;
       if (value === null) {
         findings.push({
           model: this.name,
@@ -174,24 +176,25 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         ? this.judgeIdleMostly(state, value, spec, floor)
         : this.judgeSteady(state, value, floor, spec?.intermittent === true);
       const evidence = this.judgeSwitching(state, value, judged);
+      const facts: Record<string, number | string> = {
+        z: evidence.z,
+        // An idle-mostly sensor's activity is the statistics model's to judge: its residual is 0, or the
+        // multi-sensor models, trained mostly on its idle zeros, would call every active reading an outlier.
+        residual: evidence.idle ? 0 : softBound(evidence.residualZ ?? evidence.z),
+        value,
+        mean: evidence.mean,
+        stdDev: evidence.stdDev,
+        repeated: (value === state.last ? state.run + 1 : 0) + 1,
+        tail: evidence.tail,
+      };
+      if (evidence.extra) Object.assign(facts, evidence.extra);
       findings.push({
         model: this.name,
         kind: evidence.kind,
         sensors: [sensor],
         score: evidence.score,
         severity: severityOf(evidence.score, o),
-        facts: {
-          z: evidence.z,
-          // An idle-mostly sensor's activity is the statistics model's to judge: its residual is 0, or the
-          // multi-sensor models, trained mostly on its idle zeros, would call every active reading an outlier.
-          residual: evidence.idle ? 0 : softBound(evidence.residualZ ?? evidence.z),
-          value,
-          mean: evidence.mean,
-          stdDev: evidence.stdDev,
-          repeated: (value === state.last ? state.run + 1 : 0) + 1,
-          tail: evidence.tail,
-          ...evidence.extra,
-        },
+        facts,
       });
     }
     return findings;
@@ -217,25 +220,18 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
 
   private judgeSteady(state: SeriesState, value: number, floor: number, intermittent: boolean): Evidence {
     const o = this.options;
-    // Counts are skewed: at a mean of 5, a reading of 14 is four σ out yet comes once in 1 300 readings.
-    // Above the level, a count is judged by its Poisson tail when that is the more forgiving.
     const counts = isCountLike(state);
-    const zOn = (scale: number) => {
-      const gaussianZ = bounded((value - state.level.mean) / scale);
-      return counts && gaussianZ > 0
-        ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level)))
-        : gaussianZ;
-    };
     // A censored sensor's moving σ is learnt from the values inside its range only: its level is judged on
     // its long-run spread at least (a tank near full dipping 2.5 true σ is not 4 of those). Its steps are
     // not censored, so its jumps keep their own floor; nor is a count at 0, which is a value, not a cut.
     const levelFloor =
       state.censored && !counts ? Math.max(floor, state.longRunStdDev * CENSORED_SPREAD_SHARE) : floor;
     const stdDev = Math.max(state.level.stdDev, levelFloor);
-    const z = zOn(stdDev);
+    const z = levelZ(state, value, stdDev, counts);
     // The multi-sensor models keep the z they were trained on: a scale that changes when a sensor comes to
     // count as censored would move their inputs under them.
-    const residualZ = levelFloor > floor ? zOn(Math.max(state.level.stdDev, floor)) : undefined;
+    const residualZ =
+      levelFloor > floor ? levelZ(state, value, Math.max(state.level.stdDev, floor), counts) : undefined;
     const tail = state.tail.factor;
     let score = (Math.abs(z) * o.warningZ) / o.levelZ / tail;
     let kind = 'level';
@@ -453,7 +449,8 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
 
   learn(observation: Observation, judgedAnomalous: boolean): void {
     const series = this.series.of(observation.stationId);
-    for (const [sensor, value] of Object.entries(observation.values)) {
+    for (const sensor in observation.values) {
+      const value = observation.values[sensor] as number | null;
       if (value === null) continue;
       let state = series?.get(sensor);
       if (!state) {
@@ -592,6 +589,16 @@ const ACTIVITY_SWING_Z = 4;
 
 /** Sensors reporting counts are judged by the Poisson tail below this mean; above it the Gaussian fits. */
 const COUNT_MEAN_LIMIT = 100;
+
+/**
+ * The value's z against the sensor's level on `scale`. Counts are skewed: at a mean of 5, a reading of 14
+ * is four σ out yet comes once in 1 300 readings, so above the level a count is judged by its Poisson tail
+ * when that is the more forgiving.
+ */
+function levelZ(state: SeriesState, value: number, scale: number, counts: boolean): number {
+  const gaussianZ = bounded((value - state.level.mean) / scale);
+  return counts && gaussianZ > 0 ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level))) : gaussianZ;
+}
 
 /**
  * Whole numbers at or above 0 whose spread is at least about their mean's square root, as a count's is,

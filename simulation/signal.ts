@@ -82,6 +82,11 @@ export function countDraw(rate: number, dispersion: number | undefined, random: 
 }
 
 /** The season's offset from the mean at `ts`, in standard deviations. */
+/** h clamped to [0, 1]. */
+function ramp(h: number): number {
+  return Math.min(1, Math.max(0, h));
+}
+
 function seasonalOffset(season: SeasonSpec | undefined, ts: number): number {
   if (!season) return 0;
   const hour = hourOfDay(ts);
@@ -92,7 +97,6 @@ function seasonalOffset(season: SeasonSpec | undefined, ts: number): number {
       // Weekdays only; ramps over an hour at each end so the load does not jump.
       const weekday = new Date(ts).getUTCDay();
       if (weekday === 0 || weekday === 6) return -season.amplitude;
-      const ramp = (h: number) => Math.min(1, Math.max(0, h));
       const working = Math.min(ramp(hour - season.startHour + 0.5), ramp(season.endHour + 0.5 - hour));
       return season.amplitude * (2 * working - 1);
     }
