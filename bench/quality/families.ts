@@ -32,9 +32,11 @@ export function familyProfile(family: (typeof SENSOR_FAMILIES)[number]): {
 export function runFamilies(base: Omit<SimulatorRunOptions, 'profile' | 'kinds' | 'seed' | 'profileSpec'>): {
   byFamily: Record<string, FamilyQuality>;
   readings: number;
+  scoringMs: number;
 } {
   const byFamily: Record<string, FamilyQuality> = {};
   let readings = 0;
+  let scoringMs = 0;
   for (const family of SENSOR_FAMILIES) {
     const { profile, spec } = familyProfile(family);
     const faults = emptyCounts();
@@ -56,11 +58,12 @@ export function runFamilies(base: Omit<SimulatorRunOptions, 'profile' | 'kinds' 
     });
     const controlReadings = base.stations * Math.max(0, base.readingsPerStation - base.probation);
     readings += run.readings + control.readings;
+    scoringMs += run.scoringMs + control.scoringMs;
     byFamily[family] = {
       faults: qualityOf(faults),
       falseAlarmsPer10k: (10_000 * control.overall.falseAlarms) / Math.max(1, controlReadings),
       controlReadings,
     };
   }
-  return { byFamily, readings };
+  return { byFamily, readings, scoringMs };
 }
