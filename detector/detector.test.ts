@@ -91,4 +91,36 @@ describe('the detector storing a chunk', () => {
     expect(text).toMatch(/sensorwatch_readings_dead_lettered_total\{code="not_storable"\} 3/);
     expect(text).not.toMatch(/sensorwatch_readings_stored_total\{profile="factory"\} [1-9]/);
   });
+
+  it('when a chunk with malformed messages is replayed after it was abandoned, then they are dead-lettered once', async () => {
+    const run = detectorWith([new RepositoryError('Cassandra write failed: timeout', true)]);
+    const malformed = (offset: string) => ({
+      key: null,
+      value: Buffer.from('{not json'),
+      partition: 4,
+      offset,
+    });
+    const chunk = [...run.messages, malformed('103'), malformed('104')];
+    // The first attempt is abandoned while Cassandra is away: its dead letters are sent already.
+    let running = true;
+    const stopping = { ...run.context, isRunning: () => running };
+    const abandoned = run.detector.handleChunk(chunk, stopping);
+    running = false;
+    await expect(abandoned).rejects.toThrow(/abandoned/);
+    expect(run.deadLettered.map((r) => r.offset)).toEqual(['103', '104']);
+    // Replayed from the checkpoint, with one more malformed message after it.
+    await run.detector.handleChunk([...chunk, malformed('105')], run.context);
+    expect(run.deadLettered.map((r) => r.offset)).toEqual(['103', '104', '105']);
+    // Another partition's offsets are its own.
+    await run.detector.handleChunk([{ ...malformed('104'), partition: 5 }], run.context);
+    expect(run.deadLettered.map((r) => `${r.partition}:${r.offset}`)).toEqual([
+      '4:103',
+      '4:104',
+      '4:105',
+      '5:104',
+    ]);
+    const text = await run.metrics.registry.metrics();
+    expect(text).toMatch(/sensorwatch_readings_dead_lettered_total\{code="not_json"\} 4/);
+    expect(text).toMatch(/sensorwatch_detector_dead_letters_skipped_total 2/);
+  });
 });

@@ -71,6 +71,7 @@ export function createDetector(deps: DetectorDependencies): Detector {
   const now = deps.now ?? (() => Date.now());
   const retry = deps.retry ?? { initialMs: 200, maxMs: 10_000 };
   let storageFailure: string | undefined;
+  const deadLetters = new DeadLetterWatermarks();
 
   /**
    * Retries a write until it succeeds: a reading is never dropped because Cassandra is away for a while.
@@ -135,7 +136,7 @@ export function createDetector(deps: DetectorDependencies): Detector {
         keyspace: deps.traceTarget?.keyspace ?? '',
       });
       try {
-        const { scored, rejected, skipped } = processMessages(
+        const judged = processMessages(
           messages,
           deps.scorer,
           deps.detectorVersion,
@@ -143,7 +144,11 @@ export function createDetector(deps: DetectorDependencies): Detector {
           undefined,
           context.alreadyApplied?.bind(context),
         );
+        const { scored, skipped } = judged;
         if (skipped > 0) deps.metrics.stateSkipped.inc(skipped);
+        const rejected = deadLetters.notYetSent(context.sourceTopic, judged.rejected);
+        const resent = judged.rejected.length - rejected.length;
+        if (resent > 0) deps.metrics.deadLettersSkipped.inc(resent);
         chunkTrace.annotate(scored, rejected);
         const writeStart = Date.now();
         // Storing and publishing run side by side (the chunk waits for the slower, not for both in turn);
@@ -158,10 +163,14 @@ export function createDetector(deps: DetectorDependencies): Detector {
               if (!(error instanceof RepositoryError) || error.retriable) throw error;
               const setAside = notStorable(messages, scored, error);
               await deps.outputs.deadLetter(setAside, context.sourceTopic);
+              counted(setAside);
               return setAside;
             },
           ),
-          deps.outputs.deadLetter(rejected, context.sourceTopic),
+          deps.outputs.deadLetter(rejected, context.sourceTopic).then(() => {
+            deadLetters.sent(context.sourceTopic, rejected);
+            counted(rejected);
+          }),
           deps.outputs.publishScored(scored),
         ]);
         record(notStored.length > 0 ? [] : scored, [...rejected, ...notStored], chunkTrace);
@@ -172,6 +181,14 @@ export function createDetector(deps: DetectorDependencies): Detector {
     },
     notReadyReason: () => (storageFailure ? `storage failing: ${storageFailure}` : undefined),
   };
+
+  /**
+   * Dead letters are counted once acknowledged, whether or not their chunk is stored in the end: a replay
+   * of the chunk does not send them again.
+   */
+  function counted(rejected: readonly RejectedMessage[]) {
+    for (const r of rejected) deps.metrics.deadLettered.labels(r.code).inc();
+  }
 
   /** The chunk's metrics, once it is durable; a sampled reading's latency carries its trace id as exemplar. */
   function record(
@@ -204,7 +221,6 @@ export function createDetector(deps: DetectorDependencies): Detector {
       const outcome = qualityOutcome(reading.label?.kind, verdict.isAnomaly);
       if (outcome) deps.metrics.quality.labels(reading.profile, reading.label?.kind ?? 'none', outcome).inc();
     }
-    for (const r of rejected) deps.metrics.deadLettered.labels(r.code).inc();
     if (rejected.length > 0) {
       deps.logger.info('dead-lettered malformed messages', {
         count: rejected.length,
@@ -214,6 +230,30 @@ export function createDetector(deps: DetectorDependencies): Detector {
           reason: rejected[0]?.reason,
         },
       });
+    }
+  }
+}
+
+/**
+ * Per topic and partition, the last offset whose malformed messages are on the dead-letter topic. A chunk
+ * is replayed from the last checkpoint when it is abandoned (a failed write, a rebalance); its malformed
+ * messages were dead-lettered the first time, and sending them again gave one flood 12 491 dead letters
+ * for 10 000. Offsets only grow within a partition, so one number each says what was sent. Held in
+ * memory: a replay in another process (after a restart, or a partition moved) can still send a copy.
+ */
+export class DeadLetterWatermarks {
+  private readonly through = new Map<string, number>();
+
+  /** The rejected messages not dead-lettered before. */
+  notYetSent(topic: string, rejected: readonly RejectedMessage[]): RejectedMessage[] {
+    return rejected.filter((r) => Number(r.offset) > (this.through.get(`${topic}:${r.partition}`) ?? -1));
+  }
+
+  /** The messages are on the dead-letter topic, acknowledged. */
+  sent(topic: string, rejected: readonly RejectedMessage[]): void {
+    for (const r of rejected) {
+      const key = `${topic}:${r.partition}`;
+      this.through.set(key, Math.max(this.through.get(key) ?? -1, Number(r.offset)));
     }
   }
 }

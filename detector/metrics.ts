@@ -151,6 +151,11 @@ export function createDetectorMetrics() {
       help: 'Messages handled again after a restore: from the checkpoint up to where the partition stood when it was assigned.',
       registers,
     }),
+    deadLettersSkipped: new Counter({
+      name: 'sensorwatch_detector_dead_letters_skipped_total',
+      help: 'Malformed messages of a replayed chunk that were dead-lettered the first time: not sent again.',
+      registers,
+    }),
     stateSkipped: new Counter({
       name: 'sensorwatch_detector_state_skipped_readings_total',
       help: 'Replayed readings a restored station state holds already (and which are stored already): not judged again.',
