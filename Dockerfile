@@ -1,6 +1,6 @@
 # One image for sensorwatch's services: compose runs it as the producer, the detector or the exporter
 # by choosing the entry point (node dist/<service>/main.js).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # npm install applies patches/ (patch-package): a fix to kafkajs' producer retries.
@@ -11,7 +11,7 @@ RUN npm install --no-audit --no-fund
 COPY . .
 RUN npx tsc -p tsconfig.build.json
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
