@@ -134,7 +134,7 @@ if (!args['skip-simulator']) {
   const seconds = (performance.now() - started) / 1000;
   // The scoring core's own rate is the detector's; the whole loop also simulates and tallies every reading.
   console.log(
-    `${readings} readings scored: ${Math.round(readings / (scoringMs / 1000))} readings/s in the scoring core (${(scoringMs / 1000).toFixed(1)} s), ${Math.round(readings / seconds)} readings/s with simulating and counting them (${seconds.toFixed(1)} s).\n`,
+    `${readings} readings scored: ${Math.round(perSecond(readings, scoringMs))} readings/s in the scoring core (${(scoringMs / 1000).toFixed(1)} s), ${Math.round(perSecond(readings, 1000 * seconds))} readings/s with simulating and counting them (${seconds.toFixed(1)} s).\n`,
   );
   output.simulator = {
     config: { ...base, days: numberOption('days', args.days, { min: 0 }) },
@@ -152,8 +152,8 @@ if (!args['skip-simulator']) {
       ]),
     ),
     readings,
-    readingsPerSecond: readings / seconds,
-    scoringReadingsPerSecond: readings / (scoringMs / 1000),
+    readingsPerSecond: perSecond(readings, 1000 * seconds),
+    scoringReadingsPerSecond: perSecond(readings, scoringMs),
   };
 }
 
@@ -223,3 +223,8 @@ if (!args['skip-nab']) {
 mkdirSync(path.dirname(args.out), { recursive: true });
 writeFileSync(args.out, `${JSON.stringify(output, null, 2)}\n`);
 console.log(`\nFigures written to ${args.out}`);
+
+/** Readings per second over `ms`; 0, not NaN, when nothing was timed (`--days 0`). */
+function perSecond(readings: number, ms: number): number {
+  return ms > 0 ? readings / (ms / 1000) : 0;
+}

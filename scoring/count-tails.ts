@@ -72,10 +72,6 @@ const QUANTILE_C = [
 ];
 const QUANTILE_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416, 1];
 
-/**
- * Φ⁻¹(p), the standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9),
- * https://web.archive.org/web/20151030215612/http://home.online.no/~pjacklam/notes/invnorm/
- */
 /** The polynomial with `coefficients` (highest power first) at x, by Horner's rule. */
 function poly(x: number, coefficients: readonly number[]): number {
   let acc = 0;
@@ -83,6 +79,10 @@ function poly(x: number, coefficients: readonly number[]): number {
   return acc;
 }
 
+/**
+ * Φ⁻¹(p), the standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9),
+ * https://web.archive.org/web/20151030215612/http://home.online.no/~pjacklam/notes/invnorm/
+ */
 export function normalQuantile(p: number): number {
   if (p <= 0) return -QUANTILE_BOUND;
   if (p >= 1) return QUANTILE_BOUND;

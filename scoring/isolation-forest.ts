@@ -130,19 +130,19 @@ export function isolationScore(params: IsolationForestParams, point: readonly nu
     // The sign bit of the AND is set only when all four are leaves (−1).
     while ((fa & fb & fc & fd) >= 0) {
       if (fa >= 0) {
-        a = (children[a] as number) + ((point[fa] as number) < (values[a] as number) ? 0 : 1);
+        a = childOf(children, values, a, fa, point);
         fa = features[a] as number;
       }
       if (fb >= 0) {
-        b = (children[b] as number) + ((point[fb] as number) < (values[b] as number) ? 0 : 1);
+        b = childOf(children, values, b, fb, point);
         fb = features[b] as number;
       }
       if (fc >= 0) {
-        c = (children[c] as number) + ((point[fc] as number) < (values[c] as number) ? 0 : 1);
+        c = childOf(children, values, c, fc, point);
         fc = features[c] as number;
       }
       if (fd >= 0) {
-        d = (children[d] as number) + ((point[fd] as number) < (values[d] as number) ? 0 : 1);
+        d = childOf(children, values, d, fd, point);
         fd = features[d] as number;
       }
     }
@@ -167,10 +167,21 @@ function leafOf(
 ): number {
   let feature = features[at] as number;
   while (feature >= 0) {
-    at = (children[at] as number) + ((point[feature] as number) < (values[at] as number) ? 0 : 1);
+    at = childOf(children, values, at, feature, point);
     feature = features[at] as number;
   }
   return values[at] as number;
+}
+
+/** The child of split node `at` (on `feature`) that `point` goes to: the left one, or the right next to it. */
+function childOf(
+  children: Int32Array,
+  values: Float64Array,
+  at: number,
+  feature: number,
+  point: readonly number[],
+): number {
+  return (children[at] as number) + ((point[feature] as number) < (values[at] as number) ? 0 : 1);
 }
 
 /**

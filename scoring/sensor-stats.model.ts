@@ -457,7 +457,8 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         state = new SeriesState(this.shape);
         this.series.set(observation.stationId, sensor, state);
       }
-      const [low, high] = [Math.min(state.min, value), Math.max(state.max, value)];
+      const low = Math.min(state.min, value);
+      const high = Math.max(state.max, value);
       state.switching.learn(value, state.last, state.run, low, high, !judgedAnomalous);
       if (value === state.last) {
         state.run += 1;

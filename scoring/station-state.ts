@@ -40,7 +40,6 @@ export function holdsStationState(model: object): model is StationStateHolder {
  */
 export class StationKeyedMap<T> {
   private readonly stations = new Map<string, Map<string, T>>();
-  private count = 0;
 
   /** The station's entries, by key; undefined for a station with none. Read-only to callers. */
   of(station: string): ReadonlyMap<string, T> | undefined {
@@ -57,12 +56,14 @@ export class StationKeyedMap<T> {
       entries = new Map();
       this.stations.set(station, entries);
     }
-    if (!entries.has(key)) this.count += 1;
     entries.set(key, value);
   }
 
+  /** Entries of every station: read for a gauge at each scrape, not per reading. */
   get size(): number {
-    return this.count;
+    let size = 0;
+    for (const entries of this.stations.values()) size += entries.size;
+    return size;
   }
 
   /** Every entry, as station, key and value. */
@@ -85,7 +86,6 @@ export class StationKeyedMap<T> {
   /** Drops every entry of the stations. */
   forget(stations: Iterable<string>): void {
     for (const station of stations) {
-      this.count -= this.stations.get(station)?.size ?? 0;
       this.stations.delete(station);
     }
   }

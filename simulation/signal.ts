@@ -81,12 +81,12 @@ export function countDraw(rate: number, dispersion: number | undefined, random: 
   return poissonDraw(mean, random);
 }
 
-/** The season's offset from the mean at `ts`, in standard deviations. */
 /** h clamped to [0, 1]. */
 function ramp(h: number): number {
   return Math.min(1, Math.max(0, h));
 }
 
+/** The season's offset from the mean at `ts`, in standard deviations. */
 function seasonalOffset(season: SeasonSpec | undefined, ts: number): number {
   if (!season) return 0;
   const hour = hourOfDay(ts);
