@@ -1,0 +1,348 @@
+/**
+ * `npm run bench:kafka-clients`: the Kafka clients of issue 18 side by side on the native stack (its own
+ * "bench" instance, SASL/SCRAM, RF 3, min.insync.replicas 2): kafkajs (today's), @platformatic/kafka and
+ * @confluentinc/kafka-javascript (built here once, see kafka-clients/confluent-install.ts).
+ *
+ * For each client and round, on a fresh 12-partition topic: a producer process sends --count simulated
+ * readings with a traceparent header each (idempotent, acks=all), then a consumer process reads them all
+ * back in a fresh group. Printed per client: the client process's CPU µs per record, the brokers' CPU µs
+ * per record while it ran, the rate, RSS, and what the consumer found lost, duplicated or without its
+ * trace context. Clients take turns within each round and start in a different order each round, as the
+ * machine's load drifts. Writes bench/out/kafka-clients.json.
+ *
+ *   npm run bench:kafka-clients -- --clients kafkajs,platformatic --rounds 3 --count 200000
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { numberOption } from '../common/config/cli-options.js';
+import { runMain } from '../common/config/run-main.js';
+import { eventually } from '../common/eventually.js';
+import { awaitTopicsReady } from '../common/kafka/admin.js';
+import { stackKafkaClient } from '../stack/clients.js';
+import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
+import { pathsOf } from '../stack/paths.js';
+import { exportStackSecrets } from '../stack/secrets.js';
+import { brokerControl } from './kafka-clients/broker-control.js';
+import { KAFKA_CLIENT_NAMES, type KafkaClientName } from './kafka-clients/clients.js';
+import { ensureConfluentClient } from './kafka-clients/confluent-install.js';
+import type { WorkerResult } from './kafka-clients/worker.js';
+import { sampleProcessCpu } from './pipeline/process-cpu.js';
+
+const here = import.meta.dirname;
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      clients: { type: 'string', default: KAFKA_CLIENT_NAMES.join(',') },
+      rounds: { type: 'string', default: '2' },
+      count: { type: 'string', default: '100000' },
+      batch: { type: 'string', default: '500' },
+      inflight: { type: 'string', default: '1' },
+      // The failover phase instead: each client produces at --failover-rate while a broker is killed.
+      failover: { type: 'boolean', default: false },
+      'failover-rate': { type: 'string', default: '2000' },
+    },
+  });
+  const clients = args.clients.split(',').map((c) => c.trim()) as KafkaClientName[];
+  for (const client of clients)
+    if (!KAFKA_CLIENT_NAMES.includes(client))
+      throw new Error(`--clients: expected some of ${KAFKA_CLIENT_NAMES.join(', ')} (got ${client})`);
+  const rounds = numberOption('rounds', args.rounds, { min: 1, integer: true });
+  const count = numberOption('count', args.count, { min: 1, integer: true });
+  const paths = pathsOf(loadStackConfig());
+  const secrets = exportStackSecrets(paths);
+  const confluentDir = clients.includes('confluent')
+    ? ensureConfluentClient(paths.cache, (line) => console.log(line))
+    : undefined;
+  const run = randomUUID().slice(0, 8);
+  const admin = stackKafkaClient(secrets, `bench-${run}`).admin();
+  await admin.connect();
+  if (args.failover) {
+    try {
+      await failoverPhase(admin, clients, {
+        run,
+        rounds,
+        rate: numberOption('failover-rate', args['failover-rate'], { min: 1 }),
+        ...(confluentDir ? { confluentDir } : {}),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    return;
+  }
+  const results: Record<string, { produce: Measured[]; consume: Measured[] }> = {};
+  const topics: string[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const order = clients.map((_, i) => clients[(i + round) % clients.length] as KafkaClientName);
+      for (const client of order) {
+        const topic = `bench.${run}.clients.${client}.${round}`;
+        topics.push(topic);
+        await createBenchTopic(admin, topic);
+        const common = ['--client', client, '--topic', topic, '--count', String(count)];
+        const dir = confluentDir ? ['--confluent-dir', confluentDir] : [];
+        const produced = await measured([
+          ...common,
+          ...dir,
+          '--role',
+          'produce',
+          '--batch',
+          args.batch,
+          '--inflight',
+          args.inflight,
+        ]);
+        const consumed = await measured([...common, ...dir, '--role', 'consume']);
+        results[client] ??= { produce: [], consume: [] };
+        results[client].produce.push(produced);
+        results[client].consume.push(consumed);
+        console.log(
+          `round ${round + 1} ${client.padEnd(12)} produce ${line(produced)} | consume ${line(consumed)}` +
+            ` lost ${consumed.lost} dup ${consumed.duplicated} bad headers ${consumed.badHeaders}`,
+        );
+      }
+    }
+  } finally {
+    await admin.deleteTopics({ topics }).catch(() => {});
+    await admin.disconnect();
+  }
+  printSummary(results);
+  const out = path.join(REPO_ROOT, 'bench', 'out', 'kafka-clients.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), count, batch: Number(args.batch), results }, null, 2)}\n`,
+  );
+  console.log(`written to ${path.relative(process.cwd(), out)}`);
+}
+
+/** The broker the failover phase kills: kafka-2, as the broker-kill fault scenario does. */
+const VICTIM = 'kafka-2';
+const KILL_AFTER_MS = 10_000;
+const DOWN_FOR_MS = 20_000;
+const PACED_SECONDS = 45;
+
+/**
+ * Each client in turn sends at a steady rate for PACED_SECONDS; KILL_AFTER_MS in, VICTIM is SIGKILLed
+ * and DOWN_FOR_MS later restarted. Printed: the longest time between two acknowledged sends, and what a
+ * consumer then finds of the acknowledged records (lost, duplicated). Before each client, every
+ * partition is back to three in-sync replicas.
+ */
+async function failoverPhase(
+  admin: ReturnType<ReturnType<typeof stackKafkaClient>['admin']>,
+  clients: readonly KafkaClientName[],
+  options: { run: string; rounds: number; rate: number; confluentDir?: string },
+): Promise<void> {
+  const brokers = brokerControl();
+  const rows: { client: string; round: number; stallMs: number; acked: number; lost: number; dup: number }[] =
+    [];
+  for (let round = 0; round < options.rounds; round++) {
+    for (const client of clients.map((_, i) => clients[(i + round) % clients.length] as KafkaClientName)) {
+      const topic = `bench.${options.run}.failover.${client}.${round}`;
+      await createBenchTopic(admin, topic);
+      const dir = options.confluentDir ? ['--confluent-dir', options.confluentDir] : [];
+      const count = Math.ceil(options.rate * PACED_SECONDS * 1.2);
+      let timers: NodeJS.Timeout[] = [];
+      let outage: Promise<void> | undefined;
+      const startOutage = () =>
+        new Promise<void>((resolve, reject) => {
+          timers = [
+            setTimeout(() => brokers.kill(VICTIM).catch(reject), KILL_AFTER_MS),
+            setTimeout(() => brokers.restart(VICTIM).then(resolve, reject), KILL_AFTER_MS + DOWN_FOR_MS),
+          ];
+        });
+      let produced: WorkerResult;
+      try {
+        produced = await runWorker(
+          [
+            ...dir,
+            '--client',
+            client,
+            '--topic',
+            topic,
+            '--role',
+            'produce',
+            '--count',
+            String(count),
+          ].concat(['--rate', String(options.rate), '--duration', String(PACED_SECONDS)]),
+          () => {
+            outage ??= startOutage();
+          },
+        );
+        await outage;
+      } catch (error) {
+        // Whatever failed, the broker is not left down for the next client (or the next run).
+        for (const timer of timers) clearTimeout(timer);
+        if (outage) await brokers.restart(VICTIM).catch(() => {});
+        throw error;
+      }
+      await awaitFullIsr(admin, topic);
+      const consumed = await runWorker([
+        ...dir,
+        '--client',
+        client,
+        '--topic',
+        topic,
+        '--role',
+        'consume',
+        '--count',
+        String(produced.records),
+      ]);
+      const row = {
+        client,
+        round: round + 1,
+        stallMs: Math.round(produced.longestStallMs ?? Number.NaN),
+        stuck: produced.stuck === true,
+        ...(produced.failure ? { failure: produced.failure } : {}),
+        acked: produced.records,
+        lost: consumed.lost ?? Number.NaN,
+        dup: (consumed.duplicated ?? 0) + (consumed.badHeaders ?? 0),
+      };
+      rows.push(row);
+      console.log(
+        `round ${row.round} ${client.padEnd(12)} longest stall ${row.stallMs} ms${row.stuck ? ' (a send never acknowledged: stuck)' : ''}${row.failure ? ` (a send failed: ${row.failure.split('\n').pop()?.trim()})` : ''}; acknowledged ${row.acked}, lost ${row.lost}, duplicated or unacknowledged ${row.dup}`,
+      );
+    }
+  }
+  const out = path.join(REPO_ROOT, 'bench', 'out', 'kafka-clients-failover.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), victim: VICTIM, rate: options.rate, rows }, null, 2)}\n`,
+  );
+  console.log(`written to ${path.relative(process.cwd(), out)}`);
+}
+
+async function createBenchTopic(
+  admin: ReturnType<ReturnType<typeof stackKafkaClient>['admin']>,
+  topic: string,
+) {
+  await admin.createTopics({
+    waitForLeaders: false,
+    topics: [
+      {
+        topic,
+        numPartitions: 12,
+        replicationFactor: 3,
+        configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+      },
+    ],
+  });
+  await awaitTopicsReady(admin, [topic]);
+}
+
+async function awaitFullIsr(admin: ReturnType<ReturnType<typeof stackKafkaClient>['admin']>, topic: string) {
+  await eventually(
+    `every partition of ${topic} back to three in-sync replicas`,
+    async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      return metadata.topics[0]?.partitions.every((p) => p.isr.length === 3) ? true : undefined;
+    },
+    180_000,
+  );
+}
+
+interface Measured extends WorkerResult {
+  readonly clientUsPerRecord: number;
+  /** The three brokers' CPU over the worker's whole life, per record. */
+  readonly brokerUsPerRecord: number;
+  readonly recordsPerSecond: number;
+}
+
+/** Runs one worker and charges it the brokers' CPU over its timed part (the worker marks it). */
+async function measured(workerArgs: string[]): Promise<Measured> {
+  const samples: ReturnType<typeof sampleProcessCpu>[] = [];
+  const result = await runWorker(workerArgs, () => samples.push(sampleProcessCpu()));
+  const [before, after] = samples;
+  let brokerSeconds = 0;
+  for (const [pid, { component, seconds }] of after ?? new Map()) {
+    const start = before?.get(pid);
+    if (component === 'kafka' && start) brokerSeconds += seconds - start.seconds;
+  }
+  const records = Math.max(result.records, 1);
+  return {
+    ...result,
+    clientUsPerRecord: (1e6 * result.cpuSeconds) / records,
+    brokerUsPerRecord: (1e6 * brokerSeconds) / records,
+    recordsPerSecond: result.seconds > 0 ? result.records / result.seconds : 0,
+  };
+}
+
+/** Runs a worker; `onClock` is called when it marks the start and the end of its timed part. */
+function runWorker(workerArgs: string[], onClock: () => void = () => {}): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'kafka-clients', 'worker.ts'), ...workerArgs],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let pending = '';
+    let result: WorkerResult | undefined;
+    child.stdout.on('data', (chunk) => {
+      pending += chunk;
+      let newline = pending.indexOf('\n');
+      while (newline >= 0) {
+        const text = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        newline = pending.indexOf('\n');
+        if (!text.startsWith('{')) continue;
+        const message = JSON.parse(text) as WorkerResult | { clock: string };
+        if ('clock' in message) onClock();
+        else result = message;
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`worker ${workerArgs.join(' ')} exited with ${code}`));
+      if (!result) return reject(new Error(`worker ${workerArgs.join(' ')} printed no result`));
+      resolve(result);
+    });
+  });
+}
+
+function line(m: Measured): string {
+  return `${m.clientUsPerRecord.toFixed(1)} µs/rec client, ${m.brokerUsPerRecord.toFixed(1)} brokers, ${Math.round(m.recordsPerSecond)}/s, ${Math.round(m.rssMb)} MB`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function printSummary(results: Record<string, { produce: Measured[]; consume: Measured[] }>): void {
+  const base = results.kafkajs;
+  console.log('\nmedians over rounds; µs of CPU per record (ratio to kafkajs)');
+  console.log(
+    'client        produce client  produce brokers  produce rate  consume client  consume brokers  consume rate  lost  dup  bad headers',
+  );
+  for (const [client, { produce, consume }] of Object.entries(results)) {
+    const cell = (values: Measured[], pick: (m: Measured) => number, baseline?: Measured[]) => {
+      const v = median(values.map(pick));
+      const ratio = baseline ? ` (${(v / median(baseline.map(pick))).toFixed(2)})` : '';
+      return `${v.toFixed(1)}${ratio}`;
+    };
+    const sum = (values: Measured[], pick: (m: Measured) => number | undefined) =>
+      values.reduce((s, m) => s + (pick(m) ?? 0), 0);
+    console.log(
+      [
+        client.padEnd(13),
+        cell(produce, (m) => m.clientUsPerRecord, base?.produce).padStart(14),
+        cell(produce, (m) => m.brokerUsPerRecord, base?.produce).padStart(16),
+        String(Math.round(median(produce.map((m) => m.recordsPerSecond)))).padStart(13),
+        cell(consume, (m) => m.clientUsPerRecord, base?.consume).padStart(15),
+        cell(consume, (m) => m.brokerUsPerRecord, base?.consume).padStart(16),
+        String(Math.round(median(consume.map((m) => m.recordsPerSecond)))).padStart(13),
+        String(sum(consume, (m) => m.lost)).padStart(5),
+        String(sum(consume, (m) => m.duplicated)).padStart(4),
+        String(sum(consume, (m) => m.badHeaders)).padStart(12),
+      ].join(' '),
+    );
+  }
+}
+
+runMain(main);
