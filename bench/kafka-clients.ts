@@ -25,7 +25,8 @@ import { stackKafkaClient } from '../stack/clients.js';
 import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
 import { pathsOf } from '../stack/paths.js';
 import { exportStackSecrets } from '../stack/secrets.js';
-import { brokerControl } from './kafka-clients/broker-control.js';
+import { KAFKA_NODES } from '../stack/topology.js';
+import { activeController, brokerControl } from './kafka-clients/broker-control.js';
 import { KAFKA_CLIENT_NAMES, type KafkaClientName } from './kafka-clients/clients.js';
 import { ensureConfluentClient } from './kafka-clients/confluent-install.js';
 import type { WorkerResult } from './kafka-clients/worker.js';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
       // The failover phase instead: each client produces at --failover-rate while a broker is killed.
       failover: { type: 'boolean', default: false },
       'failover-rate': { type: 'string', default: '2000' },
+      // Which broker dies: kafka-N, `controller` (the active KRaft controller) or `broker` (any other).
+      victim: { type: 'string', default: 'kafka-2' },
     },
   });
   const clients = args.clients.split(',').map((c) => c.trim()) as KafkaClientName[];
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
         run,
         rounds,
         rate: numberOption('failover-rate', args['failover-rate'], { min: 1 }),
+        victim: args.victim,
         ...(confluentDir ? { confluentDir } : {}),
       });
     } finally {
@@ -118,23 +122,24 @@ async function main(): Promise<void> {
   console.log(`written to ${path.relative(process.cwd(), out)}`);
 }
 
-/** The broker the failover phase kills: kafka-2, as the broker-kill fault scenario does. */
-const VICTIM = 'kafka-2';
 const KILL_AFTER_MS = 10_000;
 const DOWN_FOR_MS = 20_000;
 const PACED_SECONDS = 45;
 
 /**
- * Each client in turn sends at a steady rate for PACED_SECONDS; KILL_AFTER_MS in, VICTIM is SIGKILLed
- * and DOWN_FOR_MS later restarted. Printed: the longest time between two acknowledged sends, and what a
+ * Each client in turn sends at a steady rate for PACED_SECONDS; KILL_AFTER_MS in, the victim (--victim)
+ * is SIGKILLed and DOWN_FOR_MS later restarted. Printed: the longest time between two acknowledged sends, and what a
  * consumer then finds of the acknowledged records (lost, duplicated). Before each client, every
  * partition is back to three in-sync replicas.
  */
 async function failoverPhase(
   admin: ReturnType<ReturnType<typeof stackKafkaClient>['admin']>,
   clients: readonly KafkaClientName[],
-  options: { run: string; rounds: number; rate: number; confluentDir?: string },
+  options: { run: string; rounds: number; rate: number; victim: string; confluentDir?: string },
 ): Promise<void> {
+  const names = KAFKA_NODES.map((n) => n.name);
+  if (![...names, 'controller', 'broker'].includes(options.victim))
+    throw new Error(`--victim: expected ${names.join(', ')}, controller or broker (got ${options.victim})`);
   const brokers = brokerControl();
   const rows: { client: string; round: number; stallMs: number; acked: number; lost: number; dup: number }[] =
     [];
@@ -144,13 +149,21 @@ async function failoverPhase(
       await createBenchTopic(admin, topic);
       const dir = options.confluentDir ? ['--confluent-dir', options.confluentDir] : [];
       const count = Math.ceil(options.rate * PACED_SECONDS * 1.2);
+      const controller = await activeController();
+      const victim =
+        options.victim === 'controller'
+          ? controller
+          : options.victim === 'broker'
+            ? (names.find((n) => n !== controller && n === 'kafka-2') ?? names.find((n) => n !== controller))
+            : options.victim;
+      if (!victim) throw new Error('no active KRaft controller found to kill');
       let timers: NodeJS.Timeout[] = [];
       let outage: Promise<void> | undefined;
       const startOutage = () =>
         new Promise<void>((resolve, reject) => {
           timers = [
-            setTimeout(() => brokers.kill(VICTIM).catch(reject), KILL_AFTER_MS),
-            setTimeout(() => brokers.restart(VICTIM).then(resolve, reject), KILL_AFTER_MS + DOWN_FOR_MS),
+            setTimeout(() => brokers.kill(victim).catch(reject), KILL_AFTER_MS),
+            setTimeout(() => brokers.restart(victim).then(resolve, reject), KILL_AFTER_MS + DOWN_FOR_MS),
           ];
         });
       let produced: WorkerResult;
@@ -175,7 +188,7 @@ async function failoverPhase(
       } catch (error) {
         // Whatever failed, the broker is not left down for the next client (or the next run).
         for (const timer of timers) clearTimeout(timer);
-        if (outage) await brokers.restart(VICTIM).catch(() => {});
+        if (outage) await brokers.restart(victim).catch(() => {});
         throw error;
       }
       await awaitFullIsr(admin, topic);
@@ -193,6 +206,8 @@ async function failoverPhase(
       const row = {
         client,
         round: round + 1,
+        victim,
+        victimWasController: victim === controller,
         stallMs: Math.round(produced.longestStallMs ?? Number.NaN),
         stuck: produced.stuck === true,
         ...(produced.failure ? { failure: produced.failure } : {}),
@@ -202,7 +217,7 @@ async function failoverPhase(
       };
       rows.push(row);
       console.log(
-        `round ${row.round} ${client.padEnd(12)} longest stall ${row.stallMs} ms${row.stuck ? ' (a send never acknowledged: stuck)' : ''}${row.failure ? ` (a send failed: ${row.failure.split('\n').pop()?.trim()})` : ''}; acknowledged ${row.acked}, lost ${row.lost}, duplicated or unacknowledged ${row.dup}`,
+        `round ${row.round} ${client.padEnd(12)} ${victim}${row.victimWasController ? ' (the active controller)' : ''} killed: longest stall ${row.stallMs} ms${row.stuck ? ' (a send never acknowledged: stuck)' : ''}${row.failure ? ` (a send failed: ${row.failure.split('\n').pop()?.trim()})` : ''}; acknowledged ${row.acked}, lost ${row.lost}, duplicated or unacknowledged ${row.dup}`,
       );
     }
   }
@@ -210,7 +225,7 @@ async function failoverPhase(
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), victim: VICTIM, rate: options.rate, rows }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), rate: options.rate, rows }, null, 2)}\n`,
   );
   console.log(`written to ${path.relative(process.cwd(), out)}`);
 }

@@ -1,4 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { PRODUCER_RETRY } from '../common/kafka/client.js';
 import type { KafkaClient } from '../common/kafka/kafkajs.js';
 import { type Compression, compressionType, Partitioners } from '../common/kafka/kafkajs.js';
 import { encodeReading, type Reading } from '../common/reading/reading.js';
@@ -38,8 +39,7 @@ export function createKafkaReadingPublisher(
     maxInFlightRequests: 5,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
-    // The idempotent producer must be allowed to retry for as long as it takes (kafkajs warns otherwise).
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+    retry: PRODUCER_RETRY,
   });
   return {
     connect: () => producer.connect(),

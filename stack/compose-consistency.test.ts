@@ -132,6 +132,10 @@ describe('docker-compose.yml matches the native stack', () => {
       'broker.rack',
       'replica.selector.class',
       'group.initial.rebalance.delay.ms',
+      'broker.session.timeout.ms',
+      'broker.heartbeat.interval.ms',
+      'controller.quorum.fetch.timeout.ms',
+      'controller.quorum.election.timeout.ms',
     ]) {
       expect(composed.get(key), key).toBe(native.get(key));
     }

@@ -5,7 +5,7 @@
  * the comparison needs; the services still use kafkajs through common/kafka.
  */
 import { createRequire } from 'node:module';
-import { createKafkaClient, type KafkaSasl } from '../../common/kafka/client.js';
+import { createKafkaClient, type KafkaSasl, PRODUCER_RETRY } from '../../common/kafka/client.js';
 import { Partitioners } from '../../common/kafka/kafkajs.js';
 
 export const KAFKA_CLIENT_NAMES = ['kafkajs', 'platformatic', 'confluent'] as const;
@@ -71,7 +71,7 @@ function kafkajsPair(options: ClientOptions): ClientPair {
         maxInFlightRequests: 5,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+        retry: PRODUCER_RETRY,
       });
       return {
         connect: () => producer.connect(),

@@ -1,3 +1,4 @@
+import { PRODUCER_RETRY } from '../../common/kafka/client.js';
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import { type Compression, compressionType, Partitioners } from '../../common/kafka/kafkajs.js';
 import { createSendCoalescer } from '../../common/kafka/send-coalescer.js';
@@ -41,7 +42,7 @@ export function createKafkaDetectorOutputs(
     idempotent: true,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+    retry: PRODUCER_RETRY,
   });
   const sendScored = createSendCoalescer<{ key: string; value: Buffer }>(
     async (messages) => {

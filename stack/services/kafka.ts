@@ -71,6 +71,17 @@ export function renderKafkaServerProperties(node: KafkaNode, logDir: string, sec
     // Two cores are shared by everything: fewer threads than the defaults (3 network, 8 I/O).
     'num.network.threads': 2,
     'num.io.threads': 4,
+    // Failover. A killed broker's partitions move only once the active controller fences it, one
+    // broker session after its last heartbeat (9 s by default); a killed active controller costs a quorum
+    // election first (noticed after a fetch timeout, 2 s by default; a split vote between the two left
+    // costs an election timeout more). With these, producers stalled 3.1-3.6 s when a broker died and
+    // 4.6-5.8 s when the active controller did, where the defaults gave 8.6-9.6 and 13.7 s
+    // (`npm run bench:kafka-clients -- --failover`, docs/benchmarks.md). All nodes are on one host: a
+    // heartbeat is never more than a scheduler's delay late.
+    'broker.session.timeout.ms': 2_500,
+    'broker.heartbeat.interval.ms': 500,
+    'controller.quorum.fetch.timeout.ms': 1_000,
+    'controller.quorum.election.timeout.ms': 500,
     'log.retention.hours': 168,
     'log.segment.bytes': 256 * 1024 * 1024,
   };
