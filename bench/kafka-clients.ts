@@ -42,6 +42,8 @@ async function main(): Promise<void> {
       count: { type: 'string', default: '100000' },
       batch: { type: 'string', default: '500' },
       inflight: { type: 'string', default: '1' },
+      // What is sent: `reading` (the readings topic's messages) or `scored` (the scored topic's).
+      payload: { type: 'string', default: 'reading' },
       // The failover phase instead: each client produces at --failover-rate while a broker is killed.
       failover: { type: 'boolean', default: false },
       'failover-rate': { type: 'string', default: '2000' },
@@ -86,7 +88,16 @@ async function main(): Promise<void> {
         const topic = `bench.${run}.clients.${client}.${round}`;
         topics.push(topic);
         await createBenchTopic(admin, topic);
-        const common = ['--client', client, '--topic', topic, '--count', String(count)];
+        const common = [
+          '--client',
+          client,
+          '--topic',
+          topic,
+          '--count',
+          String(count),
+          '--payload',
+          args.payload,
+        ];
         const dir = confluentDir ? ['--confluent-dir', confluentDir] : [];
         const produced = await measured([
           ...common,

@@ -11,9 +11,11 @@
 import { parseArgs } from 'node:util';
 import { numberOption } from '../../common/config/cli-options.js';
 import { runMain } from '../../common/config/run-main.js';
-import { profileNames } from '../../common/reading/profiles.js';
-import { encodeReading } from '../../common/reading/reading.js';
+import { profileNames, profileOf } from '../../common/reading/profiles.js';
+import { encodeReading, type Reading } from '../../common/reading/reading.js';
 import { Fleet } from '../../producer/fleet.js';
+import { encodeScored, explain } from '../../scoring/scored-reading.js';
+import { createScoringCore } from '../../scoring/scoring-core.js';
 import { loadStackConfig } from '../../stack/config.js';
 import { pathsOf } from '../../stack/paths.js';
 import { exportStackSecrets, kafkaSaslOf } from '../../stack/secrets.js';
@@ -53,7 +55,12 @@ function markClock(event: 'start' | 'end'): void {
   process.stdout.write(`${JSON.stringify({ clock: event })}\n`);
 }
 
-function recordsOf(count: number): BenchRecord[] {
+/**
+ * `count` records of the chosen payload: readings as the producers send them, or those readings scored
+ * by the scoring core and encoded as the detector publishes them to the scored topic.
+ */
+function recordsOf(count: number, payload: 'reading' | 'scored'): BenchRecord[] {
+  const core = payload === 'scored' ? createScoringCore() : undefined;
   const fleet = new Fleet({
     replicaId: 'bench',
     profiles: profileNames(),
@@ -67,7 +74,8 @@ function recordsOf(count: number): BenchRecord[] {
     for (const reading of fleet.tick(ORIGIN_TS + tick * 1_000)) {
       if (records.length === count) break;
       const headers = { traceparent: traceparentOf(records.length) };
-      records.push({ key: reading.stationId, value: encodeReading(reading), headers });
+      const value = core ? scoredValue(core, reading) : encodeReading(reading);
+      records.push({ key: reading.stationId, value, headers });
     }
   }
   return records;
@@ -91,6 +99,24 @@ function describeErrors(error: unknown, depth = 0): string[] {
   return lines;
 }
 
+function scoredValue(core: ReturnType<typeof createScoringCore>, reading: Reading): Buffer {
+  const verdict = core.score({
+    stationId: reading.stationId,
+    profile: reading.profile,
+    profileSpec: profileOf(reading.profile),
+    ts: Date.parse(reading.ts),
+    values: reading.values,
+  });
+  const scored = {
+    reading,
+    verdict,
+    explanation: explain(verdict),
+    detectorVersion: 'bench',
+    modelVersion: 'bench',
+  };
+  return encodeScored(scored, ORIGIN_TS);
+}
+
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
@@ -103,6 +129,7 @@ async function main(): Promise<void> {
       group: { type: 'string' },
       'confluent-dir': { type: 'string' },
       'idle-timeout': { type: 'string', default: '60' },
+      payload: { type: 'string', default: 'reading' },
       // Paced produce (the failover phase): --rate records a second in sends every 50 ms, for --duration s.
       rate: { type: 'string' },
       duration: { type: 'string', default: '40' },
@@ -115,6 +142,9 @@ async function main(): Promise<void> {
     throw new Error(`--role: expected produce or consume (got ${args.role})`);
   if (!args.topic) throw new Error('--topic is required');
   const count = numberOption('count', args.count, { min: 1, integer: true });
+  if (args.payload !== 'reading' && args.payload !== 'scored')
+    throw new Error(`--payload: expected reading or scored (got ${args.payload})`);
+  const payload = args.payload;
   const secrets = exportStackSecrets(pathsOf(loadStackConfig()));
   const pair = await clientPair(client, {
     clientId: `bench-${client}-${args.role}`,
@@ -133,14 +163,14 @@ async function main(): Promise<void> {
       ? await producePaced(pair.producer(), {
           client,
           topic: args.topic,
-          records: recordsOf(count),
+          records: recordsOf(count, payload),
           ...paced,
         })
       : args.role === 'produce'
         ? await produce(pair.producer(), {
             client,
             topic: args.topic,
-            records: recordsOf(count),
+            records: recordsOf(count, payload),
             batch: numberOption('batch', args.batch, { min: 1, integer: true }),
             inflight: numberOption('inflight', args.inflight, { min: 1, integer: true }),
           })
