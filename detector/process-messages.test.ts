@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeReading, type Reading } from '../common/reading/reading.js';
+import { parseScoredMessage } from '../scoring/scored-message.js';
 import { encodeScored, explain } from '../scoring/scored-reading.js';
 import { createScoringCore, ScoringCore, type Verdict } from '../scoring/scoring-core.js';
 import { qualityOutcome } from './detector.js';
@@ -130,33 +131,56 @@ describe('explain and encodeScored', () => {
       '[stats] temperature at 31, z=+6.23 (mean 22.100, σ 1.427); [kmeans] K-means distance 4.10 from centroid 2 (threshold 3.50); mostly temperature, humidity',
     );
     const decoded = JSON.parse(
-      encodeScored(
-        { reading: reading(1, 31), verdict, explanation: explain(verdict), detectorVersion: 'v1' },
-        NOW,
-      ).toString(),
+      encodeScored({
+        reading: reading(1, 31),
+        verdict,
+        explanation: explain(verdict),
+        detectorVersion: 'v1',
+      }).toString(),
     );
-    expect(decoded).toMatchObject({
+    // Version 2: what the scored topic's readers use; findings and versions are the stored row's.
+    expect(decoded).toEqual({
+      v: 2,
       stationId: 'factory-x-s001',
+      profile: 'factory',
+      ts: reading(1, 31).ts,
       seq: 1,
-      detectorVersion: 'v1',
-      scoredAt: '2026-11-23T12:00:00.000Z',
+      values: reading(1, 31).values,
       verdict: {
         isAnomaly: true,
         severity: 'critical',
         score: 6.235,
-        sensors: ['temperature', 'humidity'],
-        findings: [
-          { model: 'stats', kind: 'level', sensors: ['temperature'], score: 6.235, severity: 'critical' },
-          {
-            model: 'kmeans',
-            kind: 'cluster',
-            sensors: ['temperature', 'humidity'],
-            score: 3.5,
-            severity: 'warning',
-          },
-        ],
         zScores: { temperature: 6.235, humidity: -0.512 },
+        sensors: ['temperature', 'humidity'],
+        explanation: explain(verdict),
       },
+    });
+  });
+
+  it('publishes a normal reading without an explanation, in a message the exporter reads', () => {
+    const normal: Verdict = {
+      isAnomaly: false,
+      severity: 'none',
+      score: 1.23456,
+      warmingUp: false,
+      findings: [],
+      zScores: { temperature: 1.23456, humidity: 0 },
+    };
+    const encoded = encodeScored({
+      reading: reading(2, 22),
+      verdict: normal,
+      explanation: explain(normal),
+      detectorVersion: 'v1',
+    });
+    expect(JSON.parse(encoded.toString()).verdict).toEqual({
+      isAnomaly: false,
+      severity: 'none',
+      score: 1.235,
+      zScores: { temperature: 1.235, humidity: 0 },
+    });
+    expect(parseScoredMessage(encoded)).toMatchObject({
+      ok: true,
+      message: { v: 2, stationId: 'factory-x-s001', seq: 2, verdict: { severity: 'none' } },
     });
   });
 

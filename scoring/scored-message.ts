@@ -1,16 +1,25 @@
 import { z } from 'zod';
 
-/** The part of a `sensor.readings.scored` message the live gauges need (see detector/scored-reading.ts). */
+/**
+ * The part of a `sensor.readings.scored` message its readers need (written by encodeScored in
+ * scored-reading.ts). Both versions parse: version 1 (no `v`) carried every field here and more, so a
+ * topic that still holds them, mid-upgrade, is read alike.
+ */
 export const scoredMessageSchema = z.object({
+  v: z.number().int().positive().optional(),
   stationId: z.string(),
   profile: z.string(),
   ts: z.string(),
+  seq: z.number().int().nonnegative().optional(),
   values: z.record(z.string(), z.number().nullable()),
   verdict: z.object({
     isAnomaly: z.boolean(),
     severity: z.enum(['none', 'warning', 'critical']),
     score: z.number(),
     zScores: z.record(z.string(), z.number()),
+    /** Anomalies only: the sensors blamed, worst first, and the account of why. */
+    sensors: z.array(z.string()).optional(),
+    explanation: z.string().optional(),
   }),
 });
 

@@ -114,7 +114,7 @@ function scoredValue(core: ReturnType<typeof createScoringCore>, reading: Readin
     detectorVersion: 'bench',
     modelVersion: 'bench',
   };
-  return encodeScored(scored, ORIGIN_TS);
+  return encodeScored(scored);
 }
 
 async function main(): Promise<void> {

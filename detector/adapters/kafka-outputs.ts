@@ -79,8 +79,7 @@ export function createKafkaDetectorOutputs(
       });
     },
     async publishScored(scored) {
-      const scoredAt = now();
-      await sendScored(scored.map((s) => ({ key: s.reading.stationId, value: encodeScored(s, scoredAt) })));
+      await sendScored(scored.map((s) => ({ key: s.reading.stationId, value: encodeScored(s) })));
     },
     disconnect: () => producer.disconnect(),
   };

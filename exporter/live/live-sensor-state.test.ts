@@ -80,6 +80,32 @@ describe('parseScoredMessage', () => {
     expect(parseScoredMessage(null)).toEqual({ ok: false, reason: 'empty message' });
   });
 
+  it('reads a version 1 message (the whole reading and verdict) as well, so a topic mid-upgrade is read alike', () => {
+    const v1 = {
+      readingId: 's1:3',
+      ...message('s1', 0, 20, 'warning'),
+      seq: 3,
+      label: { kind: 'spike', sensors: ['temperature'] },
+      verdict: {
+        ...message('s1', 0, 20, 'warning').verdict,
+        explanation: '[stats] temperature at 20',
+        sensors: ['temperature'],
+        findings: [
+          { model: 'stats', kind: 'level', sensors: ['temperature'], score: 3.2, severity: 'warning' },
+        ],
+      },
+      detectorVersion: 'v',
+      modelVersion: null,
+      scoredAt: '2026-11-23T12:00:01.000Z',
+    };
+    const parsed = parseScoredMessage(Buffer.from(JSON.stringify(v1)));
+    expect(parsed).toMatchObject({
+      ok: true,
+      message: { stationId: 's1', seq: 3, verdict: { severity: 'warning' } },
+    });
+    expect(parsed.ok && parsed.message.v).toBeUndefined();
+  });
+
   it('rejects a score that is not finite, which JSON carries as null, naming the field', () => {
     const infinite = {
       ...message('s1', 0, 20),
