@@ -159,6 +159,17 @@ async function failoverPhase(
       const topic = `bench.${options.run}.failover.${client}.${round}`;
       await createBenchTopic(admin, topic);
       const dir = options.confluentDir ? ['--confluent-dir', options.confluentDir] : [];
+      const workerArgs = (role: string, records: string) => [
+        ...dir,
+        '--client',
+        client,
+        '--topic',
+        topic,
+        '--role',
+        role,
+        '--count',
+        records,
+      ];
       const count = Math.ceil(options.rate * PACED_SECONDS * 1.2);
       const controller = await activeController();
       const victim =
@@ -181,16 +192,12 @@ async function failoverPhase(
       try {
         produced = await runWorker(
           [
-            ...dir,
-            '--client',
-            client,
-            '--topic',
-            topic,
-            '--role',
-            'produce',
-            '--count',
-            String(count),
-          ].concat(['--rate', String(options.rate), '--duration', String(PACED_SECONDS)]),
+            ...workerArgs('produce', String(count)),
+            '--rate',
+            String(options.rate),
+            '--duration',
+            String(PACED_SECONDS),
+          ],
           () => {
             outage ??= startOutage();
           },
@@ -203,17 +210,7 @@ async function failoverPhase(
         throw error;
       }
       await awaitFullIsr(admin, topic);
-      const consumed = await runWorker([
-        ...dir,
-        '--client',
-        client,
-        '--topic',
-        topic,
-        '--role',
-        'consume',
-        '--count',
-        String(produced.records),
-      ]);
+      const consumed = await runWorker(workerArgs('consume', String(produced.records)));
       const row = {
         client,
         round: round + 1,

@@ -24,6 +24,15 @@ export interface ReadingPublisher {
   disconnect(): Promise<void>;
 }
 
+/** The readings producer's kafkajs settings (bench:kafka-clients measures kafkajs with these). */
+export const READINGS_PRODUCER_OPTIONS = {
+  idempotent: true,
+  maxInFlightRequests: 5,
+  allowAutoTopicCreation: false,
+  createPartitioner: Partitioners.DefaultPartitioner,
+  retry: PRODUCER_RETRY,
+};
+
 /**
  * Publishes readings keyed by station id, so a station's readings share a partition and stay in order.
  * The idempotent producer makes a retried send land once, and acks=all with min.insync.replicas=2 means
@@ -34,13 +43,7 @@ export function createKafkaReadingPublisher(
   topic: string,
   compression: Compression = 'none',
 ): ReadingPublisher {
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 5,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry: PRODUCER_RETRY,
-  });
+  const producer = kafka.producer(READINGS_PRODUCER_OPTIONS);
   return {
     connect: () => producer.connect(),
     publish: async (readings) => {

@@ -5,8 +5,8 @@
  * the comparison needs; the services still use kafkajs through common/kafka.
  */
 import { createRequire } from 'node:module';
-import { createKafkaClient, type KafkaSasl, PRODUCER_RETRY } from '../../common/kafka/client.js';
-import { Partitioners } from '../../common/kafka/kafkajs.js';
+import { createKafkaClient, type KafkaSasl } from '../../common/kafka/client.js';
+import { READINGS_PRODUCER_OPTIONS } from '../../producer/readings.publisher.js';
 
 export const KAFKA_CLIENT_NAMES = ['kafkajs', 'platformatic', 'confluent'] as const;
 export type KafkaClientName = (typeof KAFKA_CLIENT_NAMES)[number];
@@ -66,13 +66,7 @@ function kafkajsPair(options: ClientOptions): ClientPair {
   const kafka = createKafkaClient({ ...options, logging: 'silent' });
   return {
     producer() {
-      const producer = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 5,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: PRODUCER_RETRY,
-      });
+      const producer = kafka.producer(READINGS_PRODUCER_OPTIONS);
       return {
         connect: () => producer.connect(),
         async send(topic, records) {
