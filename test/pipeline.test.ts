@@ -8,7 +8,7 @@ import { Fleet } from '../producer/fleet.js';
 import { createKafkaReadingPublisher } from '../producer/readings.publisher.js';
 import { createScoringCore } from '../scoring/scoring-core.js';
 import { dayOf, hourOf } from '../storage/buckets.js';
-import { consumeAll, createTestTopic, deleteTestTopic } from './support/kafka.js';
+import { awaitGroupCaughtUp, consumeAll, createTestTopic, deleteTestTopic } from './support/kafka.js';
 import { metricValue, type RunningService, scrape, startService } from './support/service.js';
 import { cassandraClient, eventually, kafkaClient, uniqueName } from './support/stack.js';
 import { REFERENCE_TS, shifted, shiftToPresent } from './support/test-time.js';
@@ -107,6 +107,9 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
       DETECTOR_MODELS: 'stats,rules',
       MODEL_REGISTRY: uniqueName('test-registry'),
       DETECTOR_CHUNK_SIZE: '100',
+      // Partitions are checkpointed (and their offsets committed) a second after their readings pause,
+      // not 30 s: a detector that joins later replays nothing of the earlier tests.
+      DETECTOR_CHECKPOINT_INTERVAL_MS: '1000',
     });
 
   beforeAll(async () => {
@@ -281,6 +284,9 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
   });
 
   it('when a second detector joins the group, then the two share the partitions and store every reading once', async () => {
+    // The readings of the tests before are all checkpointed: otherwise the second detector replays the
+    // ones it is given, and stores (and counts) them again.
+    await awaitGroupCaughtUp(kafka, groupId, topics.readings);
     const second = await startDetector();
     try {
       // Ready is not yet a member: publish only once the group has rebalanced and split the 6 partitions,

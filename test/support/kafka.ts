@@ -1,7 +1,7 @@
 import { awaitTopicsReady } from '../../common/kafka/admin.js';
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import { Partitioners } from '../../common/kafka/kafkajs.js';
-import { uniqueName } from './stack.js';
+import { eventually, uniqueName } from './stack.js';
 
 /** Creates a throwaway topic replicated like the pipeline's (RF 3, min.insync.replicas 2). */
 export async function createTestTopic(kafka: KafkaClient, partitions: number): Promise<string> {
@@ -34,6 +34,34 @@ export async function deleteTestTopic(kafka: KafkaClient, topic: string): Promis
   await admin.connect();
   try {
     await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until `groupId` has committed, on every partition of `topic`, the end of what the partition
+ * holds: whatever joins the group next starts after it and replays nothing.
+ */
+export async function awaitGroupCaughtUp(
+  kafka: KafkaClient,
+  groupId: string,
+  topic: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await eventually(
+      `group ${groupId} to commit every offset of ${topic}`,
+      async () => {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const at = new Map(committed?.partitions.map((p) => [p.partition, p.offset]));
+        return ends.every((end) => end.high === '0' || at.get(end.partition) === end.high) ? true : undefined;
+      },
+      timeoutMs,
+    );
   } finally {
     await admin.disconnect();
   }
