@@ -152,11 +152,12 @@ async function failoverPhase(
   if (![...names, 'controller', 'broker'].includes(options.victim))
     throw new Error(`--victim: expected ${names.join(', ')}, controller or broker (got ${options.victim})`);
   const brokers = brokerControl();
-  const rows: { client: string; round: number; stallMs: number; acked: number; lost: number; dup: number }[] =
-    [];
+  const rows: FailoverRow[] = [];
+  const topics: string[] = [];
   for (let round = 0; round < options.rounds; round++) {
     for (const client of clients.map((_, i) => clients[(i + round) % clients.length] as KafkaClientName)) {
       const topic = `bench.${options.run}.failover.${client}.${round}`;
+      topics.push(topic);
       await createBenchTopic(admin, topic);
       const dir = options.confluentDir ? ['--confluent-dir', options.confluentDir] : [];
       const workerArgs = (role: string, records: string) => [
@@ -211,7 +212,7 @@ async function failoverPhase(
       }
       await awaitFullIsr(admin, topic);
       const consumed = await runWorker(workerArgs('consume', String(produced.records)));
-      const row = {
+      const row: FailoverRow = {
         client,
         round: round + 1,
         victim,
@@ -229,6 +230,7 @@ async function failoverPhase(
       );
     }
   }
+  await admin.deleteTopics({ topics }).catch(() => {});
   const out = path.join(REPO_ROOT, 'bench', 'out', 'kafka-clients-failover.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(
@@ -236,6 +238,21 @@ async function failoverPhase(
     `${JSON.stringify({ measuredAt: new Date().toISOString(), rate: options.rate, rows }, null, 2)}\n`,
   );
   console.log(`written to ${path.relative(process.cwd(), out)}`);
+}
+
+interface FailoverRow {
+  readonly client: string;
+  readonly round: number;
+  readonly victim: string;
+  readonly victimWasController: boolean;
+  /** The longest time between two acknowledged sends. */
+  readonly stallMs: number;
+  readonly stuck: boolean;
+  readonly failure?: string;
+  readonly acked: number;
+  readonly lost: number;
+  /** Records the consumer found twice, or that were written though their send was never acknowledged. */
+  readonly dup: number;
 }
 
 async function createBenchTopic(
