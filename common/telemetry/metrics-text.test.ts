@@ -20,6 +20,10 @@ x_seconds_bucket{profile="a",le="+Inf"} 110
     const [nan, inf] = parseMetrics('g{a="1"} NaN\nh -Inf\n');
     expect(nan?.value).toBeNaN();
     expect(inf?.value).toBe(Number.NEGATIVE_INFINITY);
+    // As prom-client writes them (and Go's ParseFloat, which the format defers to, reads them).
+    const [lag, up] = parseMetrics('nodejs_eventloop_lag_mean_seconds Nan\nu +Inf\n');
+    expect(lag?.value).toBeNaN();
+    expect(up?.value).toBe(Number.POSITIVE_INFINITY);
     expect(() => parseMetrics('g{a="1"} oops\n')).toThrow(
       'metrics text: "g{a="1"} oops": the value "oops" is not a number',
     );

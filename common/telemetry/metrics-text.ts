@@ -8,12 +8,14 @@ export interface Sample {
 
 /**
  * A sample's value: a number, or the exposition format's NaN, +Inf and -Inf (a gauge may really be NaN).
- * Anything else is a scrape gone wrong, and `Number` would turn it into a NaN nobody asked for.
+ * The format takes what Go's ParseFloat takes, so their case varies: prom-client writes `Nan` (Node 24's
+ * event-loop lag mean before its first sample). Anything else is a scrape gone wrong, and `Number` would
+ * turn it into a NaN nobody asked for.
  */
 function sampleValue(token: string, line: string): number {
-  if (token === 'NaN') return Number.NaN;
-  if (token === '+Inf') return Number.POSITIVE_INFINITY;
-  if (token === '-Inf') return Number.NEGATIVE_INFINITY;
+  if (/^nan$/i.test(token)) return Number.NaN;
+  if (/^\+?inf(inity)?$/i.test(token)) return Number.POSITIVE_INFINITY;
+  if (/^-inf(inity)?$/i.test(token)) return Number.NEGATIVE_INFINITY;
   const value = Number(token);
   if (!Number.isFinite(value))
     throw new Error(`metrics text: "${line}": the value "${token}" is not a number`);
