@@ -88,28 +88,12 @@ async function main(): Promise<void> {
         const topic = `bench.${run}.clients.${client}.${round}`;
         topics.push(topic);
         await createBenchTopic(admin, topic);
-        const common = [
-          '--client',
-          client,
-          '--topic',
-          topic,
-          '--count',
-          String(count),
-          '--payload',
-          args.payload,
-        ];
-        const dir = confluentDir ? ['--confluent-dir', confluentDir] : [];
+        const worker = { client, topic, confluentDir, payload: args.payload };
         const produced = await measured([
-          ...common,
-          ...dir,
-          '--role',
-          'produce',
-          '--batch',
-          args.batch,
-          '--inflight',
-          args.inflight,
+          ...workerArgs(worker, 'produce', count),
+          ...['--batch', args.batch, '--inflight', args.inflight],
         ]);
-        const consumed = await measured([...common, ...dir, '--role', 'consume']);
+        const consumed = await measured(workerArgs(worker, 'consume', count));
         results[client] ??= { produce: [], consume: [] };
         results[client].produce.push(produced);
         results[client].consume.push(consumed);
@@ -159,18 +143,7 @@ async function failoverPhase(
       const topic = `bench.${options.run}.failover.${client}.${round}`;
       topics.push(topic);
       await createBenchTopic(admin, topic);
-      const dir = options.confluentDir ? ['--confluent-dir', options.confluentDir] : [];
-      const workerArgs = (role: string, records: string) => [
-        ...dir,
-        '--client',
-        client,
-        '--topic',
-        topic,
-        '--role',
-        role,
-        '--count',
-        records,
-      ];
+      const worker = { client, topic, confluentDir: options.confluentDir, payload: 'reading' };
       const count = Math.ceil(options.rate * PACED_SECONDS * 1.2);
       const controller = await activeController();
       const victim =
@@ -193,7 +166,7 @@ async function failoverPhase(
       try {
         produced = await runWorker(
           [
-            ...workerArgs('produce', String(count)),
+            ...workerArgs(worker, 'produce', count),
             '--rate',
             String(options.rate),
             '--duration',
@@ -211,7 +184,7 @@ async function failoverPhase(
         throw error;
       }
       await awaitFullIsr(admin, topic);
-      const consumed = await runWorker(workerArgs('consume', String(produced.records)));
+      const consumed = await runWorker(workerArgs(worker, 'consume', produced.records));
       const row: FailoverRow = {
         client,
         round: round + 1,
@@ -291,10 +264,23 @@ interface Measured extends WorkerResult {
   readonly recordsPerSecond: number;
 }
 
+/** The arguments every worker takes: which client, topic and payload, its role and how many records. */
+function workerArgs(
+  worker: { client: KafkaClientName; topic: string; confluentDir?: string | undefined; payload: string },
+  role: 'produce' | 'consume',
+  records: number,
+): string[] {
+  return [
+    ...['--client', worker.client, '--topic', worker.topic, '--payload', worker.payload],
+    ...['--role', role, '--count', String(records)],
+    ...(worker.confluentDir ? ['--confluent-dir', worker.confluentDir] : []),
+  ];
+}
+
 /** Runs one worker and charges it the brokers' CPU over its timed part (the worker marks it). */
-async function measured(workerArgs: string[]): Promise<Measured> {
+async function measured(args: string[]): Promise<Measured> {
   const samples: ReturnType<typeof sampleProcessCpu>[] = [];
-  const result = await runWorker(workerArgs, () => samples.push(sampleProcessCpu()));
+  const result = await runWorker(args, () => samples.push(sampleProcessCpu()));
   const [before, after] = samples;
   let brokerSeconds = 0;
   for (const [pid, { component, seconds }] of after ?? new Map()) {
@@ -311,11 +297,11 @@ async function measured(workerArgs: string[]): Promise<Measured> {
 }
 
 /** Runs a worker; `onClock` is called when it marks the start and the end of its timed part. */
-function runWorker(workerArgs: string[], onClock: () => void = () => {}): Promise<WorkerResult> {
+function runWorker(args: string[], onClock: () => void = () => {}): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(here, 'kafka-clients', 'worker.ts'), ...workerArgs],
+      ['--import', 'tsx', path.join(here, 'kafka-clients', 'worker.ts'), ...args],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let pending = '';
@@ -335,8 +321,8 @@ function runWorker(workerArgs: string[], onClock: () => void = () => {}): Promis
     });
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`worker ${workerArgs.join(' ')} exited with ${code}`));
-      if (!result) return reject(new Error(`worker ${workerArgs.join(' ')} printed no result`));
+      if (code !== 0) return reject(new Error(`worker ${args.join(' ')} exited with ${code}`));
+      if (!result) return reject(new Error(`worker ${args.join(' ')} printed no result`));
       resolve(result);
     });
   });
@@ -363,7 +349,9 @@ function printSummary(results: Record<string, { produce: Measured[]; consume: Me
   for (const [client, { produce, consume }] of Object.entries(results)) {
     const cell = (values: Measured[], pick: (m: Measured) => number, baseline?: Measured[]) => {
       const v = median(values.map(pick));
-      const ratio = baseline ? ` (${(v / median(baseline.map(pick))).toFixed(2)})` : '';
+      const base = baseline ? median(baseline.map(pick)) : 0;
+      // No ratio to a baseline of 0 (a run that timed nothing): it would print ∞ or NaN.
+      const ratio = base > 0 ? ` (${(v / base).toFixed(2)})` : '';
       return `${v.toFixed(1)}${ratio}`;
     };
     const sum = (values: Measured[], pick: (m: Measured) => number | undefined) =>
