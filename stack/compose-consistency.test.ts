@@ -5,6 +5,7 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TOPICS } from '../common/kafka/topics.js';
+import { API_DATASOURCE, INFINITY_PLUGIN } from '../grafana/src/api-queries.js';
 import { COMPOSE_SECRETS } from './compose-secrets.js';
 import { REPO_ROOT } from './config.js';
 import { compiledServiceCommand } from './process/spawned-service.js';
@@ -171,6 +172,21 @@ describe('docker-compose.yml matches the native stack', () => {
     expect(String(service('jmx-exporter-agent').command)).toContain(
       `jmx_prometheus_javaagent-${VERSIONS.jmxExporter}.jar`,
     );
+  });
+
+  it('installs the Infinity plugin at its pinned version, its datasource reading the exporter over the compose network', () => {
+    const grafana = service('grafana');
+    expect(grafana.environment?.GF_INSTALL_PLUGINS).toBe(`${INFINITY_PLUGIN.id} ${INFINITY_PLUGIN.version}`);
+    expect(String(grafana.image)).toMatch(/^grafana\/grafana:11\.(6|[7-9])\./);
+    const provisioning = parse(
+      readFileSync(path.join(REPO_ROOT, 'grafana/provisioning/datasources/datasources.yml'), 'utf8'),
+    ) as {
+      datasources: Array<{ uid: string; type: string; url: string; jsonData?: { allowedHosts?: string[] } }>;
+    };
+    const api = provisioning.datasources.find((d) => d.uid === API_DATASOURCE.uid);
+    const exporterUrl = `http://exporter:${PIPELINE.exporter.port}`;
+    expect(api).toMatchObject({ type: API_DATASOURCE.type, url: exporterUrl });
+    expect(api?.jsonData?.allowedHosts).toEqual([exporterUrl]);
   });
 
   it('gives every long-running service a healthcheck and a memory limit', () => {

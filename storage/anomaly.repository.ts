@@ -18,9 +18,13 @@ export interface StoredAnomaly {
 
 export interface AnomalyQuery {
   readonly limit: number;
-  readonly profile?: string;
+  /** Any of these profiles (all when absent). */
+  readonly profiles?: readonly string[];
   readonly severity?: string;
-  readonly stationId?: string;
+  /** Any of these stations (all when absent). */
+  readonly stationIds?: readonly string[];
+  /** The oldest time wanted (inclusive); without it, the repository's look-back bounds the walk. */
+  readonly from?: number;
 }
 
 /** How many anomalies one station had at one severity within one hour. */
@@ -32,8 +36,11 @@ export interface HourlyAnomalyCount {
 }
 
 export interface AnomalyRepository {
-  /** The newest anomalies first, over at most `lookbackHours` hourly partitions before `now`. */
-  latest(query: AnomalyQuery, now: number): Promise<StoredAnomaly[]>;
+  /**
+   * The newest anomalies before `until` (exclusive) first: back to `query.from` if given, else over at
+   * most `lookbackHours` hourly partitions.
+   */
+  latest(query: AnomalyQuery, until: number): Promise<StoredAnomaly[]>;
   /** Anomaly counts of one UTC hour partition by station and severity, of rows at or after `since` if given. */
   countsOfHour(hour: number, since?: number): Promise<HourlyAnomalyCount[]>;
   /** Resolves when Cassandra answers, for /readyz. */
@@ -42,6 +49,9 @@ export interface AnomalyRepository {
 
 const SELECT_HOUR = `SELECT ts, station_id, seq, reading_id, profile, severity, score, sensor_values, explanation,
   injected_anomaly, detector_version, model_version FROM anomalies_by_hour WHERE hour = ?`;
+
+/** An hour's anomalies within [from, until): ts is the partition's first clustering column. */
+const SELECT_HOUR_RANGE = `${SELECT_HOUR} AND ts >= ? AND ts < ?`;
 
 /** One anomaly by its key, once the index has found it. */
 const SELECT_ONE = `${SELECT_HOUR} AND ts = ? AND station_id = ? AND seq = ?`;
@@ -58,6 +68,25 @@ const SEVERITIES = ['warning', 'critical'];
 const HOUR_MS = 3_600_000;
 
 /**
+ * The hour partitions to read, newest first, and each one's part of the range: from the hour of `until`
+ * back to the hour of `from`, or `lookbackHours` of them when no `from` is given.
+ */
+function hoursOf(until: number, from: number | undefined, lookbackHours: number) {
+  const newestHour = Math.floor((until - 1) / HOUR_MS) * HOUR_MS;
+  const oldestHour =
+    from === undefined ? newestHour - (lookbackHours - 1) * HOUR_MS : Math.floor(from / HOUR_MS) * HOUR_MS;
+  const hours: Array<{ hour: Date; from: Date; until: Date }> = [];
+  for (let hour = newestHour; hour >= oldestHour; hour -= HOUR_MS) {
+    hours.push({
+      hour: new Date(hour),
+      from: new Date(Math.max(hour, from ?? hour)),
+      until: new Date(Math.min(hour + HOUR_MS, until)),
+    });
+  }
+  return hours;
+}
+
+/**
  * Reads recent anomalies hour partition by hour partition, newest first, paging through each with the
  * driver's paging state so no read is unbounded, and stops as soon as `limit` rows match.
  */
@@ -69,14 +98,13 @@ export function createCassandraAnomalyRepository(client: Client, lookbackHours: 
   async function latestOfStation(
     query: AnomalyQuery,
     stationId: string,
-    now: number,
+    until: number,
   ): Promise<StoredAnomaly[]> {
     const found: StoredAnomaly[] = [];
-    const newestHour = Math.floor(now / HOUR_MS) * HOUR_MS;
-    const profiles = query.profile ? [query.profile] : [...profileNames(), 'imported'];
+    const profiles = query.profiles?.length ? query.profiles : [...profileNames(), 'imported'];
     const severities = query.severity ? [query.severity] : SEVERITIES;
-    for (let h = 0; h < lookbackHours && found.length < query.limit; h++) {
-      const hour = new Date(newestHour - h * HOUR_MS);
+    for (const { hour, from, until: end } of hoursOf(until, query.from, lookbackHours)) {
+      if (found.length >= query.limit) break;
       const keys = await client.execute(SELECT_INDEX_OF_STATION, [hour, profiles, severities, stationId], {
         prepare: true,
         fetchSize: 100_000,
@@ -87,6 +115,7 @@ export function createCassandraAnomalyRepository(client: Client, lookbackHours: 
           stationId: row.get('station_id') as string,
           seq: row.get('seq'),
         }))
+        .filter((key) => key.ts >= from && key.ts < end)
         .sort((a, b) => b.ts.getTime() - a.ts.getTime() || (a.stationId < b.stationId ? -1 : 1))
         .slice(0, query.limit - found.length);
       const rows = await Promise.all(
@@ -103,23 +132,33 @@ export function createCassandraAnomalyRepository(client: Client, lookbackHours: 
   }
 
   return {
-    async latest(query, now) {
-      if (query.stationId) return latestOfStation(query, query.stationId, now);
+    async latest(query, until) {
+      if (query.stationIds?.length) {
+        // Each station from its own index; merged newest first.
+        const perStation = await Promise.all(
+          query.stationIds.map((stationId) => latestOfStation(query, stationId, until)),
+        );
+        return perStation
+          .flat()
+          .sort((a, b) => b.ts.localeCompare(a.ts) || a.stationId.localeCompare(b.stationId) || b.seq - a.seq)
+          .slice(0, query.limit);
+      }
       const found: StoredAnomaly[] = [];
-      const newestHour = Math.floor(now / HOUR_MS) * HOUR_MS;
-      for (let h = 0; h < lookbackHours && found.length < query.limit; h++) {
+      const profiles = query.profiles?.length ? new Set(query.profiles) : undefined;
+      for (const { hour, from, until: end } of hoursOf(until, query.from, lookbackHours)) {
+        if (found.length >= query.limit) break;
         let pageState: string | undefined;
         do {
-          const result = await client.execute(SELECT_HOUR, [new Date(newestHour - h * HOUR_MS)], {
+          const result = await client.execute(SELECT_HOUR_RANGE, [hour, from, end], {
             prepare: true,
             // Unfiltered, the first rows are the answer: fetch no more than are wanted. A profile or a
             // severity matches a good share of rows, so filtering them here finds the answer soon.
-            fetchSize: query.profile || query.severity ? 500 : query.limit - found.length,
+            fetchSize: profiles || query.severity ? 500 : query.limit - found.length,
             ...(pageState ? { pageState } : {}),
           });
           for (const row of result.rows) {
             const anomaly = anomalyOf(row);
-            if (query.profile && anomaly.profile !== query.profile) continue;
+            if (profiles && !profiles.has(anomaly.profile)) continue;
             if (query.severity && anomaly.severity !== query.severity) continue;
             found.push(anomaly);
             if (found.length >= query.limit) break;

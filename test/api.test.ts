@@ -183,6 +183,7 @@ describe('exporter REST API against the real Cassandra', () => {
     expect(operations.sort()).toEqual(
       [
         'GET /api/anomalies/count',
+        'GET /api/anomalies/episodes',
         'GET /api/anomalies/latest',
         'GET /api/forecasts',
         'GET /api/models',
@@ -226,6 +227,75 @@ describe('exporter REST API against the real Cassandra', () => {
     expect(latest.anomalies.map((a) => [a.seq, a.modelVersion])).toEqual([
       [240, 'factory-20261123000000-abcd'],
     ]);
+  });
+
+  it('serves anomalies and their episodes within a time range, for several stations and profiles, as Grafana asks for them', async () => {
+    const iso = (t: number) => new Date(t).toISOString();
+    const hour = `from=${iso(now - 3_600_000)}&to=${iso(now + 60_000)}`;
+    const both = await ok(
+      `/api/anomalies/latest?station=${factory},${envStation}&profile=factory,environment&${hour}`,
+      responses.latestAnomalies,
+    );
+    expect(both.anomalies.map((a) => [a.stationId, a.seq])).toEqual([
+      [envStation, 1],
+      [factory, 241],
+      [factory, 240],
+    ]);
+    // `to` is exclusive, `from` inclusive: the window holds the second factory anomaly alone.
+    const window = await ok(
+      `/api/anomalies/latest?station=${factory}&from=${iso(now - 9_000)}&to=${iso(now - 8_999)}`,
+      responses.latestAnomalies,
+    );
+    expect(window.anomalies.map((a) => a.seq)).toEqual([241]);
+    const fleetWindow = await ok(
+      `/api/anomalies/latest?profile=factory&from=${iso(now - 10_000)}&to=${iso(now - 9_000)}&limit=1000`,
+      responses.latestAnomalies,
+    );
+    expect(fleetWindow.anomalies.filter((a) => a.stationId === factory).map((a) => a.seq)).toEqual([240]);
+    expect(new Set(fleetWindow.anomalies.map((a) => a.profile))).toEqual(new Set(['factory']));
+
+    const episodes = await ok(
+      `/api/anomalies/episodes?station=${factory},${envStation}&${hour}`,
+      responses.anomalyEpisodes,
+    );
+    expect(episodes).toEqual({
+      count: 2,
+      truncated: false,
+      episodes: [
+        expect.objectContaining({
+          stationId: envStation,
+          start: iso(now - 5_000),
+          end: iso(now - 5_000),
+          readings: 1,
+        }),
+        {
+          stationId: factory,
+          profile: 'factory',
+          start: iso(now - 10_000),
+          end: iso(now - 9_000),
+          severity: 'critical',
+          peakScore: 7,
+          explanation: '[stats] temperature z=7',
+          modelVersion: 'factory-20261123000000-abcd',
+          readings: 2,
+          title: `${factory}: critical for 1 s (2 readings)`,
+        },
+      ],
+    });
+    // The gap is the query's: a minute still joins anomalies a second apart.
+    const split = await ok(
+      `/api/anomalies/episodes?station=${factory}&gap=1m&${hour}`,
+      responses.anomalyEpisodes,
+    );
+    expect(split.count).toBe(1);
+
+    const nearby = await ok(`/api/warnings?station=${envStation}`, responses.warningFeed);
+    expect(nearby.warnings.map((w) => w.stationId)).toEqual([envStation]);
+    const elsewhere = await ok(
+      `/api/warnings?station=${factory}&profile=environment,factory`,
+      responses.warningFeed,
+    );
+    expect(elsewhere.warnings.filter((w) => w.stationId === envStation)).toEqual([]);
   });
 
   it('lists stations and pages through a station’s readings with cursors, newest first, each reading once', async () => {
@@ -378,6 +448,29 @@ describe('exporter REST API against the real Cassandra', () => {
     ],
     ['GET', '/api/stations/factory-x/readings?limit=-1', 'limit: expected at least 1'],
     ['GET', '/api/warnings?area=NORTH', 'area: expected the start of station ids'],
+    ['GET', '/api/anomalies/episodes', 'station'],
+    ['GET', '/api/anomalies/episodes?station=a,Bad%20Id', 'station: "Bad Id": expected a station id'],
+    [
+      'GET',
+      `/api/anomalies/latest?station=${Array.from({ length: 21 }, (_, i) => `s${i}`).join(',')}`,
+      'station: expected at most 20 stations',
+    ],
+    [
+      'GET',
+      '/api/anomalies/latest?profile=factory,spaceship',
+      'profile: "spaceship": expected one of factory',
+    ],
+    [
+      'GET',
+      '/api/anomalies/latest?from=2026-11-23T10:00:00Z&to=2026-11-23T09:00:00Z',
+      'from: expected a time before `to`',
+    ],
+    [
+      'GET',
+      '/api/anomalies/episodes?station=a&from=2026-11-01T00:00:00Z&to=2026-11-23T00:00:00Z',
+      'from: expected at most 7 days before `to`',
+    ],
+    ['GET', '/api/anomalies/episodes?station=a&gap=soon', 'gap: expected a number and a unit'],
     ['GET', '/api/forecasts?station=factory-x', 'sensor'],
     [
       'GET',

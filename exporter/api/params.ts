@@ -41,3 +41,30 @@ export const isoTime = () =>
   z.iso
     .datetime({ error: 'expected an ISO 8601 UTC timestamp, e.g. 2026-11-23T10:00:00Z' })
     .transform(Date.parse);
+
+/**
+ * A comma-separated list of `item`s, at most `max` (a Grafana multi-value variable as `${name:csv}`); a
+ * single value is a list of one. A wrong item is named in the message when there are several.
+ */
+export const listParam = <T extends z.ZodType<string, string>>(item: T, max: number, what: string) =>
+  z.string().transform((text, ctx) => {
+    const items = text.split(',');
+    if (items.length > max) {
+      ctx.addIssue({ code: 'custom', message: `expected at most ${max} ${what}s` });
+      return z.NEVER;
+    }
+    const parsed: Array<z.output<T>> = [];
+    for (const value of items) {
+      const result = item.safeParse(value);
+      if (!result.success) {
+        const message = result.error.issues[0]?.message ?? `expected a ${what}`;
+        ctx.addIssue({
+          code: 'custom',
+          message: items.length > 1 ? `${JSON.stringify(value)}: ${message}` : message,
+        });
+        return z.NEVER;
+      }
+      parsed.push(result.data);
+    }
+    return parsed;
+  });

@@ -23,6 +23,29 @@ export const anomaly = z
 
 export const latestAnomalies = z.object({ count: z.number(), anomalies: z.array(anomaly) });
 
+export const anomalyEpisode = z
+  .object({
+    stationId: z.string(),
+    profile: z.string(),
+    start: z.string().describe('Time of its first anomalous reading.'),
+    end: z.string().describe('Time of its last anomalous reading.'),
+    severity: z.string().describe('The worst severity among its readings.'),
+    peakScore: z.number(),
+    explanation: z.string().describe('The explanation of its highest-scoring reading.'),
+    modelVersion: z.string().nullable(),
+    readings: z.number().describe('How many anomalous readings it spans.'),
+    title: z.string().describe('Station, severity and length in one line.'),
+  })
+  .meta({ id: 'AnomalyEpisode' });
+
+export const anomalyEpisodes = z.object({
+  count: z.number(),
+  truncated: z
+    .boolean()
+    .describe('More anomalies were in the range than one answer groups; the oldest episodes are left out.'),
+  episodes: z.array(anomalyEpisode),
+});
+
 export const anomalyCount = z.object({
   range: z.string(),
   from: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { profileNames } from '../../common/reading/profiles.js';
 import type { WarningRepository } from '../../storage/warning.repository.js';
-import { profileParam, severityParam } from '../api/params.js';
+import { listParam, profileParam, severityParam, stationIdParam } from '../api/params.js';
 import { COMMON_ERRORS } from '../api/problem.js';
 import { warningFeed } from '../api/responses.js';
 import { type ApiRoute, defineRoute } from '../api/route.js';
@@ -16,9 +16,22 @@ const warningsQuery = z.strictObject({
     })
     .optional()
     .describe('An area: stations are named by area, so this is the start of their ids (environment-north).'),
+  station: listParam(stationIdParam(), 20, 'station')
+    .optional()
+    .describe(
+      "The areas of these stations, comma-separated (e.g. Grafana's ${station:csv}): a station's area is its id without its last part, environment-north for environment-north-s001.",
+    ),
   severity: severityParam().optional(),
-  profile: profileParam().optional(),
+  profile: listParam(profileParam(), 20, 'profile')
+    .optional()
+    .describe("Profiles, comma-separated (e.g. Grafana's ${profile:csv})."),
 });
+
+/** A station's area: its id without the last dash-separated part (environment-north-s001 → environment-north-). */
+function areaOf(stationId: string): string {
+  const cut = stationId.lastIndexOf('-');
+  return cut > 0 ? stationId.slice(0, cut + 1) : stationId;
+}
 
 export function warningRoutes(deps: { warnings: WarningRepository }): ApiRoute[] {
   return [
@@ -35,8 +48,10 @@ export function warningRoutes(deps: { warnings: WarningRepository }): ApiRoute[]
       query: warningsQuery,
       responses: { 200: { description: 'Warnings in force.', schema: warningFeed }, ...COMMON_ERRORS },
       async handle({ query }) {
-        const warnings = (await deps.warnings.active(query.profile ? [query.profile] : profileNames()))
+        const areas = query.station?.map(areaOf);
+        const warnings = (await deps.warnings.active(query.profile ?? profileNames()))
           .filter((w) => !query.area || w.stationId.startsWith(query.area))
+          .filter((w) => !areas || areas.some((area) => w.stationId.startsWith(area)))
           .filter((w) => !query.severity || w.severity === query.severity)
           .sort(
             (a, b) =>

@@ -43,9 +43,18 @@ export function sensorwatchDashboard(
     .timezone('utc');
 }
 
-/** A query variable over label values, optionally multi-valued with "All". */
-export function labelVariable(name: string, label: string, query: string): dashboard.QueryVariableBuilder {
-  return new dashboard.QueryVariableBuilder(name)
+/**
+ * A multi-valued query variable over label values. "All" is offered as `.*` (`regex`, cheapest for PromQL
+ * over many values), as every value (`each`: panels reading the API take a list, `${name:csv}`, which
+ * `.*` is not), or not at all (`none`).
+ */
+export function labelVariable(
+  name: string,
+  label: string,
+  query: string,
+  all: 'regex' | 'each' | 'none' = 'regex',
+): dashboard.QueryVariableBuilder {
+  const variable = new dashboard.QueryVariableBuilder(name)
     .label(label)
     .datasource(PROMETHEUS_DATASOURCE)
     .query(query)
@@ -53,8 +62,13 @@ export function labelVariable(name: string, label: string, query: string): dashb
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc)
     .multi(true)
-    .includeAll(true)
-    .allValue('.*');
+    .includeAll(all !== 'none');
+  return all === 'regex' ? variable.allValue('.*') : variable;
+}
+
+/** A table panel with the project's size. */
+export function tablePanel(title: string, description: string): table.PanelBuilder {
+  return new table.PanelBuilder().title(title).description(description).height(8).span(12);
 }
 
 /** A table of an instant query: the current value of each series, one row per series. */

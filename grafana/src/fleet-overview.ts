@@ -1,4 +1,5 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { latestAnomaliesPanel, warningsPanel } from './api-panels.js';
 import { instantTable, labelVariable, promQuery, sensorwatchDashboard, timeseriesPanel } from './defaults.js';
 import { QUERIES } from './queries.js';
 
@@ -9,7 +10,8 @@ export function fleetOverviewDashboard(): dashboard.DashboardBuilder {
     'The whole fleet at a glance: how much it reports, how much of it is anomalous and where, who has gone silent, and the citizen warnings in force.',
   )
     .withVariable(
-      labelVariable('profile', 'Profile', 'label_values(sensorwatch_readings_stored_total, profile)'),
+      // "All" as every profile: the API panels take a list.
+      labelVariable('profile', 'Profile', 'label_values(sensorwatch_readings_stored_total, profile)', 'each'),
     )
     .withPanel(
       timeseriesPanel('Readings per second', 'Readings stored, by profile.', 'reqps').withTarget(
@@ -37,6 +39,8 @@ export function fleetOverviewDashboard(): dashboard.DashboardBuilder {
         'short',
       ).withTarget(promQuery(QUERIES.stationsReporting, '{{profile}}')),
     )
+    .withPanel(latestAnomaliesPanel())
+    .withPanel(warningsPanel())
     .withPanel(
       instantTable(
         'Top stations by anomalies (last hour)',

@@ -45,7 +45,6 @@ export const QUERIES = {
   forecastAccuracy: 'max by (profile, model, measure) (sensorwatch_forecast_accuracy{profile=~"$profile"})',
   forecastRmseVsBaseline:
     'max by (profile) (sensorwatch_forecast_accuracy{profile=~"$profile", model="holt_winters", measure="rmse"}) / max by (profile) (sensorwatch_forecast_accuracy{profile=~"$profile", model="seasonal_naive", measure="rmse"})',
-  anomalyAnnotation: 'sensorwatch_station_anomaly_severity{profile=~"$profile", station=~"$station"} > 0',
   anomalyScoreHeatmap:
     'sum by (le) (rate(sensorwatch_anomaly_score_bucket{profile=~"$profile"}[$__rate_interval]))',
   livePrecision:

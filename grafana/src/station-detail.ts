@@ -1,17 +1,17 @@
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
-  labelVariable,
-  PROMETHEUS_DATASOURCE,
-  promQuery,
-  sensorwatchDashboard,
-  timeseriesPanel,
-} from './defaults.js';
+  anomalyEpisodesAnnotation,
+  areaWarningsPanel,
+  STATION_DETAIL_UID,
+  stationAnomaliesPanel,
+} from './api-panels.js';
+import { labelVariable, promQuery, sensorwatchDashboard, timeseriesPanel } from './defaults.js';
 import { QUERIES, VARIABLE_QUERIES } from './queries.js';
 
 const sensorValues = () =>
   timeseriesPanel(
     'Sensor values',
-    'Each sensor’s latest value over time, from the exporter’s gauges, with its profile’s rule limits (dashed) and the station’s anomalies as annotations.',
+    'Each sensor’s latest value over time, from the exporter’s gauges, with its profile’s rule limits (dashed) and the station’s anomaly episodes as annotations (hover one for its explanation).',
     'short',
   )
     .withTarget(promQuery(QUERIES.sensorValue, '{{station}} {{sensor}}'))
@@ -51,28 +51,23 @@ const silence = () =>
   );
 
 export function stationDetailDashboard(): dashboard.DashboardBuilder {
-  return sensorwatchDashboard(
-    'sensorwatch-station-detail',
-    'sensorwatch / Station detail',
-    'One station (or several) up close: every sensor’s values, its anomaly scores and severity, and silence.',
-  )
-    .withVariable(labelVariable('profile', 'Profile', VARIABLE_QUERIES.profile))
-    .withVariable(labelVariable('station', 'Station', VARIABLE_QUERIES.station))
-    .withVariable(labelVariable('sensor', 'Sensor', VARIABLE_QUERIES.sensor))
-    .annotation(
-      new dashboard.AnnotationQueryBuilder()
-        .name('Anomalies')
-        .datasource(PROMETHEUS_DATASOURCE)
-        .enable(true)
-        .iconColor('red')
-        .expr(QUERIES.anomalyAnnotation)
-        .step('15s')
-        .titleFormat('{{station}} anomalous')
-        .textFormat('{{profile}} station {{station}}: its latest reading was anomalous'),
+  return (
+    sensorwatchDashboard(
+      STATION_DETAIL_UID,
+      'sensorwatch / Station detail',
+      'One station (or several) up close: every sensor’s values with its anomaly episodes, its anomaly scores and severity, silence, its latest anomalies with their explanations, and the warnings in force in its area.',
     )
-    .withPanel(sensorValues())
-    .withPanel(forecastAgainstActual())
-    .withPanel(anomalyScores())
-    .withPanel(severity())
-    .withPanel(silence());
+      .withVariable(labelVariable('profile', 'Profile', VARIABLE_QUERIES.profile))
+      // No "All": the API panels name stations (at most 20), and a detail view is of a few.
+      .withVariable(labelVariable('station', 'Station', VARIABLE_QUERIES.station, 'none'))
+      .withVariable(labelVariable('sensor', 'Sensor', VARIABLE_QUERIES.sensor))
+      .annotation(anomalyEpisodesAnnotation())
+      .withPanel(sensorValues())
+      .withPanel(forecastAgainstActual())
+      .withPanel(anomalyScores())
+      .withPanel(severity())
+      .withPanel(silence())
+      .withPanel(areaWarningsPanel().span(12))
+      .withPanel(stationAnomaliesPanel())
+  );
 }
