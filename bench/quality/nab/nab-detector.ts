@@ -24,6 +24,14 @@ const NAB_PROFILE: ProfileSpec = {
 const ONSET_ROWS = 300;
 /** Weight of the score itself next to its rise, so a lasting but growing anomaly still scores. */
 const LEVEL_WEIGHT = 0.1;
+/**
+ * One alarm per onset: after an output at alarm level (0.15, where NAB's standard threshold settles for
+ * this detector), the next rows raise none, however the score moves while the episode goes on. NAB
+ * charges each of them outside a window, as an operator would count repeated pages for one incident.
+ * 30 rows: two and a half hours of NAB's usual five-minute rows, a tenth of the onset window.
+ */
+const ALARM_OUTPUT = 0.15;
+const ALARM_HOLD_ROWS = 30;
 
 /**
  * Runs the detector's scoring core over a NAB series, row by row (each row's score is computed before the
@@ -32,13 +40,15 @@ const LEVEL_WEIGHT = 0.1;
  * NAB rewards the first detection in a window and charges every later one outside it, as an operator
  * wants one alarm when an episode starts, not one per reading while the level is off. So a row's score is
  * its rise above the highest verdict score of the previous ONSET_ROWS rows, plus a tenth of the score
- * itself, mapped to [0, 1) as s / (s + warning z). Only the benchmark's output is shaped this way; the
- * detector's verdicts are the core's.
+ * itself, mapped to [0, 1) as s / (s + warning z); after an output at alarm level, the next rows are held
+ * at 0 (one alarm per onset). Only the benchmark's output is shaped this way; the detector's verdicts
+ * are the core's.
  */
 export function scoreNabSeries(series: NabSeries, options: ScoringCoreOptions = {}): number[] {
   const core = createScoringCore(options);
   const warningZ = options.thresholds?.warningZ ?? 3;
   const onset = onsetScorer(ONSET_ROWS, LEVEL_WEIGHT);
+  const hold = alarmHold(ALARM_OUTPUT, ALARM_HOLD_ROWS);
   const scores: number[] = [];
   const clock = readingTimes(series.timestamps);
   series.values.forEach((value, i) => {
@@ -58,7 +68,7 @@ export function scoreNabSeries(series: NabSeries, options: ScoringCoreOptions = 
       });
     }
     const shaped = onset(verdict.score);
-    scores.push(shaped / (shaped + warningZ));
+    scores.push(hold(shaped / (shaped + warningZ)));
   });
   return scores;
 }
@@ -90,5 +100,18 @@ export function onsetScorer(rows: number, levelWeight: number): (score: number) 
     window.push({ index, score });
     index += 1;
     return Math.max(0, score - previousMax) + levelWeight * score;
+  };
+}
+
+/** Outputs of `alarmAt` or more start a hold: the `rows` outputs after one are 0. */
+export function alarmHold(alarmAt: number, rows: number): (output: number) => number {
+  let held = 0;
+  return (output) => {
+    if (held > 0) {
+      held -= 1;
+      return 0;
+    }
+    if (output >= alarmAt) held = rows;
+    return output;
   };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNabCorpus, readResultScores } from './nab-data.js';
-import { onsetScorer } from './nab-detector.js';
+import { alarmHold, onsetScorer } from './nab-detector.js';
 import {
   NAB_PROFILES,
   normalise,
@@ -139,6 +139,21 @@ describe('onsetScorer', () => {
       0, // 3 is still within the last two rows
       0,
       4 + 2, // the 3s have left the window
+    ]);
+  });
+});
+
+describe('alarmHold', () => {
+  it('holds the outputs after an alarm at 0 for its rows, then lets the next alarm through', () => {
+    const hold = alarmHold(0.5, 2);
+    expect([0.2, 0.6, 0.9, 0.7, 0.4, 0.8, 0.1].map((o) => hold(o))).toEqual([
+      0.2, // below alarm level: passes, starts no hold
+      0.6, // an alarm
+      0, // held
+      0, // held
+      0.4,
+      0.8, // the next alarm
+      0,
     ]);
   });
 });
