@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type ConfigOf, envKey, intInRange, parseConfig } from '../common/config/env.js';
+import { CASSANDRA_GC_NAMES } from './services/cassandra-gc.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,6 +34,11 @@ export const STACK_CONFIG = {
     'SENSORWATCH_CASSANDRA_HEAP_MB',
     intInRange(512, 16_384).default(1024),
     'Heap of the Cassandra node.',
+  ),
+  cassandraGc: envKey(
+    'SENSORWATCH_CASSANDRA_GC',
+    z.enum(CASSANDRA_GC_NAMES, { error: `expected one of ${CASSANDRA_GC_NAMES.join(', ')}` }).default('g1'),
+    'Garbage collector settings of the Cassandra node (stack/services/cassandra-gc.ts); npm run bench:cassandra-gc compares them.',
   ),
   startTimeoutSeconds: envKey(
     'SENSORWATCH_STACK_START_TIMEOUT_S',

@@ -4,6 +4,7 @@ import type { StackConfig } from '../config.js';
 import type { StackPaths } from '../paths.js';
 import type { ProcessSpec } from '../process/supervisor.js';
 import { CASSANDRA, HOST } from '../topology.js';
+import { CASSANDRA_GC_SETTINGS } from './cassandra-gc.js';
 import { classpathOf, findJar, jvmBaseArgs } from './java.js';
 
 /**
@@ -103,6 +104,11 @@ export interface CassandraContext {
   readonly jmxConfig: string;
 }
 
+/** Cassandra's log of the JVM's safepoints (see cassandraProcessSpec). */
+export function safepointLogOf(paths: StackPaths): string {
+  return path.join(cassandraFiles(paths).dataDir, 'logs', 'safepoints.log');
+}
+
 function cassandraFiles(paths: StackPaths) {
   const conf = paths.conf(CASSANDRA.name);
   return {
@@ -116,7 +122,7 @@ function cassandraFiles(paths: StackPaths) {
 export async function prepareCassandra(ctx: CassandraContext): Promise<void> {
   const files = cassandraFiles(ctx.paths);
   await mkdir(files.conf, { recursive: true });
-  await mkdir(files.dataDir, { recursive: true });
+  await mkdir(path.join(files.dataDir, 'logs'), { recursive: true });
   await writeFile(files.yaml, renderCassandraYaml(files.dataDir));
   await writeFile(files.logback, renderCassandraLogback());
 }
@@ -133,7 +139,11 @@ export function cassandraProcessSpec(ctx: CassandraContext): ProcessSpec {
         jmxAgentJar: ctx.jmxAgentJar,
         jmxPort: CASSANDRA.jmxExporterPort,
         jmxConfig: ctx.jmxConfig,
+        gcArgs: CASSANDRA_GC_SETTINGS[ctx.config.cassandraGc],
       }),
+      // Every stop of the world (collections and the JVM's other safepoints) with its length, in a
+      // file beside Cassandra's logs: what its clients wait for, whichever collector runs.
+      `-Xlog:safepoint:file=${safepointLogOf(ctx.paths)}::filecount=2,filesize=20m`,
       // Cassandra measures object sizes with jamm, which must be loaded as an agent.
       `-javaagent:${jamm}`,
       ...CASSANDRA_JAVA17_ARGS,

@@ -8,8 +8,11 @@ export function jvmBaseArgs({
   jmxAgentJar,
   jmxPort,
   jmxConfig,
+  gcArgs = ['-XX:+UseG1GC'],
 }: {
   heapMb: number;
+  /** The collector and its settings. */
+  gcArgs?: readonly string[];
   jmxAgentJar: string;
   jmxPort: number;
   jmxConfig: string;
@@ -17,7 +20,7 @@ export function jvmBaseArgs({
   return [
     `-Xms${heapMb}m`,
     `-Xmx${heapMb}m`,
-    '-XX:+UseG1GC',
+    ...gcArgs,
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
     // The agent serves /metrics on 127.0.0.1:<port> from the JVM's own MBeans: no remote JMX needed.

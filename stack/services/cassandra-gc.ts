@@ -1,0 +1,26 @@
+/**
+ * Garbage-collector settings Cassandra can run with on Java 17, by name (SENSORWATCH_CASSANDRA_GC), so
+ * `npm run bench:cassandra-gc` can compare them side by side on the same stack. Its young-generation
+ * pauses are what drive the pipeline's p99 write latency (docs/benchmarks.md).
+ */
+export const CASSANDRA_GC_SETTINGS = {
+  /** G1 with its defaults (a 200 ms pause goal): what Cassandra ran with until measured otherwise. */
+  g1: ['-XX:+UseG1GC'],
+  /** G1 told to aim at 50 ms pauses: smaller collections, more of them. */
+  'g1-pause-50': ['-XX:+UseG1GC', '-XX:MaxGCPauseMillis=50'],
+  /**
+   * G1 with a young generation of at least half the heap: Cassandra's garbage is short-lived (memtable
+   * and request buffers), so fewer of its objects live long enough to be copied, or promoted at all.
+   */
+  'g1-young': [
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=100',
+    '-XX:+UnlockExperimentalVMOptions',
+    '-XX:G1NewSizePercent=50',
+  ],
+  /** ZGC (Java 17's, not generational): pauses of a millisecond or less, for more CPU and memory. */
+  zgc: ['-XX:+UseZGC'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type CassandraGc = keyof typeof CASSANDRA_GC_SETTINGS;
+export const CASSANDRA_GC_NAMES = Object.keys(CASSANDRA_GC_SETTINGS) as [CassandraGc, ...CassandraGc[]];
