@@ -150,6 +150,34 @@ describe('SimulatedStation', () => {
     expect(all[(first?.seq ?? 0) - 1]?.values[sensor]).toBe(first?.values[sensor]);
   });
 
+  it('labels no reading that the sensor’s range cut to less than a standard deviation of change', () => {
+    // A tank held at 97.5 % without noise: shifted up, it reads the 100 % a full tank reads; shifted down
+    // by 4 to 7 standard deviations, it plainly moved.
+    const tank: SensorSpec = {
+      ...spec,
+      mean: 97.5,
+      stdDev: 4,
+      validRange: [0, 100],
+      season: undefined,
+      noise: 0,
+      driftPerDay: 0,
+    };
+    const station = new SimulatedStation({
+      stationId: 'site-t-s001',
+      profile: 'factory',
+      anomalyRate: 0.05,
+      anomalyKinds: ['level_shift'],
+      originTs: ORIGIN,
+      profileSpec: { ...profileOf('factory'), sensors: { tank }, rules: [] },
+    });
+    const all = Array.from({ length: 5_000 }, (_, i) => station.readingAt(ORIGIN + i * 60_000));
+    const values = (labelled: boolean) =>
+      new Set(all.filter((r) => (r.label !== null) === labelled).map((r) => r.values.tank as number));
+    expect([...values(true)].every((v) => v <= 97.5 - 4 * 4)).toBe(true);
+    expect(values(true).size).toBeGreaterThan(10);
+    expect(values(false)).toEqual(new Set([97.5, 100]));
+  });
+
   it('makes a spike stand far outside the normal spread of its sensor', () => {
     const all = readings(0.01, 20_000);
     const spikes = all.filter((r) => r.label?.kind === 'spike');

@@ -81,10 +81,15 @@ export class SimulatedStation {
       const normal = this.report(raw, spec);
       let value: number | null = normal;
       if (this.episode?.sensors.includes(name)) {
-        value = this.report(applyEpisode(this.episode, name, raw, spec.stdDev, this.random), spec);
+        const faulty = applyEpisode(this.episode, name, raw, spec.stdDev, this.random);
+        value = this.report(faulty, spec);
         // Ground truth is what the fault did to the reading: a downward spike on a sensor already at zero,
         // or the first reading of a frozen value, left it unchanged and is no anomaly anyone could see.
-        if (value !== normal) affected.push(name);
+        // Nor is one the sensor's range cut to less than a standard deviation: a tank at 97 % pushed up
+        // reads the 100 % it reads whenever it is full.
+        const cut = faulty !== null && (faulty < spec.validRange[0] || faulty > spec.validRange[1]);
+        const shown = value === null || normal === null ? Number.POSITIVE_INFINITY : Math.abs(value - normal);
+        if (value !== normal && !(cut && shown < spec.stdDev)) affected.push(name);
       }
       values[name] = value;
     }
