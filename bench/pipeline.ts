@@ -19,6 +19,7 @@
  *
  *   npm run bench:pipeline -- --rates 2000,4000,8000 --window 30     (a quicker, coarser run)
  *   npm run bench:pipeline -- --rates 6000 --cpu-prof /tmp/prof      (the detector's CPU profile)
+ *   npm run bench:pipeline -- --only ladder --rates 3000 --cpu-prof /tmp/prof   (the same, that step alone)
  *   npm run bench:pipeline -- --only state --state-rate 2000          (steps 4 and 5 alone)
  */
 import { randomUUID } from 'node:crypto';
@@ -63,14 +64,15 @@ async function main(): Promise<void> {
       'cpu-prof': { type: 'string' },
       // Detector settings to compare, e.g. --detector-env DETECTOR_COMMIT_INTERVAL_MS=0 (repeatable).
       'detector-env': { type: 'string', multiple: true, default: [] },
-      // `state`: only the checkpoint cost and the restore (steps 4 and 5), at --state-rate; `restore`: step 5.
+      // `state`: only the checkpoint cost and the restore (steps 4 and 5), at --state-rate; `restore`: step 5;
+      // `ladder`: only the steps at --rates (step 2), e.g. to profile the detector at one rate.
       only: { type: 'string', default: 'all' },
       'state-rate': { type: 'string' },
       'state-stations': { type: 'string', default: '10000' },
     },
   });
-  if (!['all', 'state', 'restore'].includes(args.only))
-    throw new Error(`--only: expected all, state or restore (got ${args.only})`);
+  if (!['all', 'state', 'restore', 'ladder'].includes(args.only))
+    throw new Error(`--only: expected all, state, restore or ladder (got ${args.only})`);
   const rates = numberListOption('rates', args.rates, { min: 1 });
   if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
   const run = randomUUID().slice(0, 8);
@@ -133,6 +135,22 @@ async function main(): Promise<void> {
       return;
     }
 
+    if (args.only === 'ladder') {
+      await admin.deleteTopics({ topics: [topics.ceiling] });
+      const options = ladderOptions();
+      const detector = await startDetector(options, run);
+      try {
+        for (const rate of rates) {
+          const step = await runStep(detector, rate, options, run);
+          printStep(step);
+          if (!step.keptUp) break;
+        }
+      } finally {
+        await detector.stop();
+      }
+      return;
+    }
+
     console.log('1. Ceilings');
     const kafkaLib = await ensureMavenBundle(paths, KAFKA_BUNDLE, () => {});
     const kafkaCeilings = await measureKafkaCeilings({
@@ -165,11 +183,7 @@ async function main(): Promise<void> {
       for (const rate of rates) {
         const step = await runStep(detector, rate, options, run);
         steps.push(step);
-        console.log(
-          `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB (heap ${step.detectorHeapMb.toFixed(0)}) ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
-        );
-        console.log(`     cores: ${describeCores(step)}`);
-        console.log(`     Kafka requests/s: ${describeRequests(step)}`);
+        printStep(step);
         if (!step.keptUp) break;
       }
       const sustained = Math.max(0, ...steps.filter((s) => s.keptUp).map((s) => s.offered));
@@ -289,6 +303,15 @@ async function measureStateCost(
     checkpoints: { rate, detectorCpuUsPerReading: cpuPerReading, overhead, steps },
     restore,
   };
+}
+
+/** One step of the ladder: rates, latency, the detector's CPU and memory, every part's cores. */
+function printStep(step: StepResult): void {
+  console.log(
+    `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB (heap ${step.detectorHeapMb.toFixed(0)}) ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
+  );
+  console.log(`     cores: ${describeCores(step)}`);
+  console.log(`     Kafka requests/s: ${describeRequests(step)}`);
 }
 
 function describeRequests(step: StepResult): string {
