@@ -47,7 +47,12 @@ describe('Prometheus: scraping the stack', () => {
     });
     expect(underReplicated.map((r) => r.metric.instance).sort()).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
 
-    const controllers = await query('sum(kafka_controller_active_controller_count)');
+    // Each node is scraped at its own instant: across a controller election one scrape can still see the
+    // old controller active and the next the new one. The quorum must settle on exactly one.
+    const controllers = await eventually('exactly one active controller', async () => {
+      const result = await query('sum(kafka_controller_active_controller_count)');
+      return result[0]?.value[1] === '1' ? result : undefined;
+    });
     expect(controllers[0]?.value[1]).toBe('1');
 
     const cassandraLatency = await query('cassandra_client_request_latency_seconds{scope="Write"}');
