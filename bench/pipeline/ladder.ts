@@ -61,8 +61,17 @@ export interface LadderOptions {
   readonly windowS: number;
 }
 
-async function scrape(process: RunningService): Promise<Sample[]> {
-  return parseMetrics(await (await fetch(`${process.metricsUrl}/metrics`)).text());
+async function scrape(service: RunningService): Promise<Sample[]> {
+  try {
+    return parseMetrics(await (await fetch(`${service.metricsUrl}/metrics`)).text());
+  } catch (error) {
+    // A bare "fetch failed" said nothing when the detector had died (out of heap, once): say who and where.
+    const exit = service.process.exitCode ?? service.process.signalCode;
+    const state = exit === null ? 'is not answering' : `exited (${exit})`;
+    throw new Error(`${service.name} ${state} at ${service.metricsUrl}/metrics; see ${service.log}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Requests served so far by every broker, by request type (from their JMX exporters). */
