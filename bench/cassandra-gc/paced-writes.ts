@@ -1,17 +1,6 @@
 import type { Client } from 'cassandra-driver';
-import type { Reading } from '../../common/reading/reading.js';
-import { explain, type ScoredReading } from '../../scoring/scored-reading.js';
-import type { Verdict } from '../../scoring/scoring-core.js';
 import { createCassandraReadingRepository } from '../../storage/reading.repository.js';
-
-const NORMAL: Verdict = {
-  isAnomaly: false,
-  severity: 'none',
-  score: 0.8,
-  findings: [],
-  zScores: {},
-  warmingUp: false,
-};
+import { normalFactoryReading } from '../support/normal-readings.js';
 
 export interface PacedWritesResult {
   /** Rows written per second over the run. */
@@ -42,26 +31,10 @@ export async function pacedWrites(
   const chunks = Math.max(1, Math.round((options.rate * options.seconds) / options.chunkSize));
   const intervalMs = (options.chunkSize / options.rate) * 1000;
   const origin = Date.now() - 3_600_000;
-  let seq = 0;
-  const make = (): ScoredReading => {
-    const i = seq++;
-    const stationId = `${options.prefix}-s${i % options.stations}`;
-    const reading: Reading = {
-      readingId: `${stationId}:${i}`,
-      stationId,
-      profile: 'factory',
-      ts: new Date(origin + i).toISOString(),
-      seq: i,
-      values: { temperature: 22.5 + (i % 7) / 10, humidity: 45.1, noise_level: 68.2 },
-      label: null,
-    };
-    return {
-      reading,
-      verdict: NORMAL,
-      explanation: explain(NORMAL),
-      detectorVersion: 'bench',
-      modelVersion: 'bench',
-    };
+  let next = 0;
+  const make = () => {
+    const seq = next++;
+    return normalFactoryReading(`${options.prefix}-s${seq % options.stations}`, seq, origin);
   };
   const latenciesMs: number[] = [];
   const running = new Set<Promise<void>>();
