@@ -68,3 +68,14 @@ export const listParam = <T extends z.ZodType<string, string>>(item: T, max: num
     }
     return parsed;
   });
+
+/** Stations named by a multi-select, at most 20: a dashboard's choice, not the fleet. */
+export const stationListParam = () =>
+  listParam(stationIdParam(), 20, 'station').describe(
+    "Station ids, comma-separated (at most 20), e.g. Grafana's ${station:csv}.",
+  );
+
+export const profileListParam = () =>
+  listParam(profileParam(), 20, 'profile').describe(
+    "Profiles, comma-separated, e.g. Grafana's ${profile:csv}.",
+  );

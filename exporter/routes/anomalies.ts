@@ -3,10 +3,11 @@ import type { AnomalyRepository } from '../../storage/anomaly.repository.js';
 import {
   isoTime,
   limitParam,
-  listParam,
+  profileListParam,
   profileParam,
   severityParam,
   stationIdParam,
+  stationListParam,
 } from '../api/params.js';
 import { COMMON_ERRORS } from '../api/problem.js';
 import { anomalyCount, anomalyEpisodes as anomalyEpisodesBody, latestAnomalies } from '../api/responses.js';
@@ -16,21 +17,11 @@ import { anomalyEpisodes } from '../history/anomaly-episodes.js';
 import { timeRange } from '../history/time-range.js';
 import { HttpError } from '../http-errors.js';
 
-/** The most stations one request names: a dashboard's multi-select, not the fleet. */
-const MAX_STATIONS = 20;
 /** The longest from–to span these routes walk: each hour is a partition read. */
 const MAX_SPAN_MS = 7 * 86_400_000;
 /** The most anomalies an episodes request groups; past it, the oldest episodes are cut. */
 const EPISODE_ROWS = 5_000;
 
-const stations = () =>
-  listParam(stationIdParam(), MAX_STATIONS, 'station').describe(
-    `Station ids, comma-separated (at most ${MAX_STATIONS}), e.g. Grafana's \${station:csv}.`,
-  );
-const profiles = () =>
-  listParam(profileParam(), 20, 'profile').describe(
-    "Profiles, comma-separated, e.g. Grafana's ${profile:csv}.",
-  );
 const range = {
   from: isoTime()
     .optional()
@@ -44,15 +35,15 @@ const range = {
 
 export const latestAnomaliesQuery = z.strictObject({
   limit: limitParam(1000, 50),
-  profile: profiles().optional(),
+  profile: profileListParam().optional(),
   severity: severityParam().optional(),
-  station: stations().optional(),
+  station: stationListParam().optional(),
   ...range,
 });
 
 const episodesQuery = z.strictObject({
-  station: stations(),
-  profile: profiles().optional(),
+  station: stationListParam(),
+  profile: profileListParam().optional(),
   severity: severityParam().optional(),
   gap: timeRange()
     .optional()

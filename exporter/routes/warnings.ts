@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { profileNames } from '../../common/reading/profiles.js';
 import type { WarningRepository } from '../../storage/warning.repository.js';
-import { listParam, profileParam, severityParam, stationIdParam } from '../api/params.js';
+import { profileListParam, severityParam, stationListParam } from '../api/params.js';
 import { COMMON_ERRORS } from '../api/problem.js';
 import { warningFeed } from '../api/responses.js';
 import { type ApiRoute, defineRoute } from '../api/route.js';
@@ -16,15 +16,13 @@ const warningsQuery = z.strictObject({
     })
     .optional()
     .describe('An area: stations are named by area, so this is the start of their ids (environment-north).'),
-  station: listParam(stationIdParam(), 20, 'station')
+  station: stationListParam()
     .optional()
     .describe(
       "The areas of these stations, comma-separated (e.g. Grafana's ${station:csv}): a station's area is its id without its last part, environment-north for environment-north-s001.",
     ),
   severity: severityParam().optional(),
-  profile: listParam(profileParam(), 20, 'profile')
-    .optional()
-    .describe("Profiles, comma-separated (e.g. Grafana's ${profile:csv})."),
+  profile: profileListParam().optional(),
 });
 
 /** A station's area: its id without the last dash-separated part (environment-north-s001 → environment-north-). */
