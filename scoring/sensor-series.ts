@@ -217,7 +217,12 @@ export class SeriesState {
       this.changes.update(value !== this.last ? 1 : 0);
       const step = value - this.last;
       const size = Math.abs(step);
-      const landedWithin = Math.abs(value - this.level.mean) < limitZ * Math.max(this.level.stdDev, floor);
+      const usualRange = limitZ * Math.max(this.level.stdDev, floor);
+      // Within the usual range at both ends: the return from a fault no test caught starts outside it, and
+      // taken as ordinary it would teach the sensor that steps as big as its faults are (three such misses
+      // and every later jump of that size went unseen).
+      const landedWithin =
+        Math.abs(value - this.level.mean) < usualRange && Math.abs(this.last - this.level.mean) < usualRange;
       // Only steps from a reading judged normal: the return from a fault is a big step that lands in range,
       // and must not teach the sensor that steps that big are ordinary.
       if (this.beforeLast !== undefined) {
