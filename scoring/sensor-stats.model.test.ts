@@ -190,6 +190,29 @@ describe('SensorStatsModel', () => {
     expect(first).toBeLessThan(8);
   });
 
+  it('judges the active values of a sensor cut at zero on its profile spread, not on their narrower own', () => {
+    const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
+    const random = seededRandom(11);
+    // Rain as a slow walk (mean 0.3, spread 0.6) cut at 0: dry a third of the time; its wet values keep the
+    // walk's upper tail but have a narrower spread of their own.
+    let walk = 0;
+    const keep = Math.exp(-2 / 60);
+    const rain = () => {
+      walk = keep * walk + Math.sqrt(1 - keep * keep) * random.gaussian();
+      return Math.max(0, Math.round(1000 * (0.3 + 0.6 * walk)) / 1000);
+    };
+    const ordinary = Array.from({ length: 8_000 }, () => judge(model, 's1', { rain: rain() }));
+    const onsets = ordinary
+      .slice(1_000)
+      .filter((r, i, rows) => r.anomalous.length > 0 && (i === 0 || rows[i - 1]?.anomalous.length === 0));
+    expect(onsets.length).toBeLessThanOrEqual(1);
+    // The wet values' own spread is about 0.43 here; the scale they are judged on is at least 0.75 × 0.6.
+    const wet = judge(model, 's1', { rain: 0.3 + 0.6 * 3.3 }).findings[0];
+    expect(Number(wet?.facts.stdDev)).toBeGreaterThanOrEqual(0.75 * 0.6);
+    expect(wet?.severity).toBe('none');
+    expect(judge(model, 's1', { rain: 0.3 + 0.6 * 8 }).worst?.sensors).toEqual(['rain']);
+  });
+
   it('judges a level clipped at a bound on its long-run spread, and still finds a shift away from it', () => {
     const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
     const random = seededRandom(3);

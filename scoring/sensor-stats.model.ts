@@ -37,6 +37,8 @@ export interface SensorStatsOptions extends Thresholds {
   readonly idleShare: number;
   /** Effective window of an idle-mostly sensor's recent activity rate, in readings. */
   readonly activityWindow: number;
+  /** An idle-mostly sensor's active values are judged on at least this share of its profile's spread. */
+  readonly activeStdDevShare: number;
 
   /**
    * The same floor as a share of the sensor's nominal spread in its profile: rain after a dry week, or a
@@ -87,6 +89,7 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
   recentStepShare: 1,
   idleShare: 0.5,
   activityWindow: 30,
+  activeStdDevShare: 0.75,
 
   minStdDevShare: 0.25,
   winsorZ: 2.5,
@@ -371,7 +374,11 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     const o = this.options;
     if (value === state.idleValue)
       return { kind: 'level', score: 0, z: 0, mean: state.idleValue, stdDev: floor, tail: 1, idle: true };
-    const stdDev = Math.max(state.active.stdDev, floor);
+    // Active values are the part of the sensor's process above its idle bound: their own spread is that of
+    // a truncated distribution, narrower than the process's, whose upper tail they keep. So the spread the
+    // profile gives the sensor is, in part, a floor too: all of it cost the live demo recall on small level
+    // shifts; three quarters of it took environment rainfall's false alarm onsets from 8 to 3 in 2 days.
+    const stdDev = Math.max(state.active.stdDev, floor, (spec?.stdDev ?? 0) * o.activeStdDevShare);
     // Until it has been active warmUp times, a sensor's activity is not judged at all: the first sunrise
     // of a solar plant is new, not anomalous.
     if (state.active.count < o.warmUp)
