@@ -79,6 +79,14 @@ export class SeriesState {
   private lastNormal = true;
   /** Repeats of `last` so far (0: the last value differed from the one before). */
   run = 0;
+  /**
+   * For a count, per value below COUNT_VALUES: the share of its readings the next one repeated, and the
+   * readings that share was learnt from. Error counts repeat 0 often and 5 hardly ever, so one repeat
+   * share for all values would call the zeros stuck or never see a count frozen at 5. Made for the first
+   * run a count ends, dropped once the sensor reports a fraction: most sensors never carry them.
+   */
+  countRepeats: Float64Array | undefined;
+  countVisits: Float64Array | undefined;
   /** The recent step median when the value last changed: how fast it was moving before a run began. */
   spreadBeforeRun = Number.POSITIVE_INFINITY;
   /** The value before `last`. */
@@ -238,7 +246,11 @@ export class SeriesState {
       if (normal) this.slopes.update(this.slope);
       this.step.update(clip(step, this.step, limitZ, floor, this.count));
     }
-    if (this.counts && !(value >= 0 && Number.isInteger(value))) this.counts = false;
+    if (this.counts && !(value >= 0 && Number.isInteger(value))) {
+      this.counts = false;
+      this.countRepeats = undefined;
+      this.countVisits = undefined;
+    }
     this.sinceNewMin = value < this.min ? 0 : this.sinceNewMin + 1;
     this.sinceNewMax = value > this.max ? 0 : this.sinceNewMax + 1;
     if (value < this.min) this.min = value;
@@ -268,6 +280,23 @@ export class SeriesState {
     this.beforeLast = this.last;
     this.last = value;
     this.lastNormal = normal;
+  }
+
+  /**
+   * Learns that `value`, held `run + 1` readings in a row, ended (or would have: the model learns only
+   * runs too short to be a fault), as `run` repeats and one change, at the memory of the long window.
+   */
+  learnCountRun(value: number, run: number): void {
+    if (!(this.counts && Number.isInteger(value) && value >= 0 && value < COUNT_VALUES)) return;
+    this.countRepeats ??= new Float64Array(COUNT_VALUES);
+    this.countVisits ??= new Float64Array(COUNT_VALUES);
+    for (let r = 0; r <= run; r++) {
+      const visits = (this.countVisits[value] as number) + 1;
+      this.countVisits[value] = visits;
+      const weight = Math.max(this.longAlpha, 1 / visits);
+      const repeated = r < run ? 1 : 0;
+      this.countRepeats[value] = (this.countRepeats[value] as number) * (1 - weight) + weight * repeated;
+    }
   }
 
   private learnRate(value: number, floor: number, limitZ: number): void {
@@ -384,6 +413,8 @@ const MOSTLY_INSIDE = 0.5;
 const CENSORED_SHARE = 0.03;
 /** Readings a bound must have stood, unpassed, before runs held there count as censored. */
 const STABLE_BOUND = 500;
+/** Values of a count whose repeat share is learnt one by one (higher ones are judged by their rate). */
+export const COUNT_VALUES = 64;
 /** Readings a count's rate is summed over. */
 export const RATE_READINGS = 10;
 /** The least spread of a log-scale sum: a tenth of one reading's step from 0 to 1. */

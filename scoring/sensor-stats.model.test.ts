@@ -174,6 +174,24 @@ describe('SensorStatsModel', () => {
     expect(first).toBeLessThan(10);
   });
 
+  it('calls a count stuck by how often that value repeats: frozen at 3 soon, a run of zeros only when rare', () => {
+    const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
+    const random = seededRandom(13);
+    // Error counts: 0 on about 38 % of readings, 3 on about 8 %.
+    const errors = () => poissonDraw(gammaDraw(0.5, random) * 6, random);
+    const ordinary = Array.from({ length: 5_000 }, () => judge(model, 's1', { h: errors() }));
+    expect(ordinary.slice(100).filter((r) => r.worst?.kind === 'stuck')).toEqual([]);
+    const frozen = Array.from({ length: 12 }, () => judge(model, 's1', { h: 3 }));
+    const first = frozen.findIndex((r) => r.worst?.kind === 'stuck');
+    expect(first).toBeGreaterThanOrEqual(3);
+    expect(first).toBeLessThan(8);
+    expect(model.explain(frozen[first]?.worst as Finding)).toMatch(/^h stuck at 3 for \d+ readings$/);
+    judge(model, 's1', { h: 7 });
+    // Eight zeros in a row come about once in 2 300 readings here: ordinary.
+    const zeros = Array.from({ length: 8 }, () => judge(model, 's1', { h: 0 }));
+    expect(zeros.filter((r) => r.worst?.kind === 'stuck')).toEqual([]);
+  });
+
   it('calls an idle-mostly sensor stuck when it holds one active value its active readings never repeat', () => {
     const model = new SensorStatsModel({ ...options, window: 300 });
     const random = seededRandom(5);

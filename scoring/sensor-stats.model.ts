@@ -15,7 +15,13 @@ import {
   severityOf,
   type Thresholds,
 } from './model.js';
-import { LOG_SUM_FLOOR, RATE_READINGS, type SeriesShape, SeriesState } from './sensor-series.js';
+import {
+  COUNT_VALUES,
+  LOG_SUM_FLOOR,
+  RATE_READINGS,
+  type SeriesShape,
+  SeriesState,
+} from './sensor-series.js';
 import { restoreInto, StationKeyedMap, type StationStateHolder } from './station-state.js';
 
 export interface SensorStatsOptions extends Thresholds {
@@ -289,7 +295,9 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       }
     }
     // A sensor its profile calls intermittent sits at one value for hours by nature: it cannot look stuck.
-    const stuck = intermittent ? 0 : this.stuckScore(state, value);
+    const stuck = intermittent
+      ? 0
+      : Math.max(this.stuckScore(state, value), counts ? this.countStuckScore(state, value) : 0);
     if (stuck > score) {
       const pinned = state.max > state.min && (value === state.max || value === state.min);
       if (pinned) {
@@ -346,6 +354,12 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     if (pinned && runs.count < PINNED_RUNS_KNOWN) return 0;
     const usualPinned = pinned ? pinnedRunLimit(state) : 0;
     return this.runScore(repeated, Math.max(this.stuckRunFor(state.repeats.mean), usualPinned));
+  }
+
+  /** A count repeating one value longer than that value's own repeat share would almost ever give. */
+  private countStuckScore(state: SeriesState, value: number): number {
+    if (value !== state.last) return 0;
+    return this.runScore(state.run + 2, this.countStuckRun(state, value));
   }
 
   /**
@@ -448,6 +462,21 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   }
 
   /** The run of equal values that is stuck for a sensor repeating itself with probability `share`. */
+  /**
+   * The run of `value` that makes a count look stuck: by that value's own repeat share, once it has been
+   * seen COUNT_KNOWN_VISITS times (infinite before: a count frozen at a value it rarely reports is off its
+   * rate, which the rate test judges).
+   */
+  private countStuckRun(state: SeriesState, value: number): number {
+    const { countVisits, countRepeats } = state;
+    if (!(countVisits && countRepeats && Number.isInteger(value) && value >= 0 && value < COUNT_VALUES))
+      return Number.POSITIVE_INFINITY;
+    if ((countVisits[value] as number) < COUNT_KNOWN_VISITS) return Number.POSITIVE_INFINITY;
+    const share = countRepeats[value] as number;
+    if (share > this.options.stuckMaxRepeatShare) return Number.POSITIVE_INFINITY;
+    return Math.max(this.options.stuckRun, 1 + Math.ceil(Math.log(1e-6) / Math.log(Math.max(share, 1e-9))));
+  }
+
   private stuckRunFor(share: number): number {
     if (share > this.options.stuckMaxRepeatShare) return Number.POSITIVE_INFINITY;
     if (share <= 0) return this.options.stuckRun;
@@ -476,6 +505,14 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
           for (let r = 0; r < state.run; r++) state.repeats.update(1);
         }
         if (state.last !== undefined) state.repeats.update(0);
+        // A count learns the same per value, from runs that were not already judged stuck.
+        if (
+          state.counts &&
+          state.last !== undefined &&
+          state.run + 1 < this.countStuckRun(state, state.last)
+        ) {
+          state.learnCountRun(state.last, state.run);
+        }
         if (
           state.run > 0 &&
           state.max > state.min &&
@@ -594,6 +631,9 @@ const PINNED_RUNS_KNOWN = 10;
 const ACTIVITY_RARITY = 1e5;
 /** ...and only if the recent share is this many of its usual swings above its usual level. */
 const ACTIVITY_SWING_Z = 4;
+
+/** Readings of a count value before its own repeat share is trusted. */
+const COUNT_KNOWN_VISITS = 30;
 
 /** Sensors reporting counts are judged by the Poisson tail below this mean; above it the Gaussian fits. */
 const COUNT_MEAN_LIMIT = 100;

@@ -14,7 +14,8 @@ import { deserialize, serialize } from 'node:v8';
  * rebuilt from its stored history.
  */
 // 2: the statistics model learns log-scale rate sums and two-state switching (2026-12-02).
-export const STATION_STATE_VERSION = 2;
+// 3: a count learns how often each of its values repeats (2026-12-02).
+export const STATION_STATE_VERSION = 3;
 
 /** A model that keeps state per station, and can hand it over. */
 export interface StationStateHolder {
