@@ -231,6 +231,25 @@ describe('SensorStatsModel', () => {
     expect(judge(model, 's1', { rain: 0.3 + 0.6 * 8 }).worst?.sensors).toEqual(['rain']);
   });
 
+  it('calls a noisy sensor held at a new lowest value stuck there once that value is well below its level', () => {
+    const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
+    const random = seededRandom(17);
+    // Wind at 4 ± 1.2 m/s that never reaches its 0 (validRange [-100, 100] on `t` stands for any range).
+    const wind = () => Math.round(1000 * (4 + 1.2 * random.gaussian())) / 1000;
+    const values = Array.from({ length: 3_000 }, wind);
+    const ordinary = values.map((t) => judge(model, 's1', { t }));
+    expect(ordinary.slice(100).filter((r) => r.worst?.kind === 'saturated')).toEqual([]);
+    // Drifted down just past anything it reported before (over 3σ below its level), and held there.
+    const lowest = Math.min(...values) - 0.01;
+    expect((4 - lowest) / 1.2).toBeGreaterThan(3);
+    expect((4 - lowest) / 1.2).toBeLessThan(4);
+    const held = Array.from({ length: 12 }, () => judge(model, 's1', { t: lowest }));
+    const first = held.findIndex((r) => r.worst?.kind === 'saturated');
+    expect(first).toBeGreaterThanOrEqual(2);
+    expect(first).toBeLessThan(8);
+    expect(model.explain(held[first]?.worst as Finding)).toMatch(/^t pinned at -?[\d.]+, its lowest reading/);
+  });
+
   it('judges a level clipped at a bound on its long-run spread, and still finds a shift away from it', () => {
     const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
     const random = seededRandom(3);

@@ -297,7 +297,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     // A sensor its profile calls intermittent sits at one value for hours by nature: it cannot look stuck.
     const stuck = intermittent
       ? 0
-      : Math.max(this.stuckScore(state, value), counts ? this.countStuckScore(state, value) : 0);
+      : Math.max(this.stuckScore(state, value, z), counts ? this.countStuckScore(state, value) : 0);
     if (stuck > score) {
       const pinned = state.max > state.min && (value === state.max || value === state.min);
       if (pinned) {
@@ -336,7 +336,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
    * A repeat run long enough that chance would almost never give it, on a sensor that has varied. A run
    * longer than the window is the sensor's new normal (a level it holds), not a fault reported forever.
    */
-  private stuckScore(state: SeriesState, value: number): number {
+  private stuckScore(state: SeriesState, value: number, z: number): number {
     if (!state.varied || value !== state.last) return 0;
     // On a grid as coarse as its own spread (a setpoint in whole degrees), a sensor repeats itself by nature;
     // and so does a smooth signal that was moving by a grid step or two when the run began (a noise-free
@@ -349,10 +349,13 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     const pinned = state.max > state.min && (value === state.max || value === state.min);
     const runs = state.pinnedRuns;
     // Not before it has held and left a bound PINNED_RUNS_KNOWN times: until it knows how long it usually
-    // stays there, a run at a bound is no evidence (a sensor pegged at a new extreme is already far from
-    // its level, which the level test judges).
-    if (pinned && runs.count < PINNED_RUNS_KNOWN) return 0;
-    const usualPinned = pinned ? pinnedRunLimit(state) : 0;
+    // stays there, a run at a bound is no evidence, unless the bound lies past the z its level learns
+    // from. A tank first full at 100 % sits a σ above its level; a wind gauge that drifted down to its
+    // 0 and stays there for twenty readings, 2.7σ below it, is stuck (simulator drift recall 0.756 →
+    // 0.808: faults cut at a sensor's range end that way).
+    const known = runs.count >= PINNED_RUNS_KNOWN;
+    if (pinned && !known && Math.abs(z) < this.options.winsorZ) return 0;
+    const usualPinned = pinned && known ? pinnedRunLimit(state) : 0;
     return this.runScore(repeated, Math.max(this.stuckRunFor(state.repeats.mean), usualPinned));
   }
 
