@@ -161,7 +161,7 @@ export class SeriesState {
     this.changes = new EwmaStats(alpha);
     this.inside = new EwmaStats(alpha);
     this.pinned = new EwmaStats(longAlpha);
-    this.switching = new SwitchRuns(longAlpha, alpha);
+    this.switching = new SwitchRuns(longAlpha);
   }
 
   get count(): number {

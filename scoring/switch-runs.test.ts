@@ -6,7 +6,7 @@ const WARNING = 3;
 
 /** Feeds `values` to a fresh SwitchRuns the way the statistics model does; returns each reading's score. */
 function judgeAll(values: readonly number[], low: number, high: number): number[] {
-  const runs = new SwitchRuns(2 / 3001, 2 / 301);
+  const runs = new SwitchRuns(2 / 3001);
   let last: number | undefined;
   let run = 0;
   return values.map((value) => {
@@ -44,6 +44,27 @@ describe('SwitchRuns', () => {
     const between = cycle(24);
     between[20 * 60 + 40] = 37;
     expect(judgeAll(between, 0, 100)[20 * 60 + 40]).toBeGreaterThanOrEqual(WARNING);
+  });
+
+  it('is not blinded by a run that a fault no test caught cut short while the runs were being learnt', () => {
+    const values = cycle(24);
+    // The second hour's off-run cut to 6 readings by a fault that went unseen (the pump on from 24 to 59).
+    for (let i = 60 + 24; i < 120; i++) values[i] = 100;
+    const held = 20 * 60 + 18;
+    for (let i = held; i < held + 12; i++) values[i] = 100; // on for 30 instead of 18
+    const scores = judgeAll(values, 0, 100);
+    expect(Math.max(...scores.slice(held, held + 12))).toBeGreaterThanOrEqual(WARNING);
+  });
+
+  it('does not judge the run after one that ended a little off time: it began at an odd time', () => {
+    const values = cycle(24);
+    // Off three readings too long (a fault held it, too little for a warning); the next on-run, starting
+    // late, ends on time and is three readings short.
+    const late = 20 * 60;
+    for (let i = late; i < late + 3; i++) values[i] = 0;
+    const scores = judgeAll(values, 0, 100);
+    expect(Math.max(...scores.slice(late, late + 3))).toBeLessThan(WARNING);
+    expect(scores.slice(late + 3, late + 60).filter((s) => s >= WARNING)).toEqual([]);
   });
 
   it('judges no run by its length when runs end at random (a relay flipping by chance)', () => {

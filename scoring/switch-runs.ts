@@ -18,8 +18,8 @@ export class SwitchRuns {
   readonly atHigh: EwmaStats;
   readonly between: EwmaStats;
   /** ln(length) of the runs each state held before the sensor left it. */
-  readonly lowRuns: EwmaStats;
-  readonly highRuns: EwmaStats;
+  readonly lowRuns: RecentRuns;
+  readonly highRuns: RecentRuns;
   /** Readings since the last one strictly between the states. */
   sinceBetween = 0;
   /**
@@ -31,12 +31,12 @@ export class SwitchRuns {
   private runNormal = true;
   private runTrusted = true;
 
-  constructor(longAlpha: number, alpha: number) {
+  constructor(longAlpha: number) {
     this.atLow = new EwmaStats(longAlpha);
     this.atHigh = new EwmaStats(longAlpha);
     this.between = new EwmaStats(longAlpha);
-    this.lowRuns = new EwmaStats(alpha);
-    this.highRuns = new EwmaStats(alpha);
+    this.lowRuns = new RecentRuns();
+    this.highRuns = new RecentRuns();
   }
 
   /** Whether the sensor lives at its two extremes, switching straight from one to the other. */
@@ -81,18 +81,26 @@ export class SwitchRuns {
   private runEvidence(
     kind: 'switched' | 'held',
     length: number,
-    runs: EwmaStats,
+    runs: RecentRuns,
     warningZ: number,
     direction: -1 | 1,
   ): SwitchEvidence | undefined {
     // Runs as irregular as chance makes them (a quantised walk between two values) say nothing by length.
-    if (runs.count < KNOWN_RUNS || runs.stdDev > REGULAR_RUNS) return undefined;
+    if (runs.count < KNOWN_RUNS || !runs.regular) return undefined;
     const usual = Math.exp(runs.mean);
     // Run lengths are whole readings: a clock-driven run of 18 is told from one of 20, not from one of 19.
     const spread = Math.max(runs.stdDev, RUN_LOG_FLOOR, 0.5 / usual);
     const z = (direction * (Math.log(length) - runs.mean)) / spread;
     if (z <= 0) return undefined;
     return { kind, score: (warningZ * z) / RUN_Z, runLength: length, usualRun: usual };
+  }
+
+  /** Whether a run of `length` is off the usual length of a regular state by OFF_TIME_Z spreads or more. */
+  private offLength(length: number, runs: RecentRuns): boolean {
+    if (runs.count < KNOWN_RUNS || !runs.regular) return false;
+    const usual = Math.exp(runs.mean);
+    const spread = Math.max(runs.stdDev, RUN_LOG_FLOOR, 0.5 / usual);
+    return Math.abs(Math.log(length) - runs.mean) / spread >= OFF_TIME_Z;
   }
 
   /**
@@ -121,9 +129,13 @@ export class SwitchRuns {
       // Only runs the sensor left for its other state count: a run cut by a value between the states, or
       // by a new extreme, says nothing about how long the states last.
       const other = last === low ? isHigh : last === high ? isLow : false;
-      if (other && normal && this.runTrusted)
-        (last === low ? this.lowRuns : this.highRuns).update(Math.log(run + 1));
-      this.runTrusted = normal && this.runNormal;
+      const runs = last === low ? this.lowRuns : this.highRuns;
+      // A run that ended far off its usual length (a fault no test caught held it, or cut it short) makes
+      // the next one begin at an odd time: that one's length says nothing either. Nor does that of a run
+      // entered from a value between the states (the end of a drift through the range).
+      const offTime = other && this.offLength(run + 1, runs);
+      if (other && normal && this.runTrusted) runs.update(Math.log(run + 1));
+      this.runTrusted = normal && this.runNormal && other && !offTime;
       this.runNormal = normal;
     } else {
       this.runNormal &&= normal;
@@ -148,13 +160,76 @@ const TWO_STATE_READINGS = 300;
 /** Runs of a state seen before its usual length is trusted. */
 const KNOWN_RUNS = 5;
 /**
- * The most the ln(run length) of a state may vary for its runs to be judged: a timer-driven cycle varies
- * little, while runs that end at random (geometric lengths) vary by about 1.2.
+ * A state's runs are judged by their length only when this share of its recent runs lie within
+ * REGULAR_BAND of their median: a timer-driven cycle's do but for the odd fault, while runs that end at
+ * random (geometric lengths) fall there about one time in ten. Their spread alone would not tell: a
+ * fault's odd run inflates a moving σ for hundreds of runs, and a median absolute deviation over a
+ * handful of random runs that happen to bunch up can be as small as a timer's.
  */
-const REGULAR_RUNS = 0.4;
+const REGULAR_SHARE = 0.6;
+/** ...within a tenth of the median length either way (ln 1.1). */
+const REGULAR_BAND = Math.log(1.1);
 /** The least spread of ln(run length): runs of a clock-driven cycle still wobble by a few percent. */
 const RUN_LOG_FLOOR = 0.02;
 /** Spreads of ln(run length) from the usual that score warning. */
 const RUN_Z = 4;
+/**
+ * ...and that make the next run begin at an odd time, so its length is not judged: half of RUN_Z, as a
+ * fault can hold a state a little too long without a warning (three readings on a 42-reading off-run),
+ * and the on-run after it then ends on time, three readings short.
+ */
+const OFF_TIME_Z = RUN_Z / 2;
 /** Readings without a value between the states after which one scores warning. */
 const BETWEEN_RARITY = 500;
+
+/**
+ * The ln(length) of a state's last RECENT_RUNS runs, with their median and a spread from their median
+ * absolute deviation (×1.4826, its ratio to σ for Gaussian noise): a fault no test caught that cut a
+ * timer's run short, or made it run on, is one odd run among them, not a spread that hides every later
+ * fault. A moving σ over the runs took hundreds of runs to forget one such run, and a pump's off-runs
+ * read 26 readings ± a factor of 3.5 where they were 42 every time (square_wave F1 0.795 → 0.876).
+ */
+export class RecentRuns {
+  private readonly logLengths = new Float64Array(RECENT_RUNS);
+  private readonly scratch = new Float64Array(RECENT_RUNS);
+  count = 0;
+  /** The median ln(length), and the spread. */
+  mean = 0;
+  stdDev = 0;
+  /** Whether REGULAR_SHARE of the runs kept lie within REGULAR_BAND of the median. */
+  regular = false;
+
+  update(logLength: number): void {
+    this.logLengths[this.count % RECENT_RUNS] = logLength;
+    this.count += 1;
+    const n = Math.min(this.count, RECENT_RUNS);
+    const median = medianOf(this.logLengths, n, this.scratch);
+    let near = 0;
+    for (let i = 0; i < n; i++) {
+      const deviation = Math.abs((this.logLengths[i] as number) - median);
+      this.scratch[i] = deviation;
+      if (deviation <= REGULAR_BAND) near += 1;
+    }
+    this.mean = median;
+    this.stdDev = 1.4826 * medianOf(this.scratch, n, this.scratch);
+    // Never fewer than KNOWN_RUNS: three of a young state's first five random runs can bunch up by chance.
+    this.regular = near >= Math.max(REGULAR_SHARE * n, KNOWN_RUNS);
+  }
+}
+
+/** The median of the first `n` of `values`, sorted by insertion into `scratch` (may be `values` itself). */
+function medianOf(values: Float64Array, n: number, scratch: Float64Array): number {
+  const sorted = scratch === values ? values : scratch;
+  if (sorted !== values) for (let i = 0; i < n; i++) sorted[i] = values[i] as number;
+  for (let i = 1; i < n; i++) {
+    const v = sorted[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && (sorted[j] as number) > v; j--) sorted[j + 1] = sorted[j] as number;
+    sorted[j + 1] = v;
+  }
+  const mid = n >> 1;
+  return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Runs of each state whose lengths are kept. */
+const RECENT_RUNS = 21;
