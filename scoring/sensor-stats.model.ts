@@ -464,7 +464,6 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     return Math.min(poissonScore, swing);
   }
 
-  /** The run of equal values that is stuck for a sensor repeating itself with probability `share`. */
   /**
    * The run of `value` that makes a count look stuck: by that value's own repeat share, once it has been
    * seen COUNT_KNOWN_VISITS times (infinite before: a count frozen at a value it rarely reports is off its
@@ -477,9 +476,10 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     if ((countVisits[value] as number) < COUNT_KNOWN_VISITS) return Number.POSITIVE_INFINITY;
     const share = countRepeats[value] as number;
     if (share > this.options.stuckMaxRepeatShare) return Number.POSITIVE_INFINITY;
-    return Math.max(this.options.stuckRun, 1 + Math.ceil(Math.log(1e-6) / Math.log(Math.max(share, 1e-9))));
+    return this.stuckRunFor(share);
   }
 
+  /** The run of equal values that is stuck for a sensor repeating itself with probability `share`. */
   private stuckRunFor(share: number): number {
     if (share > this.options.stuckMaxRepeatShare) return Number.POSITIVE_INFINITY;
     if (share <= 0) return this.options.stuckRun;
