@@ -67,6 +67,12 @@ describe('SwitchRuns', () => {
     expect(scores.slice(late + 3, late + 60).filter((s) => s >= WARNING)).toEqual([]);
   });
 
+  it('judges no run by its length on a quantised level flicking between two grid values', () => {
+    const random = seededRandom(3);
+    const values = Array.from({ length: 20_000 }, () => (random.next() < 0.3 ? 22 : 21));
+    expect(judgeAll(values, 21, 22).filter((s) => s >= WARNING)).toEqual([]);
+  });
+
   it('judges no run by its length when runs end at random (a relay flipping by chance)', () => {
     const random = seededRandom(7);
     let state = 0;

@@ -167,8 +167,10 @@ const KNOWN_RUNS = 5;
  * handful of random runs that happen to bunch up can be as small as a timer's.
  */
 const REGULAR_SHARE = 0.6;
-/** ...within a tenth of the median length either way (ln 1.1). */
+/** ...within a tenth of the median length either way (ln 1.1)... */
 const REGULAR_BAND = Math.log(1.1);
+/** ...and the median at least this many readings. */
+const REGULAR_MIN_RUN = 5;
 /** The least spread of ln(run length): runs of a clock-driven cycle still wobble by a few percent. */
 const RUN_LOG_FLOOR = 0.02;
 /** Spreads of ln(run length) from the usual that score warning. */
@@ -213,7 +215,9 @@ export class RecentRuns {
     this.mean = median;
     this.stdDev = 1.4826 * medianOf(this.scratch, n, this.scratch);
     // Never fewer than KNOWN_RUNS: three of a young state's first five random runs can bunch up by chance.
-    this.regular = near >= Math.max(REGULAR_SHARE * n, KNOWN_RUNS);
+    // Nor runs of a reading or two: a quantised level flicking between two grid values repeats a run of 1
+    // more often than not by chance alone.
+    this.regular = near >= Math.max(REGULAR_SHARE * n, KNOWN_RUNS) && median >= Math.log(REGULAR_MIN_RUN);
   }
 }
 
