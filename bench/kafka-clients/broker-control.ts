@@ -5,23 +5,6 @@ import { startProcess, stopProcess } from '../../stack/process/supervisor.js';
 import { waitUntilReady } from '../../stack/readiness.js';
 import { loadStackSecrets } from '../../stack/secrets.js';
 import { stackServices } from '../../stack/services/registry.js';
-import { HOST, KAFKA_NODES } from '../../stack/topology.js';
-
-/**
- * The node that is the KRaft quorum's active controller now, read from each node's JMX exporter
- * (ActiveControllerCount is 1 on exactly one node); undefined while there is none.
- */
-export async function activeController(): Promise<string | undefined> {
-  for (const node of KAFKA_NODES) {
-    const text = await fetch(`http://${HOST}:${node.jmxExporterPort}/metrics`, {
-      signal: AbortSignal.timeout(3_000),
-    })
-      .then((response) => response.text())
-      .catch(() => '');
-    if (/^kafka_controller_active_controller_count 1(\.0)?$/m.test(text)) return node.name;
-  }
-  return undefined;
-}
 
 /** Kills and restarts one broker of the running stack instance, as the broker-kill fault scenario does. */
 export function brokerControl() {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { activeController } from '../../stack/kafka-controller.js';
 import { KAFKA_NODES } from '../../stack/topology.js';
 import { eventually, startService as startStackService, stopService } from '../support/stack.js';
 import { reconcileWhenDrained } from './support/reconcile.js';
@@ -17,6 +18,9 @@ describe('fault: a Kafka broker killed mid-stream', () => {
       await sleep(10_000);
       const stallBefore = scenario.load.longestStallMs;
 
+      // The stall is seconds longer when the victim is also the KRaft quorum's active controller (a new
+      // one is elected first): say which it was, so a long stall can be read.
+      const controllerBefore = await activeController();
       expect(await stopService(victim.name, 'SIGKILL')).toBe('stopped');
       // Two brokers stay in every ISR (min.insync.replicas 2): producers and the detector carry on.
       await sleep(20_000);
@@ -44,6 +48,8 @@ describe('fault: a Kafka broker killed mid-stream', () => {
         sendFailures: scenario.load.sendFailures,
         longestProducerStallMsBefore: stallBefore,
         longestProducerStallMsWhileDown: stallWhileDown,
+        victim: victim.name,
+        victimWasActiveController: controllerBefore === victim.name,
         isrRestoredSecondsAfterRestart: isrRestoredMs / 1000,
       });
       if (result.missing > 0)
