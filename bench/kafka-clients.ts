@@ -23,7 +23,7 @@ import { eventually } from '../common/eventually.js';
 import { awaitTopicsReady } from '../common/kafka/admin.js';
 import { stackKafkaClient } from '../stack/clients.js';
 import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
-import { activeController } from '../stack/kafka-controller.js';
+import { activeController } from '../stack/kafka-roles.js';
 import { pathsOf } from '../stack/paths.js';
 import { exportStackSecrets } from '../stack/secrets.js';
 import { KAFKA_NODES } from '../stack/topology.js';

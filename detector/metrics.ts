@@ -161,6 +161,11 @@ export function createDetectorMetrics() {
       help: 'Replayed readings a restored station state holds already (and which are stored already): not judged again.',
       registers,
     }),
+    groupJoins: new Counter({
+      name: 'sensorwatch_detector_group_joins_total',
+      help: 'Times the consumer joined its group: once at start, then at every rebalance or consumer restart.',
+      registers,
+    }),
     assignedPartitions: new Gauge({
       name: 'sensorwatch_detector_assigned_partitions',
       help: 'Readings partitions this detector owns since the group last rebalanced (0 until it has joined).',

@@ -69,6 +69,7 @@ export function createReadingsConsumer(options: {
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     logger.info('joined consumer group', { groupId, memberAssignment: payload.memberAssignment });
+    metrics.groupJoins.inc();
     metrics.assignedPartitions.set(payload.memberAssignment[topic]?.length ?? 0);
     checkpoints?.assigned(payload.memberAssignment[topic] ?? []);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeController } from '../../stack/kafka-controller.js';
+import { activeController } from '../../stack/kafka-roles.js';
 import { KAFKA_NODES } from '../../stack/topology.js';
 import { eventually, startService as startStackService, stopService } from '../support/stack.js';
 import { reconcileWhenDrained } from './support/reconcile.js';
