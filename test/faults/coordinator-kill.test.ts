@@ -14,7 +14,8 @@ describe("fault: the broker coordinating the detectors' consumer group killed", 
     let victim: (typeof KAFKA_NODES)[number] | undefined;
     let restartedAt = 0;
     try {
-      const detector = await scenario.startDetector('a');
+      // Checkpoints, which commit the offsets, every 3 s (not 30): commits are due while the node is down.
+      const detector = await scenario.startDetector('a', { DETECTOR_CHECKPOINT_INTERVAL_MS: '3000' });
       await scenario.load.start();
       // Long enough for the group to form and commit: the coordinator then holds its offsets.
       await eventually(

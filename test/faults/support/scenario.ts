@@ -20,7 +20,8 @@ export interface Scenario {
   readonly topics: { readonly readings: string; readonly scored: string; readonly deadLetter: string };
   readonly groupId: string;
   readonly load: SteadyLoad;
-  startDetector(label: string): Promise<RunningService>;
+  /** A detector of the scenario's group; `env` adds to or overrides its configuration. */
+  startDetector(label: string, env?: Record<string, string>): Promise<RunningService>;
   dispose(): Promise<void>;
 }
 
@@ -51,7 +52,7 @@ export async function openScenario(
     topics,
     groupId,
     load,
-    async startDetector(label) {
+    async startDetector(label, env = {}) {
       const detector = await startService(`${id}-${label}`, 'detector/main.ts', {
         LOG_LEVEL: 'warn',
         READINGS_TOPIC: topics.readings,
@@ -59,6 +60,7 @@ export async function openScenario(
         DEAD_LETTER_TOPIC: topics.deadLetter,
         DETECTOR_GROUP_ID: groupId,
         MODEL_REGISTRY: id,
+        ...env,
       });
       detectors.push(detector);
       return detector;
