@@ -1,4 +1,5 @@
 import { EwmaStats } from './ewma-stats.js';
+import { medianOf } from './median.js';
 import { SwitchRuns } from './switch-runs.js';
 import { TailGauge } from './tail-gauge.js';
 
@@ -235,7 +236,8 @@ export class SeriesState {
       // and must not teach the sensor that steps that big are ordinary.
       if (this.beforeLast !== undefined) {
         this.recentSteps[this.recentStepCount++ % RECENT_STEPS] = Math.abs(value - this.beforeLast);
-        if (this.recentStepCount >= RECENT_STEPS) this.stepMedian = medianOf(this.recentSteps, this.scratch);
+        if (this.recentStepCount >= RECENT_STEPS)
+          this.stepMedian = medianOf(this.recentSteps, RECENT_STEPS, this.scratch);
       }
       this.learnPeak(landedWithin && normal && this.lastNormal && this.count >= 10 ? size : 0);
       if (size > 0) {
@@ -393,19 +395,6 @@ export class SeriesState {
 
 /** Bursts of activity seen before an unusual rate of them can be told. */
 const KNOWN_BURSTS = 20;
-/** The median of `values`, sorted by insertion into `scratch` (no allocation: this runs per reading). */
-function medianOf(values: Float64Array, scratch: Float64Array): number {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    let j = i - 1;
-    while (j >= 0 && (scratch[j] as number) > v) {
-      scratch[j + 1] = scratch[j] as number;
-      j--;
-    }
-    scratch[j + 1] = v;
-  }
-  return scratch[values.length >> 1] as number;
-}
 
 /** The share of readings inside its range above which a sensor's runs at a bound are censored. */
 const MOSTLY_INSIDE = 0.5;

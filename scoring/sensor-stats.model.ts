@@ -394,7 +394,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     // Active values are the part of the sensor's process above its idle bound: their own spread is that of
     // a truncated distribution, narrower than the process's, whose upper tail they keep. So the spread the
     // profile gives the sensor is, in part, a floor too: all of it cost the live demo recall on small level
-    // shifts; three quarters of it took environment rainfall's false alarm onsets from 8 to 3 in 2 days.
+    // shifts; three quarters of it took environment rainfall's false alarm onsets from 8 to 2 in 2 days.
     const stdDev = Math.max(state.active.stdDev, floor, (spec?.stdDev ?? 0) * o.activeStdDevShare);
     // Until it has been active warmUp times, a sensor's activity is not judged at all: the first sunrise
     // of a solar plant is new, not anomalous.

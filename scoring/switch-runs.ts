@@ -1,4 +1,5 @@
 import { EwmaStats } from './ewma-stats.js';
+import { medianOf } from './median.js';
 
 /**
  * What a two-state sensor does: a pump reporting 0 % or 100 %, a valve open or shut, a relay. Its value says
@@ -88,19 +89,14 @@ export class SwitchRuns {
     // Runs as irregular as chance makes them (a quantised walk between two values) say nothing by length.
     if (runs.count < KNOWN_RUNS || !runs.regular) return undefined;
     const usual = Math.exp(runs.mean);
-    // Run lengths are whole readings: a clock-driven run of 18 is told from one of 20, not from one of 19.
-    const spread = Math.max(runs.stdDev, RUN_LOG_FLOOR, 0.5 / usual);
-    const z = (direction * (Math.log(length) - runs.mean)) / spread;
+    const z = direction * runZ(length, runs);
     if (z <= 0) return undefined;
     return { kind, score: (warningZ * z) / RUN_Z, runLength: length, usualRun: usual };
   }
 
   /** Whether a run of `length` is off the usual length of a regular state by OFF_TIME_Z spreads or more. */
   private offLength(length: number, runs: RecentRuns): boolean {
-    if (runs.count < KNOWN_RUNS || !runs.regular) return false;
-    const usual = Math.exp(runs.mean);
-    const spread = Math.max(runs.stdDev, RUN_LOG_FLOOR, 0.5 / usual);
-    return Math.abs(Math.log(length) - runs.mean) / spread >= OFF_TIME_Z;
+    return runs.count >= KNOWN_RUNS && runs.regular && Math.abs(runZ(length, runs)) >= OFF_TIME_Z;
   }
 
   /**
@@ -149,6 +145,13 @@ export interface SwitchEvidence {
   /** The run that ended (switched) or goes on (held), in readings, and the state's usual run. */
   readonly runLength: number;
   readonly usualRun: number;
+}
+
+/** How many spreads ln(`length`) lies above (+) or below (−) the state's usual run. */
+function runZ(length: number, runs: RecentRuns): number {
+  // Run lengths are whole readings: a clock-driven run of 18 is told from one of 20, not from one of 19.
+  const spread = Math.max(runs.stdDev, RUN_LOG_FLOOR, 0.5 / Math.exp(runs.mean));
+  return (Math.log(length) - runs.mean) / spread;
 }
 
 /** Share of the long run a two-state sensor spends at each of its extremes, at least... */
@@ -219,20 +222,6 @@ export class RecentRuns {
     // more often than not by chance alone.
     this.regular = near >= Math.max(REGULAR_SHARE * n, KNOWN_RUNS) && median >= Math.log(REGULAR_MIN_RUN);
   }
-}
-
-/** The median of the first `n` of `values`, sorted by insertion into `scratch` (may be `values` itself). */
-function medianOf(values: Float64Array, n: number, scratch: Float64Array): number {
-  const sorted = scratch === values ? values : scratch;
-  if (sorted !== values) for (let i = 0; i < n; i++) sorted[i] = values[i] as number;
-  for (let i = 1; i < n; i++) {
-    const v = sorted[i] as number;
-    let j = i - 1;
-    for (; j >= 0 && (sorted[j] as number) > v; j--) sorted[j + 1] = sorted[j] as number;
-    sorted[j + 1] = v;
-  }
-  const mid = n >> 1;
-  return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Runs of each state whose lengths are kept. */
