@@ -100,11 +100,11 @@ export const DEFAULT_SENSOR_STATS: SensorStatsOptions = {
   minStdDevShare: 0.25,
   winsorZ: 2.5,
   levelZ: 4,
-  jumpZ: 5,
+  jumpZ: 4.5,
   jumpPeakMargin: 1.5,
   jumpMinLevelZ: 1.5,
   trendWindow: 20,
-  trendZ: 4.5,
+  trendZ: 5.5,
   trendMinLevelZ: 3,
   stuckRun: 5,
   stuckMaxRepeatShare: 0.2,
@@ -288,7 +288,9 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       const slopeZ = bounded(
         (slope - state.slopes.mean) / Math.max(state.slopes.stdDev, floor * this.slopeSpreadPerStep),
       );
-      const trendScore = (Math.abs(slopeZ) * o.warningZ) / o.trendZ / tail;
+      // Not divided by the tail factor: a slope is a moving mean of steps, and the single readings' heavy
+      // tails that the factor measures average out in it.
+      const trendScore = (Math.abs(slopeZ) * o.warningZ) / o.trendZ;
       if (Math.sign(slopeZ) === Math.sign(z) && trendScore > score) {
         score = trendScore;
         kind = 'trend';
