@@ -1,3 +1,4 @@
+import { DailyRecurrence } from './daily-recurrence.js';
 import { EwmaStats } from './ewma-stats.js';
 import { medianOf } from './median.js';
 import { SwitchRuns } from './switch-runs.js';
@@ -114,6 +115,13 @@ export class SeriesState {
   private readonly stepPeaks = [0, 0, 0];
   /** How heavy this sensor's tails are: its scores are divided by the factor. */
   readonly tail = new TailGauge();
+  /** How high its scores usually rise at each time of day, beyond any other time. */
+  readonly recurrence = new DailyRecurrence();
+  /**
+   * The score the latest reading was judged with, before the time of day's discount (0 for kinds that are
+   * not a distance from the usual, such as a stuck run): what the daily recurrence learns from.
+   */
+  judgedScore = 0;
   /** Usual length of the runs a sensor holds at its highest or lowest value before it moves off again. */
   readonly pinnedRuns: EwmaStats;
   /** The longest of those runs that was not itself judged saturation. */

@@ -284,3 +284,36 @@ describe('SensorStatsModel', () => {
     expect(judged.slice(-500).filter((r) => r.anomalous.length > 0)).toHaveLength(0);
   });
 });
+
+describe('SensorStatsModel at a time of day that recurs', () => {
+  it('stops flagging a spike that comes at the same time every day, and still flags one at another time', () => {
+    const model = new SensorStatsModel(options);
+    const random = seededRandom(11);
+    const origin = Date.parse('2026-01-05T00:00:00Z');
+    const judgeAt = (ts: number, t: number) => {
+      const observation: Observation = { stationId: 'cron', profile: 'test', profileSpec, ts, values: { t } };
+      const findings = model.score(observation);
+      const anomalous = findings.filter((f) => f.severity !== 'none');
+      model.learn(observation, anomalous.length > 0);
+      return findings[0];
+    };
+    const nightlySpike: (Finding | undefined)[] = [];
+    for (let day = 0; day < 5; day++) {
+      for (let minute = 0; minute < 1_440; minute++) {
+        const ts = origin + (day * 1_440 + minute) * 60_000;
+        const found = judgeAt(ts, minute === 3 * 60 + 17 ? 30 : 20 + random.gaussian());
+        if (minute === 3 * 60 + 17) nightlySpike.push(found);
+      }
+    }
+    expect(nightlySpike[0]?.severity).toBe('critical');
+    expect(nightlySpike[4]?.severity).toBe('none');
+    expect(Number(nightlySpike[4]?.facts.usualAtThisTime)).toBeGreaterThan(3);
+    const afternoon = judgeAt(origin + (5 * 1_440 + 15 * 60) * 60_000, 30);
+    expect(afternoon?.severity).toBe('critical');
+    expect(afternoon?.facts.usualAtThisTime).toBeUndefined();
+    // A spike twice the usual one at the usual time is still flagged, and the explanation says what was usual.
+    const bigger = judgeAt(origin + (5 * 1_440 + 3 * 60 + 17) * 60_000, 45);
+    expect(bigger?.severity).not.toBe('none');
+    expect(model.explain(bigger as Finding)).toMatch(/of its score usual at this time of day/);
+  });
+});

@@ -184,7 +184,11 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       const judged = state.idleMostly(spec?.intermittent === true)
         ? this.judgeIdleMostly(state, value, spec, floor)
         : this.judgeSteady(state, value, floor, spec?.intermittent === true);
-      const evidence = this.judgeSwitching(state, value, judged);
+      const evidence = this.discountTimeOfDay(
+        state,
+        observation.ts,
+        this.judgeSwitching(state, value, judged),
+      );
       const facts: Record<string, number | string> = {
         z: evidence.z,
         // An idle-mostly sensor's activity is the statistics model's to judge: its residual is 0, or the
@@ -197,6 +201,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         tail: evidence.tail,
       };
       if (evidence.extra) Object.assign(facts, evidence.extra);
+      if (evidence.usualAtThisTime) facts.usualAtThisTime = evidence.usualAtThisTime;
       findings.push({
         model: this.name,
         kind: evidence.kind,
@@ -225,6 +230,21 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       Math.abs(state.level.mean) * RELATIVE_FLOOR,
       ABSOLUTE_FLOOR,
     );
+  }
+
+  /**
+   * A distance from the usual (level, jump, trend, rate) loses what this time of day usually shows beyond
+   * any other (see DailyRecurrence); the undiscounted score is kept for the recurrence to learn from.
+   */
+  private discountTimeOfDay(state: SeriesState, ts: number, evidence: Evidence): Evidence {
+    if (!DISTANCE_KINDS.has(evidence.kind)) {
+      state.judgedScore = 0;
+      return evidence;
+    }
+    state.judgedScore = evidence.score;
+    const usual = state.recurrence.excessAt(ts);
+    if (usual <= 0) return evidence;
+    return { ...evidence, score: Math.max(0, evidence.score - usual), usualAtThisTime: usual };
   }
 
   private judgeSteady(state: SeriesState, value: number, floor: number, intermittent: boolean): Evidence {
@@ -498,6 +518,8 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         state = new SeriesState(this.shape);
         this.series.set(observation.stationId, sensor, state);
       }
+      state.recurrence.learn(observation.ts, state.judgedScore);
+      state.judgedScore = 0;
       const low = Math.min(state.min, value);
       const high = Math.max(state.max, value);
       state.switching.learn(value, state.last, state.run, low, high, !judgedAnomalous);
@@ -562,7 +584,11 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         const verb = { jump: 'jumped to', trend: 'trending, at' }[finding.kind] ?? 'at';
         // A heavy-tailed sensor's z is judged against its own tails: say so, or z=+12 reads as a fault.
         const tails = num('tail') > 1 ? `; tails ${num('tail').toFixed(1)}× Gaussian` : '';
-        return `${sensor} ${verb} ${f.value}, z=${z >= 0 ? '+' : ''}${z.toFixed(2)} (mean ${num('mean').toFixed(3)}, σ ${num('stdDev').toFixed(3)}${tails})`;
+        // Part of the deviation is what this sensor does daily at this hour: say so, or it reads as all fault.
+        const daily = f.usualAtThisTime
+          ? `; ${num('usualAtThisTime').toFixed(1)} of its score usual at this time of day`
+          : '';
+        return `${sensor} ${verb} ${f.value}, z=${z >= 0 ? '+' : ''}${z.toFixed(2)} (mean ${num('mean').toFixed(3)}, σ ${num('stdDev').toFixed(3)}${tails}${daily})`;
       }
     }
   }
@@ -596,6 +622,8 @@ interface Evidence {
   readonly stdDev: number;
   /** The tail factor the scores were divided by (1: none). */
   readonly tail: number;
+  /** The score this time of day usually shows, taken off this one's (see DailyRecurrence). */
+  readonly usualAtThisTime?: number;
   /** Judged as an idle-mostly sensor. */
   readonly idle?: boolean;
   /** The z the multi-sensor models get, when not `z` (a censored sensor's, on its moving σ alone). */
@@ -741,3 +769,5 @@ function softBound(z: number): number {
 }
 
 const SOFT_BOUND = 6;
+/** Findings that measure a distance from the usual, which a time of day can make usual (DailyRecurrence). */
+const DISTANCE_KINDS: ReadonlySet<string> = new Set(['level', 'jump', 'trend', 'rate']);
