@@ -33,6 +33,14 @@ export const PRODUCER_RETRY = {
   maxRetryTime: 1_000,
 } as const;
 
+/**
+ * The retry policy of the project's consumers. kafkajs gives a consumer five retries (1.7 s with the
+ * client's policy) before it crashes, restarts and rejoins its group: a rebalance for every member, and for
+ * a detector a restore of its partitions' state. A broker's failover (its session, 2.5 s, then leader
+ * elections) takes 3–7 s on this stack; these retries wait about 16 s.
+ */
+export const CONSUMER_RETRY = { retries: 8, maxRetryTime: 5_000 } as const;
+
 /** Builds a kafkajs client with the retry policy the whole project uses. */
 export function createKafkaClient({
   clientId,

@@ -1,3 +1,4 @@
+import { CONSUMER_RETRY } from '../../common/kafka/client.js';
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import type { Logger } from '../../common/logger.js';
 import type { Detector, HandledChunk } from '../detector.js';
@@ -56,10 +57,7 @@ export function createReadingsConsumer(options: {
     maxBytesPerPartition: 2 * 1024 * 1024,
     sessionTimeout: 10_000,
     heartbeatInterval: 3_000,
-    // kafkajs gives a consumer five retries (1.7 s here) before it crashes, restarts and rejoins its group:
-    // a rebalance for every detector, each restoring its partitions' state. A broker's failover (its
-    // session, 2.5 s, then leader elections) takes 3–7 s on this stack; these retries wait about 16 s.
-    retry: { retries: 8, maxRetryTime: 5_000 },
+    retry: CONSUMER_RETRY,
     maxWaitTimeInMs: fetchBatching.maxWaitMs,
     minBytes: fetchBatching.minBytes,
   });

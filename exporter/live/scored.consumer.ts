@@ -1,3 +1,4 @@
+import { CONSUMER_RETRY } from '../../common/kafka/client.js';
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import type { Logger } from '../../common/logger.js';
 import { parseScoredMessage } from '../../scoring/scored-message.js';
@@ -19,7 +20,13 @@ export function createScoredConsumer(options: {
   logger: Logger;
 }) {
   const { kafka, groupId, topic, state, logger } = options;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000 });
+  // The detector's retries: a broker's death should not make the live feed crash and rejoin its group.
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: 10_000,
+    retry: CONSUMER_RETRY,
+  });
   // Ready once it has joined the group and holds its partitions: only then is nothing new missed.
   let joined = false;
   consumer.on(consumer.events.DISCONNECT, () => {
