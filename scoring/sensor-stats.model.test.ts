@@ -208,6 +208,24 @@ describe('SensorStatsModel', () => {
     expect(first).toBeLessThan(8);
   });
 
+  it('lets an active value judged anomalous widen the active spread of an idle-mostly sensor less than a normal one', () => {
+    // `x` is in no profile, so no profile spread floors the scale the two models are compared on.
+    const spreadAfter = (faultJudgedAnomalous: boolean) => {
+      const model = new SensorStatsModel({ ...options, window: 300 });
+      const random = seededRandom(3);
+      // Idle at 0, bursts of 30 readings of 2 ± 0.5 one reading in ten; a value of 9 in every burst.
+      for (let i = 0; i < 6_000; i++) {
+        const fault = i % 300 === 15;
+        const x = i % 300 >= 30 ? 0 : fault ? 9 : Math.round(1000 * (2 + 0.5 * random.gaussian())) / 1000;
+        const observation = observe('s1', { x });
+        model.score(observation);
+        model.learn(observation, fault && faultJudgedAnomalous);
+      }
+      return Number(model.score(observe('s1', { x: 2 }))[0]?.facts.stdDev);
+    };
+    expect(spreadAfter(true)).toBeLessThan(0.97 * spreadAfter(false));
+  });
+
   it('judges the active values of a sensor cut at zero on its profile spread, not on their narrower own', () => {
     const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
     const random = seededRandom(11);
