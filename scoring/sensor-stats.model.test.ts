@@ -226,6 +226,21 @@ describe('SensorStatsModel', () => {
     expect(spreadAfter(true)).toBeLessThan(0.97 * spreadAfter(false));
   });
 
+  it('does not call a tank that touched full a dozen times saturated the first time it stays full', () => {
+    const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
+    const random = seededRandom(29);
+    const near = () => Math.round(1000 * (98.9 + 0.6 * random.gaussian())) / 1000;
+    for (let i = 0; i < 300; i++) judge(model, 's1', { h: Math.min(99.9, near()) });
+    // Fifteen brief touches of 100 % (two readings each), the way a tank near full brushes its bound.
+    for (let touch = 0; touch < 15; touch++) {
+      for (let i = 0; i < 20; i++) judge(model, 's1', { h: Math.min(99.9, near()) });
+      judge(model, 's1', { h: 100 });
+      judge(model, 's1', { h: 100 });
+    }
+    const full = Array.from({ length: 120 }, () => judge(model, 's1', { h: 100 }));
+    expect(full.filter((r) => r.worst?.kind === 'saturated')).toEqual([]);
+  });
+
   it('judges the active values of a sensor cut at zero on its profile spread, not on their narrower own', () => {
     const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
     const random = seededRandom(11);
