@@ -38,9 +38,11 @@ describe('DailyRecurrence', () => {
     expect(recurrence.excessAt(at(6, 3, 17))).toBeLessThan(0.3);
   });
 
-  it('says nothing until a whole day of quarters has been seen', () => {
+  it('says nothing of a quarter until it has been seen on two days', () => {
     const recurrence = new DailyRecurrence();
-    for (let minute = 0; minute < 1_439; minute++) recurrence.learn(ORIGIN + minute * MINUTE, 9);
-    expect(recurrence.excessAt(ORIGIN + DAY)).toBe(0);
+    learnDay(recurrence, 0, { [3 * 60 + 17]: 9 }, 1);
+    expect(recurrence.excessAt(at(1, 3, 17))).toBe(0);
+    learnDay(recurrence, 1, { [3 * 60 + 17]: 9 }, 2);
+    expect(recurrence.excessAt(at(2, 3, 17))).toBeGreaterThan(7);
   });
 });

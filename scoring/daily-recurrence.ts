@@ -11,8 +11,9 @@
  * it, the mean of every quarter's peak: what any quarter reaches, noise and faults included. The excess of
  * this quarter's usual peak over that is what the time of day explains, and is taken off the score.
  *
- * Silent until every quarter could have been seen once (a day of readings). 288 bytes per sensor (peaks in
- * tenths, up to 25.5), allocated then; O(1) per reading.
+ * Silent for a quarter until it has been seen on two days (the median of one peak and two empty slots is 0).
+ * 288 bytes per sensor (peaks in tenths, up to 25.5), allocated when its first quarter closes; O(1) per
+ * reading.
  */
 export class DailyRecurrence {
   /** Per quarter hour, its peak score on each of the last DAYS days, in tenths, at quarter × DAYS + day % DAYS. */
@@ -29,7 +30,7 @@ export class DailyRecurrence {
   /** The score the time of day of `ts` usually shows beyond any other time (0 if none, or not yet known). */
   excessAt(ts: number): number {
     const peaks = this.peaks;
-    if (peaks === undefined || this.visits < QUARTERS) return 0;
+    if (peaks === undefined) return 0;
     const at = quarterOf(ts) * DAYS;
     const a = peaks[at] as number;
     const b = peaks[at + 1] as number;
@@ -63,6 +64,7 @@ export class DailyRecurrence {
 }
 
 const DAY_MS = 86_400_000;
+/** Quarter hours in a day. */
 const QUARTERS = 96;
 const QUARTER_MS = DAY_MS / QUARTERS;
 /** Days remembered per quarter: their median is the quarter's usual peak. */

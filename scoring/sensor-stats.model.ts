@@ -184,11 +184,9 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       const judged = state.idleMostly(spec?.intermittent === true)
         ? this.judgeIdleMostly(state, value, spec, floor)
         : this.judgeSteady(state, value, floor, spec?.intermittent === true);
-      const evidence = this.discountTimeOfDay(
-        state,
-        observation.ts,
-        this.judgeSwitching(state, value, judged),
-      );
+      const evidence = this.judgeSwitching(state, value, judged);
+      const usualAtThisTime = this.usualAtThisTime(state, observation.ts, evidence);
+      const score = Math.max(0, evidence.score - usualAtThisTime);
       const facts: Record<string, number | string> = {
         z: evidence.z,
         // An idle-mostly sensor's activity is the statistics model's to judge: its residual is 0, or the
@@ -201,13 +199,13 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         tail: evidence.tail,
       };
       if (evidence.extra) Object.assign(facts, evidence.extra);
-      if (evidence.usualAtThisTime) facts.usualAtThisTime = evidence.usualAtThisTime;
+      if (usualAtThisTime > 0) facts.usualAtThisTime = usualAtThisTime;
       findings.push({
         model: this.name,
         kind: evidence.kind,
         sensors: [sensor],
-        score: evidence.score,
-        severity: severityOf(evidence.score, o),
+        score,
+        severity: severityOf(score, o),
         facts,
       });
     }
@@ -233,18 +231,17 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
   }
 
   /**
-   * A distance from the usual (level, jump, trend, rate) loses what this time of day usually shows beyond
-   * any other (see DailyRecurrence); the undiscounted score is kept for the recurrence to learn from.
+   * What this time of day usually adds to a distance from the usual (level, jump, trend, rate), to be taken
+   * off its score (see DailyRecurrence); 0 for other kinds. Keeps the undiscounted score for the recurrence
+   * to learn from.
    */
-  private discountTimeOfDay(state: SeriesState, ts: number, evidence: Evidence): Evidence {
+  private usualAtThisTime(state: SeriesState, ts: number, evidence: Evidence): number {
     if (!DISTANCE_KINDS.has(evidence.kind)) {
       state.judgedScore = 0;
-      return evidence;
+      return 0;
     }
     state.judgedScore = evidence.score;
-    const usual = state.recurrence.excessAt(ts);
-    if (usual <= 0) return evidence;
-    return { ...evidence, score: Math.max(0, evidence.score - usual), usualAtThisTime: usual };
+    return state.recurrence.excessAt(ts);
   }
 
   private judgeSteady(state: SeriesState, value: number, floor: number, intermittent: boolean): Evidence {
@@ -622,8 +619,6 @@ interface Evidence {
   readonly stdDev: number;
   /** The tail factor the scores were divided by (1: none). */
   readonly tail: number;
-  /** The score this time of day usually shows, taken off this one's (see DailyRecurrence). */
-  readonly usualAtThisTime?: number;
   /** Judged as an idle-mostly sensor. */
   readonly idle?: boolean;
   /** The z the multi-sensor models get, when not `z` (a censored sensor's, on its moving σ alone). */
