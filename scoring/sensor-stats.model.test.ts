@@ -190,6 +190,15 @@ describe('SensorStatsModel', () => {
     // Eight zeros in a row come about once in 2 300 readings here: ordinary.
     const zeros = Array.from({ length: 8 }, () => judge(model, 's1', { h: 0 }));
     expect(zeros.filter((r) => r.worst?.kind === 'stuck')).toEqual([]);
+    // Though 0 repeats itself about a third of the time, thirty zeros in a row come about once in 10¹⁴:
+    // stuck (at 0, a count's value, not a bound it is cut at), within the 16 readings a one-in-a-million
+    // run takes at that share.
+    const held = Array.from({ length: 22 }, () => judge(model, 's1', { h: 0 }));
+    const stuck = held.findIndex((r) => r.worst?.kind === 'stuck');
+    expect(stuck).toBeGreaterThanOrEqual(0);
+    expect(8 + stuck + 1).toBeLessThanOrEqual(20);
+    expect(held.slice(0, stuck).filter((r) => r.anomalous.length > 0)).toEqual([]);
+    expect(model.explain(held[stuck]?.worst as Finding)).toMatch(/^h stuck at 0 for \d+ readings$/);
   });
 
   it('calls an idle-mostly sensor stuck when it holds one active value its active readings never repeat', () => {
