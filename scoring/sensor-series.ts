@@ -143,6 +143,12 @@ export class SeriesState {
   readonly activeRepeats: EwmaStats;
   /** Steps into active values (from idle or from another active value): an idle-mostly sensor's jumps. */
   readonly activeSteps: EwmaStats;
+  /**
+   * Steps between two active values (within a burst, not into one): a rain gauge's walk moves a quarter of
+   * a mm/h a minute while each burst starts with a leap from 0, so leaps within a burst (a gauge gone
+   * erratic) show only against these.
+   */
+  readonly burstSteps: EwmaStats;
   /** Times the sensor has gone from idle to active. */
   bursts = 0;
   /** Recent share of active readings, and how that share usually moves. */
@@ -163,6 +169,7 @@ export class SeriesState {
     this.active = new EwmaStats(alpha);
     this.pinnedRuns = new EwmaStats(alpha);
     this.activeSteps = new EwmaStats(alpha);
+    this.burstSteps = new EwmaStats(alpha);
     this.activeRepeats = new EwmaStats(alpha);
     this.activityRates = new EwmaStats(longAlpha);
     this.rateSums = new EwmaStats(alpha);
@@ -396,6 +403,10 @@ export class SeriesState {
           this.activeSteps.count,
         );
         this.activeSteps.update(step);
+        if (this.last !== this.idleValue) {
+          const steps = this.burstSteps;
+          steps.update(clip(value - this.last, steps, clipZ, floor, steps.count));
+        }
       }
     }
     const alpha = 2 / (this.shape.activityWindow + 1);

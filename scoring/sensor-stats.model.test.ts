@@ -217,6 +217,30 @@ describe('SensorStatsModel', () => {
     expect(first).toBeLessThan(8);
   });
 
+  it('flags a leap within a burst of an idle-mostly sensor that moves smoothly while active, not the leap into a burst', () => {
+    // `x` is in no profile, so no profile spread floors its steps.
+    const model = new SensorStatsModel({ ...options, window: 300 });
+    const random = seededRandom(21);
+    // Idle at 0, then bursts of 30 readings one reading in ten: a walk around 2 in steps of about 0.2.
+    let level = 2;
+    const gauge = (i: number) => {
+      if (i % 300 >= 30) return 0;
+      if (i % 300 === 0) level = 2;
+      level = Math.max(0.5, level + 0.2 * random.gaussian() - 0.05 * (level - 2));
+      return Math.round(1000 * level) / 1000;
+    };
+    const ordinary = Array.from({ length: 6_000 }, (_, i) => judge(model, 's1', { x: gauge(i) }));
+    const flagged = ordinary.slice(1_000).filter((r) => r.anomalous.length > 0);
+    expect(flagged.length).toBeLessThanOrEqual(3);
+    // A new burst: its leap from 0 to 2 is how every burst starts; then the gauge turns erratic.
+    const burst = [2.05, 2.1, 4.9, 2.15, 2.2].map((x) => judge(model, 's1', { x }));
+    expect(burst[0]?.anomalous).toEqual([]);
+    expect(burst[1]?.anomalous).toEqual([]);
+    expect(burst[2]?.worst?.kind).toBe('jump');
+    // The leap back lands on the active level: a return, not a fault.
+    expect(burst[3]?.anomalous).toEqual([]);
+  });
+
   it('lets an active value judged anomalous widen the active spread of an idle-mostly sensor less than a normal one', () => {
     // `x` is in no profile, so no profile spread floors the scale the two models are compared on.
     const spreadAfter = (faultJudgedAnomalous: boolean) => {

@@ -437,6 +437,23 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
         kind = 'jump';
       }
     }
+    // A leap between two active values far bigger than the sensor's usual ones within a burst (a gauge gone
+    // erratic), landing away from the active level as a jump must (a return to it is no fault). On every
+    // idle-mostly sensor: a disk's erratic bursts teach it erratic steps.
+    const steps = state.burstSteps;
+    if (
+      state.last !== undefined &&
+      state.last !== state.idleValue &&
+      steps.count >= o.warmUp &&
+      Math.abs(z) >= o.jumpMinLevelZ
+    ) {
+      const burstZ = bounded((value - state.last - steps.mean) / Math.max(steps.stdDev, floor));
+      const burstScore = (Math.abs(burstZ) * o.warningZ) / o.jumpZ;
+      if (burstScore > score) {
+        score = burstScore;
+        kind = 'jump';
+      }
+    }
     // An active value held exactly, on a sensor whose active values do not repeat (rain at 4.327 mm/h for
     // twenty minutes): the gauge is stuck, whatever its level.
     if (value === state.last && state.activeRepeats.count >= o.warmUp) {
