@@ -387,9 +387,6 @@ export class SeriesState {
     if (!atIdle && this.last === this.idleValue) this.bursts += 1;
     this.idleRate.update(atIdle ? 1 : 0);
     if (!atIdle) {
-      // From normal readings only: a fault that holds one value must not teach that active values repeat.
-      if (normal && this.last !== undefined && this.last !== this.idleValue)
-        this.activeRepeats.update(value === this.last ? 1 : 0);
       // A value judged anomalous teaches the spread less: the active readings are a tenth of an idle
       // gauge's, and faults among them, each clipped at 2.5σ, held its σ at 1.6–1.8 where the process's is 1.
       const clipZ = normal ? this.shape.clipZ : ANOMALOUS_ACTIVE_CLIP_Z;

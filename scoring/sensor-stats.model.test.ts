@@ -217,6 +217,26 @@ describe('SensorStatsModel', () => {
     expect(first).toBeLessThan(8);
   });
 
+  it('does not let an idle-mostly sensor held at one active value teach itself, while held, that active values repeat', () => {
+    // A short memory, so that learning the run reading by reading would lift the share past the stuck limit.
+    const model = new SensorStatsModel(options);
+    const random = seededRandom(8);
+    // Bursts of 30 readings one reading in ten; an active reading repeats the one before about once in ten.
+    let previous = 2;
+    const rain = (i: number) => {
+      if (i % 300 >= 30) return 0;
+      if (i % 300 > 0 && random.next() < 0.1) return previous;
+      previous = Math.round(1000 * (2 + Math.abs(random.gaussian()))) / 1000;
+      return previous;
+    };
+    const ordinary = Array.from({ length: 6_000 }, (_, i) => judge(model, 's1', { h: rain(i) }));
+    expect(ordinary.slice(1_000).filter((r) => r.anomalous.length > 0).length).toBeLessThanOrEqual(3);
+    const held = Array.from({ length: 30 }, () => judge(model, 's1', { h: 4.327 }));
+    const first = held.findIndex((r) => r.worst?.kind === 'stuck');
+    expect(first).toBeGreaterThanOrEqual(3);
+    expect(first).toBeLessThan(12);
+  });
+
   it('flags a leap within a burst of an idle-mostly sensor that moves smoothly while active, not the leap into a burst', () => {
     // `x` is in no profile, so no profile spread floors its steps.
     const model = new SensorStatsModel({ ...options, window: 300 });

@@ -549,6 +549,17 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
           for (let r = 0; r < state.run; r++) state.repeats.update(1);
         }
         if (state.last !== undefined) state.repeats.update(0);
+        // An idle-mostly sensor's active values learn how often they repeat the same way, and from normal
+        // readings only: a fault that holds one value must not teach that active values repeat. Learnt
+        // reading by reading, a gauge held at 4.626 mm/h taught itself a share above the stuck limit
+        // within six readings of the run.
+        const idle = state.idleValue;
+        if (state.last !== undefined && state.last !== idle) {
+          if (state.run + 1 < this.stuckRunFor(state.activeRepeats.mean)) {
+            for (let r = 0; r < state.run; r++) state.activeRepeats.update(1);
+          }
+          if (value !== idle && !judgedAnomalous) state.activeRepeats.update(0);
+        }
         // A count learns the same per value, from runs that were not already judged stuck.
         if (
           state.counts &&
