@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Reading, validateReading } from './reading.js';
+import { seededRandom } from '../random.js';
+import { type Reading, readingSchema, validateReading } from './reading.js';
+import { isWellFormedReading } from './well-formed.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 
@@ -120,5 +122,73 @@ describe('validateReading', () => {
     if (result.ok) return;
     expect(result.code).toBe(code);
     expect(result.reason).toContain(reason);
+  });
+});
+
+describe('isWellFormedReading, the schema’s quick path', () => {
+  // Values a field might hold instead of its own: each mutant replaces one field (or one of `values` or
+  // `label`) with one of them, or adds or drops a key.
+  const odd: unknown[] = [
+    undefined,
+    null,
+    '',
+    'x'.repeat(161),
+    'Bad Station',
+    -1,
+    1.5,
+    2 ** 53,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    [],
+    ['temperature'],
+    {},
+    { kind: 'spike' },
+    { kind: 'spike', sensors: [] },
+    { kind: 'spike', sensors: ['t'], extra: 1 },
+    { kind: 'gremlins', sensors: ['t'] },
+    { kind: 'drift', sensors: [3] },
+    '2026-02-30T00:00:00Z',
+    '2024-02-29T00:00:00Z',
+    '2026-11-23T11:59:59Z',
+    '2026-11-23T11:59:59.123456Z',
+    '2026-11-23T24:00:00.000Z',
+    '2026-11-23 11:59:59.000Z',
+    '2026-11-23T11:59:59.000+01:00',
+    '2026-11-23T11:59:59.000z',
+    JSON.parse('{"__proto__": 1}'),
+    { temperature: '44' },
+    { temperature: null },
+  ];
+  const fields = ['readingId', 'stationId', 'profile', 'ts', 'seq', 'values', 'label', 'extra'] as const;
+
+  it('accepts only what the schema accepts, and what it accepts is what the schema would return', () => {
+    const random = seededRandom(42);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random.next() * items.length)] as T;
+    let quick = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const mutant: Record<string, unknown> = structuredClone({
+        ...valid,
+        label: { kind: 'spike', sensors: ['t'] },
+      });
+      if (random.next() < 0.3) mutant.label = null;
+      for (let m = Math.floor(random.next() * 3); m > 0; m--) {
+        const field = pick(fields);
+        const value = pick(odd);
+        const values = mutant.values;
+        if (field === 'values' && random.next() < 0.5 && typeof values === 'object' && values !== null)
+          (values as Record<string, unknown>).humidity = value;
+        else if (value === undefined) delete mutant[field];
+        else mutant[field] = value;
+      }
+      const parsed = readingSchema.safeParse(mutant);
+      if (isWellFormedReading(mutant)) {
+        quick += 1;
+        expect(parsed.success, JSON.stringify(mutant)).toBe(true);
+        expect(parsed.data).toStrictEqual(mutant);
+      }
+    }
+    // The quick path is taken, not just never wrong: every unmutated reading takes it, and some others.
+    expect(quick).toBeGreaterThan(2_000);
+    expect(isWellFormedReading(valid)).toBe(true);
   });
 });

@@ -1,25 +1,15 @@
 import { z } from 'zod';
+import { ANOMALY_KINDS } from './anomaly-kinds.js';
 import { isProfileName, type ProfileName, profileNames, profileOf } from './profiles.js';
+import { isWellFormedReading, STATION_ID } from './well-formed.js';
 
-/** Kinds of anomaly the simulator injects; the label travels with the reading as ground truth. */
-export const ANOMALY_KINDS = [
-  'spike',
-  'level_shift',
-  'drift',
-  'stuck',
-  'dropout',
-  'noise_burst',
-  'correlated',
-] as const;
-export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+export { ANOMALY_KINDS, type AnomalyKind } from './anomaly-kinds.js';
 
 /** The JSON a producer publishes to `sensor.readings`, keyed by station id. */
 export const readingSchema = z.strictObject({
   /** Unique per reading: `<stationId>:<seq>`. With the timestamp it makes the stored row's key. */
   readingId: z.string().min(1).max(160),
-  stationId: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,95}$/, { error: 'expected lower-case letters, digits, ".", "_" or "-"' }),
+  stationId: z.string().regex(STATION_ID, { error: 'expected lower-case letters, digits, ".", "_" or "-"' }),
   profile: z.string(),
   /** ISO 8601 in UTC, as produced by Date#toISOString. */
   ts: z.iso.datetime({ error: 'expected an ISO 8601 UTC timestamp' }),
@@ -87,13 +77,18 @@ export function validateReading(
   } catch (error) {
     return reject('not_json', `not JSON: ${(error as Error).message}`);
   }
-  const parsed = readingSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'reading';
-    return reject('schema', `${where}: ${issue?.message ?? 'invalid'}`);
+  let reading: z.infer<typeof readingSchema>;
+  // A well-formed reading is taken as parsed; only one that is not goes through the schema, for the reason.
+  if (isWellFormedReading(json)) reading = json as z.infer<typeof readingSchema>;
+  else {
+    const parsed = readingSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'reading';
+      return reject('schema', `${where}: ${issue?.message ?? 'invalid'}`);
+    }
+    reading = parsed.data;
   }
-  const reading = parsed.data;
   if (!isProfileName(reading.profile)) {
     return reject(
       'unknown_profile',
@@ -101,19 +96,21 @@ export function validateReading(
     );
   }
   const { sensors } = profileOf(reading.profile);
-  const expected = Object.keys(sensors);
-  const given = Object.keys(reading.values);
-  const missing = expected.filter((s) => !given.includes(s));
-  const unknown = given.filter((s) => !expected.includes(s));
-  if (missing.length > 0 || unknown.length > 0) {
+  if (!hasExactlySensors(reading.values, sensors)) {
+    const expected = Object.keys(sensors);
+    const given = Object.keys(reading.values);
+    const missing = expected.filter((s) => !given.includes(s));
+    const unknown = given.filter((s) => !expected.includes(s));
     const parts = [
       missing.length > 0 ? `missing ${missing.join(', ')}` : '',
       unknown.length > 0 ? `unknown ${unknown.join(', ')}` : '',
     ].filter(Boolean);
     return reject('sensors', `values for profile ${reading.profile}: ${parts.join('; ')}`);
   }
-  for (const [sensor, value] of Object.entries(reading.values)) {
-    if (value === null) continue;
+  // for…in, not Object.entries: no array per sensor and reading.
+  for (const sensor in reading.values) {
+    const value = reading.values[sensor];
+    if (value === null || value === undefined) continue;
     const [min, max] = sensors[sensor]?.validRange ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
     if (value < min || value > max)
       return reject('out_of_range', `${sensor} = ${value} is outside [${min}, ${max}]`);
@@ -123,6 +120,18 @@ export function validateReading(
   if (ts < now - limits.maxAgeMs)
     return reject('timestamp', `ts ${reading.ts} is older than the accepted window`);
   return { ok: true, reading: reading as Reading };
+}
+
+/** Whether `values` names each of the profile's sensors and nothing else (checked without arrays). */
+function hasExactlySensors(values: Record<string, unknown>, sensors: Record<string, unknown>): boolean {
+  let given = 0;
+  for (const sensor in values) {
+    if (!Object.hasOwn(sensors, sensor)) return false;
+    given += 1;
+  }
+  let expected = 0;
+  for (const _ in sensors) expected += 1;
+  return given === expected;
 }
 
 function reject(code: RejectionCode, reason: string): Validation {
