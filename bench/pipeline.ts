@@ -64,6 +64,8 @@ async function main(): Promise<void> {
       'cpu-prof': { type: 'string' },
       // Detector settings to compare, e.g. --detector-env DETECTOR_COMMIT_INTERVAL_MS=0 (repeatable).
       'detector-env': { type: 'string', multiple: true, default: [] },
+      // Producer settings to compare, e.g. --producer-env PRODUCER_SEND_SLICES=4 (repeatable).
+      'producer-env': { type: 'string', multiple: true, default: [] },
       // `state`: only the checkpoint cost and the restore (steps 4 and 5), at --state-rate; `restore`: step 5;
       // `ladder`: only the steps at --rates (step 2), e.g. to profile the detector at one rate.
       only: { type: 'string', default: 'all' },
@@ -104,7 +106,8 @@ async function main(): Promise<void> {
 
     const ladderOptions = (): LadderOptions => ({
       topics,
-      detectorEnv: parseEnvPairs(args['detector-env']),
+      detectorEnv: parseEnvPairs(args['detector-env'], 'detector-env'),
+      producerEnv: parseEnvPairs(args['producer-env'], 'producer-env'),
       detectorNodeArgs: args['cpu-prof']
         ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`]
         : [],
@@ -331,11 +334,11 @@ function describeCores(step: StepResult): string {
     .join(', ');
 }
 
-function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+function parseEnvPairs(pairs: readonly string[], option: string): Record<string, string> {
   return Object.fromEntries(
     pairs.map((pair) => {
       const at = pair.indexOf('=');
-      if (at <= 0) throw new Error(`--detector-env: expected NAME=value (got ${pair})`);
+      if (at <= 0) throw new Error(`--${option}: expected NAME=value (got ${pair})`);
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
   );

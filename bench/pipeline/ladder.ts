@@ -53,6 +53,8 @@ export interface StepResult {
 export interface LadderOptions {
   readonly topics: { readonly readings: string; readonly scored: string; readonly deadLetter: string };
   readonly detectorEnv: Record<string, string>;
+  /** Settings given to every producer replica (after the bench's own). */
+  readonly producerEnv: Record<string, string>;
   readonly detectorNodeArgs?: readonly string[];
   /** Least producer replicas; more are started for high rates (one per `ratePerProducer`). */
   readonly producers: number;
@@ -119,6 +121,7 @@ export async function runStep(
         PRODUCER_STATIONS: String(stationsPerProducer),
         PRODUCER_INTERVAL_MS: '1000',
         READINGS_TOPIC: options.topics.readings,
+        ...options.producerEnv,
       }),
     ),
   );
