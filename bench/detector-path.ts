@@ -10,6 +10,9 @@ import { numberOption } from '../common/config/cli-options.js';
 import { profileNames } from '../common/reading/profiles.js';
 import { encodeReading, readingSchema, validateReading } from '../common/reading/reading.js';
 import { isWellFormedReading } from '../common/reading/well-formed.js';
+import { ChunkTrace } from '../detector/chunk-tracing.js';
+import type { RawMessage } from '../detector/process-messages.js';
+import type { ScoredReading } from '../scoring/scored-reading.js';
 import { SimulatedStation } from '../simulation/station.js';
 
 const { values: args } = parseArgs({
@@ -42,6 +45,37 @@ for (let t = 0; messages.length < messageCount; t++) {
 messages.length = messageCount;
 const now = origin + 30 * 86_400_000;
 
+// The same messages as a consumer hands them over, in chunks of 250, each with its (stand-in) verdict.
+const CHUNK = 250;
+const chunks: { raw: RawMessage[]; scored: ScoredReading[] }[] = [];
+for (let i = 0; i < messages.length; i += CHUNK) {
+  const raw = messages
+    .slice(i, i + CHUNK)
+    .map((value, j) => ({ key: null, value, partition: j % 12, offset: String(i + j) }));
+  const scored = raw.map((m) => {
+    const reading = JSON.parse((m.value as Buffer).toString('utf8'));
+    const verdict = { isAnomaly: false, severity: 'none', score: 0.5, findings: [], zScores: {} };
+    return {
+      reading,
+      verdict,
+      source: { partition: m.partition, offset: m.offset },
+    } as unknown as ScoredReading;
+  });
+  chunks.push({ raw, scored });
+}
+const traceTarget = { topic: 'sensor.readings', groupId: 'bench', keyspace: 'bench' };
+/** A chunk's tracing as the detector does it, per message of the chunk (run on the chunk's first message). */
+const traceChunk = (traced: boolean) => (message: Buffer) => {
+  const chunk = chunkStartingWith.get(message);
+  if (!chunk) return false;
+  const trace = new ChunkTrace(chunk.raw, traceTarget, traced);
+  trace.annotate(chunk.scored, []);
+  for (const one of chunk.scored) trace.traceIdOf(one);
+  trace.end();
+  return true;
+};
+const chunkStartingWith = new Map(chunks.map((chunk) => [chunk.raw[0]?.value as Buffer, chunk]));
+
 /** The ways of doing one step, each a function of one message; returns something so nothing is elided. */
 type Ways = Record<string, (message: Buffer) => unknown>;
 
@@ -50,6 +84,10 @@ const steps: Record<string, Ways> = {
     'schema (as before)': (message) => readingSchema.safeParse(JSON.parse(message.toString('utf8'))).success,
     'quick check': (message) => isWellFormedReading(JSON.parse(message.toString('utf8'))),
     'validateReading (all checks)': (message) => validateReading(message, now).ok,
+  },
+  'trace a chunk, tracing off': {
+    'spans made all the same (as before)': traceChunk(true),
+    'no spans': traceChunk(false),
   },
 };
 

@@ -19,6 +19,7 @@ import {
   ATTR_STATION,
 } from '../common/telemetry/attributes.js';
 import { extractTraceContext } from '../common/telemetry/kafka-context.js';
+import { isTracing } from '../common/telemetry/tracing.js';
 import type { RejectedMessage, ScoredReading } from '../scoring/scored-reading.js';
 import type { RawMessage } from './process-messages.js';
 
@@ -38,10 +39,17 @@ export interface TraceTarget {
 export class ChunkTrace {
   private readonly spans = new Map<string, Span>();
 
+  /**
+   * `traced`: whether to make spans at all (by default, whether this process traces). Untraced, a chunk
+   * holds no spans and every method returns at once, instead of building attributes and keys per message
+   * for spans that record nothing (bench:detector-path: 0.31 → 0.03 µs a message).
+   */
   constructor(
     messages: readonly RawMessage[],
     private readonly target: TraceTarget,
+    traced = isTracing(),
   ) {
+    if (!traced) return;
     for (const message of messages) {
       const span = tracer.startSpan(
         `process ${target.topic}`,
@@ -66,6 +74,7 @@ export class ChunkTrace {
 
   /** Puts each verdict on its reading's span, and marks rejected messages. */
   annotate(scored: readonly ScoredReading[], rejected: readonly RejectedMessage[]) {
+    if (this.spans.size === 0) return;
     for (const s of scored) {
       if (!s.source) continue;
       this.spans.get(key(s.source.partition, s.source.offset))?.setAttributes({
@@ -86,6 +95,7 @@ export class ChunkTrace {
 
   /** One insert span per stored reading, spanning the chunk's write, under the reading's process span. */
   stored(scored: readonly ScoredReading[], startTime: number, endTime: number): void {
+    if (this.spans.size === 0) return;
     for (const s of scored) {
       const parent = s.source && this.spans.get(key(s.source.partition, s.source.offset));
       if (!parent?.isRecording()) continue;
@@ -110,6 +120,7 @@ export class ChunkTrace {
 
   /** The trace id of a message's span when it is sampled: the exemplar on its latency observation. */
   traceIdOf(scored: ScoredReading): string | undefined {
+    if (this.spans.size === 0) return undefined;
     const span = scored.source && this.spans.get(key(scored.source.partition, scored.source.offset));
     return span?.isRecording() ? span.spanContext().traceId : undefined;
   }

@@ -13,6 +13,7 @@ import {
   ATTR_STATION,
 } from '../common/telemetry/attributes.js';
 import { injectTraceHeaders } from '../common/telemetry/kafka-context.js';
+import { isTracing } from '../common/telemetry/tracing.js';
 
 const tracer = trace.getTracer('sensorwatch-producer');
 
@@ -42,12 +43,28 @@ export function createKafkaReadingPublisher(
   kafka: KafkaClient,
   topic: string,
   compression: Compression = 'none',
+  traced = isTracing(),
 ): ReadingPublisher {
   const producer = kafka.producer(READINGS_PRODUCER_OPTIONS);
+  const messageOf = (reading: Reading) => ({
+    key: reading.stationId,
+    value: encodeReading(reading),
+    timestamp: String(Date.parse(reading.ts)),
+  });
   return {
     connect: () => producer.connect(),
     publish: async (readings) => {
       if (readings.length === 0) return;
+      // Untraced, no span per reading: the spans would record nothing and carry no context.
+      if (!traced) {
+        await producer.send({
+          topic,
+          acks: -1,
+          compression: compressionType(compression),
+          messages: readings.map(messageOf),
+        });
+        return;
+      }
       // One send span per reading (each reading is its own trace), ended when the batch is acknowledged;
       // its context travels in the message headers. With tracing off these are no-ops.
       const spans = readings.map((reading) =>
@@ -74,12 +91,7 @@ export function createKafkaReadingPublisher(
             const headers = span?.isRecording()
               ? injectTraceHeaders(trace.setSpan(context.active(), span))
               : undefined;
-            return {
-              key: reading.stationId,
-              value: encodeReading(reading),
-              timestamp: String(Date.parse(reading.ts)),
-              ...(headers ? { headers } : {}),
-            };
+            return headers ? { ...messageOf(reading), headers } : messageOf(reading);
           }),
         });
       } catch (error) {

@@ -32,6 +32,14 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   return true;
 }
 
+/**
+ * Whether this process traces: callers that would build spans, attributes and keys for every reading skip
+ * all of it when not (the API's no-op spans are cheap, but what is built for them is not).
+ */
+export function isTracing(): boolean {
+  return sdk !== undefined;
+}
+
 /** Flushes and stops tracing (a no-op when it never started); part of every service's shutdown. */
 export async function stopTracing(): Promise<void> {
   const running = sdk;
