@@ -64,6 +64,7 @@ for (let i = 0; i < messages.length; i += CHUNK) {
   chunks.push({ raw, scored });
 }
 const traceTarget = { topic: 'sensor.readings', groupId: 'bench', keyspace: 'bench' };
+const chunkStartingWith = new Map(chunks.map((chunk) => [chunk.raw[0]?.value as Buffer, chunk]));
 /** A chunk's tracing as the detector does it, per message of the chunk (run on the chunk's first message). */
 const traceChunk = (traced: boolean) => (message: Buffer) => {
   const chunk = chunkStartingWith.get(message);
@@ -74,7 +75,6 @@ const traceChunk = (traced: boolean) => (message: Buffer) => {
   trace.end();
   return true;
 };
-const chunkStartingWith = new Map(chunks.map((chunk) => [chunk.raw[0]?.value as Buffer, chunk]));
 
 /** The ways of doing one step, each a function of one message; returns something so nothing is elided. */
 type Ways = Record<string, (message: Buffer) => unknown>;

@@ -427,32 +427,24 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     // A step into activity far bigger than its usual ones (a spike at night), on a sensor its profile calls
     // intermittent, measured against at least its nominal spread. Not on one found idle-mostly by its data
     // alone: a disk that writes now and then leaps from idle every time, and its bursts are judged by level.
-    if (intermittent && state.last !== undefined) {
-      const steps = state.activeSteps;
-      const stepStdDev = Math.max(steps.stdDev, floor, spec?.stdDev ?? 0);
-      const jumpZ = bounded((value - state.last - steps.mean) / stepStdDev);
-      const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ;
-      if (jumpScore > score) {
-        score = jumpScore;
-        kind = 'jump';
-      }
-    }
+    const last = state.last;
+    const into =
+      intermittent && last !== undefined
+        ? this.leapScore(value - last, state.activeSteps, Math.max(floor, spec?.stdDev ?? 0))
+        : 0;
     // A leap between two active values far bigger than the sensor's usual ones within a burst (a gauge gone
     // erratic), landing away from the active level as a jump must (a return to it is no fault). On every
     // idle-mostly sensor: a disk's erratic bursts teach it erratic steps.
-    const steps = state.burstSteps;
-    if (
-      state.last !== undefined &&
-      state.last !== state.idleValue &&
-      steps.count >= o.warmUp &&
+    const within =
+      last !== undefined &&
+      last !== state.idleValue &&
+      state.burstSteps.count >= o.warmUp &&
       Math.abs(z) >= o.jumpMinLevelZ
-    ) {
-      const burstZ = bounded((value - state.last - steps.mean) / Math.max(steps.stdDev, floor));
-      const burstScore = (Math.abs(burstZ) * o.warningZ) / o.jumpZ;
-      if (burstScore > score) {
-        score = burstScore;
-        kind = 'jump';
-      }
+        ? this.leapScore(value - last, state.burstSteps, floor)
+        : 0;
+    if (Math.max(into, within) > score) {
+      score = Math.max(into, within);
+      kind = 'jump';
     }
     // An active value held exactly, on a sensor whose active values do not repeat (rain at 4.327 mm/h for
     // twenty minutes): the gauge is stuck, whatever its level.
@@ -479,6 +471,12 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       };
     }
     return { kind, score, z, mean: state.active.mean, stdDev, tail: 1, idle: true };
+  }
+
+  /** The jump score of a step against `steps`, the usual ones, on a spread of at least `floor`. */
+  private leapScore(step: number, steps: EwmaStats, floor: number): number {
+    const jumpZ = bounded((step - steps.mean) / Math.max(steps.stdDev, floor));
+    return (Math.abs(jumpZ) * this.options.warningZ) / this.options.jumpZ;
   }
 
   /**
@@ -549,10 +547,10 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
           for (let r = 0; r < state.run; r++) state.repeats.update(1);
         }
         if (state.last !== undefined) state.repeats.update(0);
-        // An idle-mostly sensor's active values learn how often they repeat the same way, and from normal
-        // readings only: a fault that holds one value must not teach that active values repeat. Learnt
-        // reading by reading, a gauge held at 4.626 mm/h taught itself a share above the stuck limit
-        // within six readings of the run.
+        // An idle-mostly sensor's active values learn how often they repeat the same way: from runs too short
+        // to be a fault, once they ended, and a change only between normal readings. Learnt reading by
+        // reading, a gauge held at 4.626 mm/h taught itself a share above the stuck limit within six
+        // readings of the run.
         const idle = state.idleValue;
         if (state.last !== undefined && state.last !== idle) {
           if (state.run + 1 < this.stuckRunFor(state.activeRepeats.mean)) {
@@ -702,10 +700,10 @@ const COUNT_KNOWN_VISITS = 30;
 /**
  * A count value repeating itself up to this share of the time can still look stuck. Not the 0.2 of other
  * sensors, whose single repeat share above it says they are quantised: a count's share is learnt for each
- * value on its own, and an error count at 0 repeats 0 a third of the time yet almost never twenty times in
- * a row (heavy-tailed counts: 62 → 81 of 125 faults found, F1 0.633 → 0.747, most of them stuck, shifted
- * or drifted down to 0 for up to 30 readings). Above it the value is where the sensor rests, and idle runs are no
- * fault.
+ * value on its own, and an error count at 0 repeats 0 a third of the time yet almost never twenty times
+ * in a row (heavy-tailed counts: 62 → 81 of 125 faults found, F1 0.633 → 0.747, most of them stuck,
+ * shifted or drifted down to 0 for up to 30 readings). Above it the value is where the sensor rests, and
+ * idle runs are no fault.
  */
 const COUNT_MAX_REPEAT_SHARE = 0.5;
 
