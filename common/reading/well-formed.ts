@@ -9,7 +9,7 @@ import { ANOMALY_KINDS } from './anomaly-kinds.js';
  * most of it copying an object that was already right.
  */
 export function isWellFormedReading(json: unknown): boolean {
-  if (!isPlainObject(json)) return false;
+  if (!isJsonObject(json)) return false;
   let keys = 0;
   for (const key in json) {
     if (!READING_KEYS.has(key)) return false;
@@ -50,13 +50,14 @@ const ISO_UTC = z.regexes.datetime({});
 
 const LABEL_KINDS: ReadonlySet<string> = new Set(ANOMALY_KINDS);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** An object as JSON.parse makes one: neither null nor an array. */
+function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Sensor values: finite numbers or null. `__proto__` is left to the schema, which copies keys one by one. */
 function isValues(values: unknown): boolean {
-  if (!isPlainObject(values)) return false;
+  if (!isJsonObject(values)) return false;
   for (const sensor in values) {
     if (sensor === '__proto__') return false;
     const value = values[sensor];
@@ -66,7 +67,7 @@ function isValues(values: unknown): boolean {
 }
 
 function isLabel(label: unknown): boolean {
-  if (!isPlainObject(label)) return false;
+  if (!isJsonObject(label)) return false;
   let keys = 0;
   for (const key in label) {
     if (key !== 'kind' && key !== 'sensors') return false;
