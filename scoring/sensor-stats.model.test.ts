@@ -294,6 +294,22 @@ describe('SensorStatsModel', () => {
     expect(full.filter((r) => r.worst?.kind === 'saturated')).toEqual([]);
   });
 
+  it('flags most readings of a noise burst, not only the first few', () => {
+    const model = new SensorStatsModel({ ...DEFAULT_SENSOR_STATS });
+    const random = seededRandom(5);
+    for (let i = 0; i < 2_000; i++) judge(model, 's1', { t: 20 + random.gaussian() });
+    // Twenty bursts of 12 readings five times as noisy, each after a calm spell the sensor settles in.
+    let flagged = 0;
+    for (let burst = 0; burst < 20; burst++) {
+      for (let i = 0; i < 12; i++)
+        flagged += judge(model, 's1', { t: 20 + 5 * random.gaussian() }).anomalous.length;
+      for (let i = 0; i < 300; i++) judge(model, 's1', { t: 20 + random.gaussian() });
+    }
+    // A reading 5σ·N(0, 1) off passes 4σ about 42 % of the time. Judged on the burst's own spread (its
+    // recent steps as a floor, in full), about one in nine was.
+    expect(flagged / (20 * 12)).toBeGreaterThan(0.25);
+  });
+
   it('judges the active values of a sensor cut at zero on its profile spread, not on their narrower own', () => {
     const model = new SensorStatsModel({ ...options, window: 300, longWindow: 3_000 });
     const random = seededRandom(11);
@@ -311,9 +327,10 @@ describe('SensorStatsModel', () => {
       .filter((r, i, rows) => r.anomalous.length > 0 && (i === 0 || rows[i - 1]?.anomalous.length === 0));
     expect(onsets.length).toBeLessThanOrEqual(1);
     // The wet values' own spread is about 0.43 here; the scale they are judged on is at least 0.75 × 0.6.
+    // Its level is not in doubt (a leap there from where the slow walk is may still be a jump).
     const wet = judge(model, 's1', { rain: 0.3 + 0.6 * 3.3 }).findings[0];
     expect(Number(wet?.facts.stdDev)).toBeGreaterThanOrEqual(0.75 * 0.6);
-    expect(wet?.severity).toBe('none');
+    expect(Math.abs(Number(wet?.facts.z))).toBeLessThan(options.levelZ);
     expect(judge(model, 's1', { rain: 0.3 + 0.6 * 8 }).worst?.sensors).toEqual(['rain']);
   });
 
@@ -347,9 +364,10 @@ describe('SensorStatsModel', () => {
     // 93 % is well within what it does: on the moving σ alone its level z would be about −5.
     const dip = model.score(observe('s1', { h: 93 })).find((f) => f.sensors[0] === 'h');
     expect(Math.abs(Number(dip?.facts.z))).toBeLessThan(options.levelZ);
-    // A drop to 60 % is still a level finding.
+    // A drop to 60 % is still found, as a distance from the usual (a single step that far reads as a trend).
     const dropped = Array.from({ length: 5 }, () => judge(model, 's1', { h: 60 }));
-    expect(dropped.some((r) => r.anomalous.some((f) => f.kind === 'level'))).toBe(true);
+    const distances = ['level', 'jump', 'trend'];
+    expect(dropped.some((r) => r.anomalous.some((f) => distances.includes(f.kind)))).toBe(true);
   });
 
   it('does not take a switch in whole percent, held for minutes, for a count', () => {
