@@ -1,6 +1,7 @@
 /**
- * `npm run bench:cassandra-gc`: Cassandra's garbage collector settings side by side, on the native
- * stack's `bench` instance. For each setting of stack/services/cassandra-gc.ts, Cassandra is restarted
+ * `npm run bench:cassandra-gc`: Cassandra's garbage collector and memtable settings side by side, on the
+ * native stack's `bench` instance. For each pair of settings of stack/services/cassandra-gc.ts (every
+ * collector named with every memtable named), Cassandra is restarted
  * with it (its data kept), written to through the detector's own repository at a fixed rate (chunks due
  * at even intervals, a few in flight, as the detector's partitions write), and measured over a window:
  *
@@ -9,10 +10,12 @@
  * - Cassandra's CPU per row written, and its resident memory.
  *
  * Settings take turns, in another order each round. Figures go to bench/out/cassandra-gc.json. The node
- * is restarted with the stack's own setting (SENSORWATCH_CASSANDRA_GC, default g1) at the end.
+ * is restarted with the stack's own settings (SENSORWATCH_CASSANDRA_GC, default g1;
+ * SENSORWATCH_CASSANDRA_MEMTABLE, default skiplist) at the end.
  *
  *   npm run bench:cassandra-gc -- --rate 4000 --window 60 --rounds 2
  *   npm run bench:cassandra-gc -- --gcs g1,zgc
+ *   npm run bench:cassandra-gc -- --gcs g1 --memtables skiplist,trie,trie-offheap
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +27,12 @@ import { stackCassandraClient } from '../stack/clients.js';
 import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
 import { pathsOf } from '../stack/paths.js';
 import { exportStackSecrets } from '../stack/secrets.js';
-import { CASSANDRA_GC_NAMES, type CassandraGc } from '../stack/services/cassandra-gc.js';
+import {
+  CASSANDRA_GC_NAMES,
+  CASSANDRA_MEMTABLE_NAMES,
+  type CassandraGc,
+  type CassandraMemtable,
+} from '../stack/services/cassandra-gc.js';
 import {
   cassandraPid,
   residentMb,
@@ -34,8 +42,13 @@ import {
 import { pacedWrites } from './cassandra-gc/paced-writes.js';
 import { cpuSecondsOf } from './pipeline/process-cpu.js';
 
-interface Measurement {
+/** A collector and a memtable setting, run together. */
+interface Setting {
   readonly gc: CassandraGc;
+  readonly memtable: CassandraMemtable;
+}
+
+interface Measurement extends Setting {
   readonly round: number;
   readonly rowsPerSecond: number;
   readonly writeMs: { readonly p50: number; readonly p99: number; readonly max: number };
@@ -54,6 +67,7 @@ async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
       gcs: { type: 'string', default: CASSANDRA_GC_NAMES.join(',') },
+      memtables: { type: 'string', default: 'skiplist' },
       rate: { type: 'string', default: '4000' },
       window: { type: 'string', default: '60' },
       warmup: { type: 'string', default: '20' },
@@ -62,11 +76,9 @@ async function main(): Promise<void> {
       'in-flight': { type: 'string', default: '4' },
     },
   });
-  const gcs = args.gcs.split(',').map((name) => {
-    if (!(CASSANDRA_GC_NAMES as readonly string[]).includes(name))
-      throw new Error(`--gcs: expected names among ${CASSANDRA_GC_NAMES.join(', ')} (got ${name})`);
-    return name as CassandraGc;
-  });
+  const gcs = namesOption('gcs', args.gcs, CASSANDRA_GC_NAMES);
+  const memtables = namesOption('memtables', args.memtables, CASSANDRA_MEMTABLE_NAMES);
+  const settings: Setting[] = gcs.flatMap((gc) => memtables.map((memtable) => ({ gc, memtable })));
   const load = {
     rate: numberOption('rate', args.rate, { min: 1 }),
     chunkSize: numberOption('chunk', args.chunk, { min: 1, integer: true }),
@@ -82,14 +94,14 @@ async function main(): Promise<void> {
   const measurements: Measurement[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
-      const order = gcs.map((_, i) => gcs[(i + round) % gcs.length] as CassandraGc);
-      for (const gc of order) {
-        process.stdout.write(`round ${round + 1}: ${gc}: restarting Cassandra… `);
-        await restartCassandraWith(gc);
+      const order = settings.map((_, i) => settings[(i + round) % settings.length] as Setting);
+      for (const { gc, memtable } of order) {
+        process.stdout.write(`round ${round + 1}: ${labelOf({ gc, memtable })}: restarting Cassandra… `);
+        await restartCassandraWith(gc, memtable);
         const client = stackCassandraClient(secrets, 'sensorwatch');
         try {
           await client.connect();
-          const prefix = `bench-gc-${run}-${gc}-${round}`;
+          const prefix = `bench-gc-${run}-${gc}-${memtable}-${round}`;
           await pacedWrites(client, { ...load, seconds: warmupS, prefix });
           const pid = await cassandraPid();
           const safepoints = safepointReader();
@@ -102,6 +114,7 @@ async function main(): Promise<void> {
           const pauses = safepoints.pausesMs();
           const measured: Measurement = {
             gc,
+            memtable,
             round,
             rowsPerSecond: writes.rate,
             writeMs: {
@@ -126,22 +139,23 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    const own = loadStackConfig().cassandraGc;
-    console.log(`restarting Cassandra with the stack's own setting (${own})…`);
-    await restartCassandraWith(own);
+    const { cassandraGc, cassandraMemtable } = loadStackConfig();
+    console.log(`restarting Cassandra with the stack's own settings (${cassandraGc}, ${cassandraMemtable})…`);
+    await restartCassandraWith(cassandraGc, cassandraMemtable);
   }
 
   console.log(
     `\nMedians over ${rounds} round(s), ${load.rate}/s in chunks of ${load.chunkSize}, ${windowS} s windows:`,
   );
   console.log(
-    'collector      rows/s  write p50  write p99  write max  pauses/s  pause p99  pause max  stopped  µs CPU/row  RSS MB',
+    'collector/memtable    rows/s  write p50  write p99  write max  pauses/s  pause p99  pause max  stopped  µs CPU/row  RSS MB',
   );
-  const summary = gcs.map((gc) => {
-    const mine = measurements.filter((m) => m.gc === gc);
+  const summary = settings.map(({ gc, memtable }) => {
+    const mine = measurements.filter((m) => m.gc === gc && m.memtable === memtable);
     const median = (pick: (m: Measurement) => number) => quantile(mine.map(pick), 0.5);
     return {
       gc,
+      memtable,
       rowsPerSecond: median((m) => m.rowsPerSecond),
       writeMs: {
         p50: median((m) => m.writeMs.p50),
@@ -171,7 +185,7 @@ async function main(): Promise<void> {
 function describe(m: Measurement): string {
   const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
   return [
-    m.gc.padEnd(12),
+    labelOf(m).padEnd(19),
     m.rowsPerSecond.toFixed(0).padStart(8),
     ms(m.writeMs.p50).padStart(10),
     ms(m.writeMs.p99).padStart(10),
@@ -183,6 +197,19 @@ function describe(m: Measurement): string {
     m.cpuUsPerRow.toFixed(0).padStart(11),
     m.rssMb.toFixed(0).padStart(7),
   ].join(' ');
+}
+
+function labelOf({ gc, memtable }: Setting): string {
+  return `${gc}/${memtable}`;
+}
+
+/** A comma-separated list of names, each one of `known`. */
+function namesOption<T extends string>(option: string, value: string, known: readonly T[]): T[] {
+  return value.split(',').map((name) => {
+    if (!(known as readonly string[]).includes(name))
+      throw new Error(`--${option}: expected names among ${known.join(', ')} (got ${name})`);
+    return name as T;
+  });
 }
 
 runMain(main);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type ConfigOf, envKey, intInRange, parseConfig } from '../common/config/env.js';
-import { CASSANDRA_GC_NAMES } from './services/cassandra-gc.js';
+import { CASSANDRA_GC_NAMES, CASSANDRA_MEMTABLE_NAMES } from './services/cassandra-gc.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,6 +30,11 @@ export const STACK_CONFIG = {
     'A named stack beside the default one: its own data, logs and pid records, the same downloads, ' +
       'secrets and ports. The test command runs in "test", so tests never write into the stack of npm start.',
   ),
+  kafkaReplicaFetchMinBytes: envKey(
+    'SENSORWATCH_KAFKA_REPLICA_FETCH_MIN_BYTES',
+    intInRange(1, 1024 * 1024).default(1),
+    "Bytes a follower broker waits for before its fetch returns (replica.fetch.min.bytes; at most replica.fetch.wait.max.ms, 50 ms when above 1). 1, Kafka's default, answers each append at once; npm run bench:pipeline compares them.",
+  ),
   cassandraHeapMb: envKey(
     'SENSORWATCH_CASSANDRA_HEAP_MB',
     intInRange(512, 16_384).default(1024),
@@ -39,6 +44,13 @@ export const STACK_CONFIG = {
     'SENSORWATCH_CASSANDRA_GC',
     z.enum(CASSANDRA_GC_NAMES, { error: `expected one of ${CASSANDRA_GC_NAMES.join(', ')}` }).default('g1'),
     'Garbage collector settings of the Cassandra node (stack/services/cassandra-gc.ts); npm run bench:cassandra-gc compares them.',
+  ),
+  cassandraMemtable: envKey(
+    'SENSORWATCH_CASSANDRA_MEMTABLE',
+    z
+      .enum(CASSANDRA_MEMTABLE_NAMES, { error: `expected one of ${CASSANDRA_MEMTABLE_NAMES.join(', ')}` })
+      .default('skiplist'),
+    'Memtable settings of the Cassandra node (stack/services/cassandra-gc.ts); npm run bench:cassandra-gc compares them.',
   ),
   startTimeoutSeconds: envKey(
     'SENSORWATCH_STACK_START_TIMEOUT_S',

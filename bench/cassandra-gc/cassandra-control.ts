@@ -6,13 +6,21 @@ import { readPidRecord, startProcess, stopProcess } from '../../stack/process/su
 import { waitUntilReady } from '../../stack/readiness.js';
 import { loadStackSecrets } from '../../stack/secrets.js';
 import { safepointLogOf } from '../../stack/services/cassandra.js';
-import type { CassandraGc } from '../../stack/services/cassandra-gc.js';
+import type { CassandraGc, CassandraMemtable } from '../../stack/services/cassandra-gc.js';
 import { stackServices } from '../../stack/services/registry.js';
 import { CASSANDRA } from '../../stack/topology.js';
 
-/** Restarts the running stack instance's Cassandra node with another collector (its data kept). */
-export async function restartCassandraWith(gc: CassandraGc, timeoutMs = 180_000): Promise<void> {
-  const config = loadStackConfig({ ...process.env, SENSORWATCH_CASSANDRA_GC: gc });
+/** Restarts the running stack instance's Cassandra node with another collector and memtable (its data kept). */
+export async function restartCassandraWith(
+  gc: CassandraGc,
+  memtable: CassandraMemtable,
+  timeoutMs = 180_000,
+): Promise<void> {
+  const config = loadStackConfig({
+    ...process.env,
+    SENSORWATCH_CASSANDRA_GC: gc,
+    SENSORWATCH_CASSANDRA_MEMTABLE: memtable,
+  });
   const paths = pathsOf(config);
   const outcome = await stopProcess(paths, CASSANDRA.name);
   if (outcome === 'killed') throw new Error('Cassandra did not stop within its grace period and was killed');

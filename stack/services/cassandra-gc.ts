@@ -24,3 +24,39 @@ export const CASSANDRA_GC_SETTINGS = {
 
 export type CassandraGc = keyof typeof CASSANDRA_GC_SETTINGS;
 export const CASSANDRA_GC_NAMES = Object.keys(CASSANDRA_GC_SETTINGS) as [CassandraGc, ...CassandraGc[]];
+
+/**
+ * Memtable settings of the Cassandra node, by name (SENSORWATCH_CASSANDRA_MEMTABLE): the cassandra.yaml
+ * lines each adds. Compared side by side with the collectors by `npm run bench:cassandra-gc`.
+ */
+export const CASSANDRA_MEMTABLE_SETTINGS = {
+  /** Cassandra 5.0's default: a concurrent skip list on the heap, as it ran until measured otherwise. */
+  skiplist: '',
+  /** 5.0's trie memtable (CEP-19): fewer, larger objects per row than a skip list's nodes. */
+  trie: `memtable:
+  configurations:
+    skiplist:
+      class_name: SkipListMemtable
+    trie:
+      class_name: TrieMemtable
+    default:
+      inherits: trie
+`,
+  /** The trie memtable with its cells off the heap, where the collector never copies them. */
+  'trie-offheap': `memtable:
+  configurations:
+    skiplist:
+      class_name: SkipListMemtable
+    trie:
+      class_name: TrieMemtable
+    default:
+      inherits: trie
+memtable_allocation_type: offheap_objects
+`,
+} as const satisfies Record<string, string>;
+
+export type CassandraMemtable = keyof typeof CASSANDRA_MEMTABLE_SETTINGS;
+export const CASSANDRA_MEMTABLE_NAMES = Object.keys(CASSANDRA_MEMTABLE_SETTINGS) as [
+  CassandraMemtable,
+  ...CassandraMemtable[],
+];

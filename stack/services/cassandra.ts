@@ -4,14 +4,18 @@ import type { StackConfig } from '../config.js';
 import type { StackPaths } from '../paths.js';
 import type { ProcessSpec } from '../process/supervisor.js';
 import { CASSANDRA, HOST } from '../topology.js';
-import { CASSANDRA_GC_SETTINGS } from './cassandra-gc.js';
+import {
+  CASSANDRA_GC_SETTINGS,
+  CASSANDRA_MEMTABLE_SETTINGS,
+  type CassandraMemtable,
+} from './cassandra-gc.js';
 import { classpathOf, findJar, jvmBaseArgs } from './java.js';
 
 /**
  * A single-node cassandra.yaml in 5.0's unit syntax, modelled on Cassandra's own test/conf/cassandra.yaml.
  * Everything not set here keeps Cassandra's default.
  */
-export function renderCassandraYaml(dataDir: string): string {
+export function renderCassandraYaml(dataDir: string, memtable: CassandraMemtable = 'skiplist'): string {
   return `cluster_name: sensorwatch
 num_tokens: 16
 allocate_tokens_for_local_replication_factor: 1
@@ -46,7 +50,7 @@ authenticator:
   class_name: org.apache.cassandra.auth.PasswordAuthenticator
 authorizer: CassandraAuthorizer
 role_manager: CassandraRoleManager
-`;
+${CASSANDRA_MEMTABLE_SETTINGS[memtable]}`;
 }
 
 export function renderCassandraLogback(): string {
@@ -123,7 +127,7 @@ export async function prepareCassandra(ctx: CassandraContext): Promise<void> {
   const files = cassandraFiles(ctx.paths);
   await mkdir(files.conf, { recursive: true });
   await mkdir(path.join(files.dataDir, 'logs'), { recursive: true });
-  await writeFile(files.yaml, renderCassandraYaml(files.dataDir));
+  await writeFile(files.yaml, renderCassandraYaml(files.dataDir, ctx.config.cassandraMemtable));
   await writeFile(files.logback, renderCassandraLogback());
 }
 

@@ -55,4 +55,12 @@ describe('renderKafkaServerProperties', () => {
     expect(props.get('log.dirs')).toBe('/data/kafka-2/logs');
     expect(props.get('broker.rack')).toBe('rack-2');
   });
+
+  it('answers followers at once unless told to gather bytes, then waits at most 50 ms for them', () => {
+    expect(props.has('replica.fetch.min.bytes')).toBe(false);
+    expect(props.has('replica.fetch.wait.max.ms')).toBe(false);
+    const gathering = parse(renderKafkaServerProperties(kafkaNode(1), '/data', secrets, 65_536));
+    expect(gathering.get('replica.fetch.min.bytes')).toBe('65536');
+    expect(gathering.get('replica.fetch.wait.max.ms')).toBe('50');
+  });
 });

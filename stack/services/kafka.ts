@@ -42,7 +42,12 @@ export function kafkaSecuritySettings(secrets: StackSecrets): Record<string, str
  * server.properties of one node of the 3-node KRaft cluster: each node is both broker and controller,
  * with a static quorum of all three, and every internal topic replicated 3 ways with 2 in sync.
  */
-export function renderKafkaServerProperties(node: KafkaNode, logDir: string, secrets: StackSecrets): string {
+export function renderKafkaServerProperties(
+  node: KafkaNode,
+  logDir: string,
+  secrets: StackSecrets,
+  replicaFetchMinBytes = 1,
+): string {
   const voters = KAFKA_NODES.map((n) => `${n.id}@${HOST}:${n.controllerPort}`).join(',');
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
@@ -84,6 +89,15 @@ export function renderKafkaServerProperties(node: KafkaNode, logDir: string, sec
     'broker.heartbeat.interval.ms': 500,
     'controller.quorum.fetch.timeout.ms': 2_000,
     'controller.quorum.election.timeout.ms': 500,
+    // Followers fetch what the leaders append. With Kafka's minimum of one byte each append is answered at
+    // once, a fetch request (and its handling on both brokers) per produce request and follower; more
+    // bytes gather several appends per fetch, for acknowledgements later by up to the wait.
+    ...(replicaFetchMinBytes > 1
+      ? {
+          'replica.fetch.min.bytes': replicaFetchMinBytes,
+          'replica.fetch.wait.max.ms': REPLICA_FETCH_WAIT_MS,
+        }
+      : {}),
     'log.retention.hours': 168,
     'log.segment.bytes': 256 * 1024 * 1024,
   };
@@ -91,6 +105,9 @@ export function renderKafkaServerProperties(node: KafkaNode, logDir: string, sec
     .map(([key, value]) => `${key}=${value}`)
     .join('\n')}\n`;
 }
+
+/** The longest a follower's fetch waits for replica.fetch.min.bytes: what it may add to an acks=all send. */
+const REPLICA_FETCH_WAIT_MS = 50;
 
 /** Broker logs go to stdout, which the supervisor appends to the node's log file. */
 export function renderKafkaLog4j(): string {
@@ -135,9 +152,13 @@ export async function prepareKafkaNode(ctx: KafkaContext, node: KafkaNode): Prom
   await mkdir(files.conf, { recursive: true });
   await mkdir(files.logDir, { recursive: true });
   // The file holds the brokers' passwords.
-  await writeFile(files.serverProperties, renderKafkaServerProperties(node, files.logDir, ctx.secrets), {
-    mode: 0o600,
-  });
+  await writeFile(
+    files.serverProperties,
+    renderKafkaServerProperties(node, files.logDir, ctx.secrets, ctx.config.kafkaReplicaFetchMinBytes),
+    {
+      mode: 0o600,
+    },
+  );
   await writeFile(files.log4j, renderKafkaLog4j());
   const formatted = existsSync(path.join(files.logDir, 'meta.properties'));
   if (formatted && !existsSync(files.scramMarker)) {
