@@ -11,7 +11,7 @@
  *
  * Settings take turns, in another order each round. Figures go to bench/out/cassandra-gc.json. The node
  * is restarted with the stack's own settings (SENSORWATCH_CASSANDRA_GC, default g1;
- * SENSORWATCH_CASSANDRA_MEMTABLE, default skiplist) at the end.
+ * SENSORWATCH_CASSANDRA_MEMTABLE, default trie-offheap) at the end.
  *
  *   npm run bench:cassandra-gc -- --rate 4000 --window 60 --rounds 2
  *   npm run bench:cassandra-gc -- --gcs g1,zgc
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
       gcs: { type: 'string', default: CASSANDRA_GC_NAMES.join(',') },
-      memtables: { type: 'string', default: 'skiplist' },
+      memtables: { type: 'string', default: 'trie-offheap' },
       rate: { type: 'string', default: '4000' },
       window: { type: 'string', default: '60' },
       warmup: { type: 'string', default: '20' },

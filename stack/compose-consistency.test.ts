@@ -10,6 +10,7 @@ import { COMPOSE_SECRETS } from './compose-secrets.js';
 import { REPO_ROOT } from './config.js';
 import { compiledServiceCommand } from './process/spawned-service.js';
 import { generateSecrets } from './secrets.js';
+import { renderCassandraYaml } from './services/cassandra.js';
 import { renderKafkaServerProperties } from './services/kafka.js';
 import { DETECTOR_NODE_OPTIONS } from './services/pipeline.js';
 import { type FileSdGroup, nativeScrapeTargets } from './services/prometheus.js';
@@ -162,6 +163,17 @@ describe('docker-compose.yml matches the native stack', () => {
     // Compose finds its many producer replicas through DNS instead of a target file.
     expect(composed.producer).toEqual([]);
     expect({ ...composed, producer: native.producer }).toEqual(native);
+  });
+
+  it('runs Cassandra with the native stack’s memtable: the trie, off the heap', () => {
+    const entrypoint = String(service('cassandra').entrypoint);
+    const native = parse(renderCassandraYaml('/unused'));
+    expect(native.memtable.configurations.default.inherits).toBe('trie');
+    expect(entrypoint).toContain(
+      `s/^      inherits: skiplist$/      inherits: ${native.memtable.configurations.default.inherits}/`,
+    );
+    expect(entrypoint).toContain(`memtable_allocation_type: ${native.memtable_allocation_type}/`);
+    expect(entrypoint).toContain(`grep -q '^memtable_allocation_type: ${native.memtable_allocation_type}$'`);
   });
 
   it('pins the versions the native stack runs', () => {

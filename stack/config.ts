@@ -49,7 +49,7 @@ export const STACK_CONFIG = {
     'SENSORWATCH_CASSANDRA_MEMTABLE',
     z
       .enum(CASSANDRA_MEMTABLE_NAMES, { error: `expected one of ${CASSANDRA_MEMTABLE_NAMES.join(', ')}` })
-      .default('skiplist'),
+      .default('trie-offheap'),
     'Memtable settings of the Cassandra node (stack/services/cassandra-gc.ts); npm run bench:cassandra-gc compares them.',
   ),
   startTimeoutSeconds: envKey(

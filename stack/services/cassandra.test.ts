@@ -4,21 +4,21 @@ import { renderCassandraYaml } from './cassandra.js';
 import { CASSANDRA_MEMTABLE_NAMES } from './cassandra-gc.js';
 
 describe('renderCassandraYaml', () => {
-  it('keeps Cassandra’s skip-list memtable unless told otherwise', () => {
+  it('runs the trie memtable off the heap unless told otherwise', () => {
     const yaml = parse(renderCassandraYaml('/data/cassandra'));
-    expect(yaml.memtable).toBeUndefined();
-    expect(yaml.memtable_allocation_type).toBeUndefined();
+    expect(yaml.memtable.configurations.default).toEqual({ inherits: 'trie' });
+    expect(yaml.memtable.configurations.trie).toEqual({ class_name: 'TrieMemtable' });
+    expect(yaml.memtable_allocation_type).toBe('offheap_objects');
     expect(yaml.data_file_directories).toEqual(['/data/cassandra/data']);
   });
 
-  it('makes the trie memtable every table’s default, with its cells off the heap when asked', () => {
+  it('keeps Cassandra’s own skip list on the heap when asked, and the trie on the heap', () => {
+    const skipList = parse(renderCassandraYaml('/data/cassandra', 'skiplist'));
+    expect(skipList.memtable).toBeUndefined();
+    expect(skipList.memtable_allocation_type).toBeUndefined();
     const trie = parse(renderCassandraYaml('/data/cassandra', 'trie'));
     expect(trie.memtable.configurations.default).toEqual({ inherits: 'trie' });
-    expect(trie.memtable.configurations.trie).toEqual({ class_name: 'TrieMemtable' });
     expect(trie.memtable_allocation_type).toBeUndefined();
-    const offHeap = parse(renderCassandraYaml('/data/cassandra', 'trie-offheap'));
-    expect(offHeap.memtable.configurations.default).toEqual({ inherits: 'trie' });
-    expect(offHeap.memtable_allocation_type).toBe('offheap_objects');
   });
 
   it('renders valid YAML for every memtable setting', () => {

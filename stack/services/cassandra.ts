@@ -15,7 +15,7 @@ import { classpathOf, findJar, jvmBaseArgs } from './java.js';
  * A single-node cassandra.yaml in 5.0's unit syntax, modelled on Cassandra's own test/conf/cassandra.yaml.
  * Everything not set here keeps Cassandra's default.
  */
-export function renderCassandraYaml(dataDir: string, memtable: CassandraMemtable = 'skiplist'): string {
+export function renderCassandraYaml(dataDir: string, memtable: CassandraMemtable = 'trie-offheap'): string {
   return `cluster_name: sensorwatch
 num_tokens: 16
 allocate_tokens_for_local_replication_factor: 1
