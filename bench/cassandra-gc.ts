@@ -20,7 +20,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { numberOption } from '../common/config/cli-options.js';
+import { nameListOption, numberOption } from '../common/config/cli-options.js';
 import { runMain } from '../common/config/run-main.js';
 import { quantile } from '../scoring/standardiser.js';
 import { stackCassandraClient } from '../stack/clients.js';
@@ -76,8 +76,8 @@ async function main(): Promise<void> {
       'in-flight': { type: 'string', default: '4' },
     },
   });
-  const gcs = namesOption('gcs', args.gcs, CASSANDRA_GC_NAMES);
-  const memtables = namesOption('memtables', args.memtables, CASSANDRA_MEMTABLE_NAMES);
+  const gcs = nameListOption('gcs', args.gcs, CASSANDRA_GC_NAMES);
+  const memtables = nameListOption('memtables', args.memtables, CASSANDRA_MEMTABLE_NAMES);
   const settings: Setting[] = gcs.flatMap((gc) => memtables.map((memtable) => ({ gc, memtable })));
   const load = {
     rate: numberOption('rate', args.rate, { min: 1 }),
@@ -201,15 +201,6 @@ function describe(m: Measurement): string {
 
 function labelOf({ gc, memtable }: Setting): string {
   return `${gc}/${memtable}`;
-}
-
-/** A comma-separated list of names, each one of `known`. */
-function namesOption<T extends string>(option: string, value: string, known: readonly T[]): T[] {
-  return value.split(',').map((name) => {
-    if (!(known as readonly string[]).includes(name))
-      throw new Error(`--${option}: expected names among ${known.join(', ')} (got ${name})`);
-    return name as T;
-  });
 }
 
 runMain(main);

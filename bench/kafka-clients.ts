@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { numberOption } from '../common/config/cli-options.js';
+import { nameListOption, numberOption } from '../common/config/cli-options.js';
 import { runMain } from '../common/config/run-main.js';
 import { eventually } from '../common/eventually.js';
 import { awaitTopicsReady } from '../common/kafka/admin.js';
@@ -52,10 +52,7 @@ async function main(): Promise<void> {
       victim: { type: 'string', default: 'kafka-2' },
     },
   });
-  const clients = args.clients.split(',').map((c) => c.trim()) as KafkaClientName[];
-  for (const client of clients)
-    if (!KAFKA_CLIENT_NAMES.includes(client))
-      throw new Error(`--clients: expected some of ${KAFKA_CLIENT_NAMES.join(', ')} (got ${client})`);
+  const clients = nameListOption('clients', args.clients, KAFKA_CLIENT_NAMES);
   const rounds = numberOption('rounds', args.rounds, { min: 1, integer: true });
   const count = numberOption('count', args.count, { min: 1, integer: true });
   const paths = pathsOf(loadStackConfig());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numberListOption, numberOption } from './cli-options.js';
+import { nameListOption, numberListOption, numberOption } from './cli-options.js';
 import { ConfigError } from './env.js';
 
 describe('numberOption', () => {
@@ -23,5 +23,14 @@ describe('numberOption', () => {
     expect(() => numberOption('stations', '2.5', { integer: true })).toThrow('expected a whole number');
     expect(numberListOption('rates', '1000,2000', { min: 1 })).toEqual([1000, 2000]);
     expect(() => numberListOption('rates', '1000,,2000', { min: 1 })).toThrow('--rates: expected a number');
+  });
+
+  it('reads a list of known names, and names the ones it knows when given another', () => {
+    const known = ['g1', 'zgc'] as const;
+    expect(nameListOption('gcs', 'g1, zgc', known)).toEqual(['g1', 'zgc']);
+    expect(() => nameListOption('gcs', 'g1,shenandoah', known)).toThrow(
+      '--gcs: expected names among g1, zgc (got "shenandoah")',
+    );
+    expect(() => nameListOption('gcs', '', known)).toThrow('--gcs: expected names among g1, zgc (got "")');
   });
 });

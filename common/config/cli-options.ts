@@ -26,3 +26,14 @@ export function numberListOption(
 ): number[] {
   return text.split(',').map((item) => numberOption(name, item, options));
 }
+
+/** A comma-separated list of names, each one of `known` (spaces around a name are ignored). */
+export function nameListOption<T extends string>(name: string, text: string, known: readonly T[]): T[] {
+  return text.split(',').map((item) => {
+    const trimmed = item.trim();
+    if (!(known as readonly string[]).includes(trimmed)) {
+      throw new ConfigError([`--${name}: expected names among ${known.join(', ')} (got "${trimmed}")`]);
+    }
+    return trimmed as T;
+  });
+}

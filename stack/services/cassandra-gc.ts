@@ -25,6 +25,21 @@ export const CASSANDRA_GC_SETTINGS = {
 export type CassandraGc = keyof typeof CASSANDRA_GC_SETTINGS;
 export const CASSANDRA_GC_NAMES = Object.keys(CASSANDRA_GC_SETTINGS) as [CassandraGc, ...CassandraGc[]];
 
+/** cassandra.yaml's memtable configurations, with the trie (Cassandra 5.0's `TrieMemtable`) every table's default. */
+const TRIE_BY_DEFAULT = `memtable:
+  configurations:
+    skiplist:
+      class_name: SkipListMemtable
+    trie:
+      class_name: TrieMemtable
+    default:
+      inherits: trie
+`;
+
+/** Memtable cells allocated off the heap, where the collector never copies them. */
+const CELLS_OFF_HEAP = `memtable_allocation_type: offheap_objects
+`;
+
 /**
  * Memtable settings of the Cassandra node, by name (SENSORWATCH_CASSANDRA_MEMTABLE): the cassandra.yaml
  * lines each adds. Compared side by side with the collectors by `npm run bench:cassandra-gc`.
@@ -32,34 +47,16 @@ export const CASSANDRA_GC_NAMES = Object.keys(CASSANDRA_GC_SETTINGS) as [Cassand
 export const CASSANDRA_MEMTABLE_SETTINGS = {
   /** Cassandra 5.0's default: a concurrent skip list on the heap (as the stack ran until 2026-12-02). */
   skiplist: '',
-  /** The skip list with its cells off the heap, where the collector never copies them. */
-  'skiplist-offheap': `memtable_allocation_type: offheap_objects
-`,
+  /** The skip list with its cells off the heap. */
+  'skiplist-offheap': CELLS_OFF_HEAP,
   /** 5.0's trie memtable (CEP-19): fewer, larger objects per row than a skip list's nodes. */
-  trie: `memtable:
-  configurations:
-    skiplist:
-      class_name: SkipListMemtable
-    trie:
-      class_name: TrieMemtable
-    default:
-      inherits: trie
-`,
+  trie: TRIE_BY_DEFAULT,
   /**
    * The trie memtable with its cells off the heap: the stack's setting. Against the skip list on the heap
    * (`bench:cassandra-gc`, 4 000 rows/s, four runs each): about 9 % less CPU per row, write p99 30-36 ms
    * against 40-69, the longest write 60-86 ms against 140-227; 90 MB more resident.
    */
-  'trie-offheap': `memtable:
-  configurations:
-    skiplist:
-      class_name: SkipListMemtable
-    trie:
-      class_name: TrieMemtable
-    default:
-      inherits: trie
-memtable_allocation_type: offheap_objects
-`,
+  'trie-offheap': TRIE_BY_DEFAULT + CELLS_OFF_HEAP,
 } as const satisfies Record<string, string>;
 
 export type CassandraMemtable = keyof typeof CASSANDRA_MEMTABLE_SETTINGS;
