@@ -33,7 +33,7 @@ export const STACK_CONFIG = {
   kafkaReplicaFetchMinBytes: envKey(
     'SENSORWATCH_KAFKA_REPLICA_FETCH_MIN_BYTES',
     intInRange(1, 1024 * 1024).default(1),
-    "Bytes a follower broker waits for before its fetch returns (replica.fetch.min.bytes; at most replica.fetch.wait.max.ms, 50 ms when above 1). 1, Kafka's default, answers each append at once; npm run bench:pipeline compares them.",
+    "Bytes a follower broker waits for before its fetch returns (replica.fetch.min.bytes; at most replica.fetch.wait.max.ms, 50 ms when above 1). 1, Kafka's default, answers each append at once; measured with npm run bench:pipeline in docs/benchmarks.md.",
   ),
   cassandraHeapMb: envKey(
     'SENSORWATCH_CASSANDRA_HEAP_MB',
