@@ -51,22 +51,19 @@ export function createKafkaReadingPublisher(
     value: encodeReading(reading),
     timestamp: String(Date.parse(reading.ts)),
   });
+  const send = (messages: ReturnType<typeof messageOf>[]) =>
+    producer.send({ topic, acks: -1, compression: compressionType(compression), messages });
   return {
     connect: () => producer.connect(),
     publish: async (readings) => {
       if (readings.length === 0) return;
       // Untraced, no span per reading: the spans would record nothing and carry no context.
       if (!traced) {
-        await producer.send({
-          topic,
-          acks: -1,
-          compression: compressionType(compression),
-          messages: readings.map(messageOf),
-        });
+        await send(readings.map(messageOf));
         return;
       }
       // One send span per reading (each reading is its own trace), ended when the batch is acknowledged;
-      // its context travels in the message headers. With tracing off these are no-ops.
+      // its context travels in the message headers (when the sampler records the span).
       const spans = readings.map((reading) =>
         tracer.startSpan(`send ${topic}`, {
           kind: SpanKind.PRODUCER,
@@ -82,18 +79,15 @@ export function createKafkaReadingPublisher(
         }),
       );
       try {
-        await producer.send({
-          topic,
-          acks: -1,
-          compression: compressionType(compression),
-          messages: readings.map((reading, i) => {
+        await send(
+          readings.map((reading, i) => {
             const span = spans[i];
             const headers = span?.isRecording()
               ? injectTraceHeaders(trace.setSpan(context.active(), span))
               : undefined;
             return headers ? { ...messageOf(reading), headers } : messageOf(reading);
           }),
-        });
+        );
       } catch (error) {
         for (const span of spans)
           span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
