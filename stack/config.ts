@@ -2,7 +2,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type ConfigOf, envKey, intInRange, parseConfig } from '../common/config/env.js';
-import { CASSANDRA_GC_NAMES, CASSANDRA_MEMTABLE_NAMES } from './services/cassandra-gc.js';
+import {
+  CASSANDRA_GC_NAMES,
+  CASSANDRA_MEMTABLE_NAMES,
+  DEFAULT_CASSANDRA_MEMTABLE,
+} from './services/cassandra-gc.js';
+
+/** Kafka's own replica.fetch.min.bytes: a follower's fetch is answered as soon as anything is appended. */
+export const KAFKA_DEFAULT_REPLICA_FETCH_MIN_BYTES = 1;
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,7 +39,7 @@ export const STACK_CONFIG = {
   ),
   kafkaReplicaFetchMinBytes: envKey(
     'SENSORWATCH_KAFKA_REPLICA_FETCH_MIN_BYTES',
-    intInRange(1, 1024 * 1024).default(1),
+    intInRange(1, 1024 * 1024).default(KAFKA_DEFAULT_REPLICA_FETCH_MIN_BYTES),
     "Bytes a follower broker waits for before its fetch returns (replica.fetch.min.bytes; at most replica.fetch.wait.max.ms, 50 ms when above 1). 1, Kafka's default, answers each append at once; measured with npm run bench:pipeline in docs/benchmarks.md.",
   ),
   cassandraHeapMb: envKey(
@@ -49,7 +56,7 @@ export const STACK_CONFIG = {
     'SENSORWATCH_CASSANDRA_MEMTABLE',
     z
       .enum(CASSANDRA_MEMTABLE_NAMES, { error: `expected one of ${CASSANDRA_MEMTABLE_NAMES.join(', ')}` })
-      .default('trie-offheap'),
+      .default(DEFAULT_CASSANDRA_MEMTABLE),
     'Memtable settings of the Cassandra node (stack/services/cassandra-gc.ts); npm run bench:cassandra-gc compares them.',
   ),
   startTimeoutSeconds: envKey(

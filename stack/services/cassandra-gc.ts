@@ -64,3 +64,6 @@ export const CASSANDRA_MEMTABLE_NAMES = Object.keys(CASSANDRA_MEMTABLE_SETTINGS)
   CassandraMemtable,
   ...CassandraMemtable[],
 ];
+
+/** The memtable setting the stack runs unless SENSORWATCH_CASSANDRA_MEMTABLE says otherwise. */
+export const DEFAULT_CASSANDRA_MEMTABLE: CassandraMemtable = 'trie-offheap';

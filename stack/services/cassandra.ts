@@ -8,6 +8,7 @@ import {
   CASSANDRA_GC_SETTINGS,
   CASSANDRA_MEMTABLE_SETTINGS,
   type CassandraMemtable,
+  DEFAULT_CASSANDRA_MEMTABLE,
 } from './cassandra-gc.js';
 import { classpathOf, findJar, jvmBaseArgs } from './java.js';
 
@@ -15,7 +16,10 @@ import { classpathOf, findJar, jvmBaseArgs } from './java.js';
  * A single-node cassandra.yaml in 5.0's unit syntax, modelled on Cassandra's own test/conf/cassandra.yaml.
  * Everything not set here keeps Cassandra's default.
  */
-export function renderCassandraYaml(dataDir: string, memtable: CassandraMemtable = 'trie-offheap'): string {
+export function renderCassandraYaml(
+  dataDir: string,
+  memtable: CassandraMemtable = DEFAULT_CASSANDRA_MEMTABLE,
+): string {
   return `cluster_name: sensorwatch
 num_tokens: 16
 allocate_tokens_for_local_replication_factor: 1

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { StackConfig } from '../config.js';
+import { KAFKA_DEFAULT_REPLICA_FETCH_MIN_BYTES, type StackConfig } from '../config.js';
 import { StackError } from '../errors.js';
 import type { StackPaths } from '../paths.js';
 import { runCommandOrFail } from '../process/run-command.js';
@@ -46,7 +46,7 @@ export function renderKafkaServerProperties(
   node: KafkaNode,
   logDir: string,
   secrets: StackSecrets,
-  replicaFetchMinBytes = 1,
+  replicaFetchMinBytes = KAFKA_DEFAULT_REPLICA_FETCH_MIN_BYTES,
 ): string {
   const voters = KAFKA_NODES.map((n) => `${n.id}@${HOST}:${n.controllerPort}`).join(',');
   const settings: Record<string, string | number | boolean> = {
