@@ -138,6 +138,8 @@ describe('docker-compose.yml matches the native stack', () => {
       'broker.heartbeat.interval.ms',
       'controller.quorum.fetch.timeout.ms',
       'controller.quorum.election.timeout.ms',
+      'replica.fetch.backoff.ms',
+      'replica.fetch.wait.max.ms',
     ]) {
       expect(composed.get(key), key).toBe(native.get(key));
     }

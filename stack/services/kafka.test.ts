@@ -58,9 +58,26 @@ describe('renderKafkaServerProperties', () => {
 
   it('answers followers at once unless told to gather bytes, then waits at most 50 ms for them', () => {
     expect(props.has('replica.fetch.min.bytes')).toBe(false);
-    expect(props.has('replica.fetch.wait.max.ms')).toBe(false);
+    // Not gathering, a follower's idle long poll is short, so a partition that moved joins its fetches soon.
+    expect(props.get('replica.fetch.wait.max.ms')).toBe('100');
     const gathering = parse(renderKafkaServerProperties(kafkaNode(1), '/data', secrets, 65_536));
     expect(gathering.get('replica.fetch.min.bytes')).toBe('65536');
     expect(gathering.get('replica.fetch.wait.max.ms')).toBe('50');
+  });
+
+  it('gives each voter its own quorum fetch timeout, so that two never stand for election together', () => {
+    const timeouts = [1, 2, 3].map((id) =>
+      Number(
+        parse(renderKafkaServerProperties(kafkaNode(id), '/data', secrets)).get(
+          'controller.quorum.fetch.timeout.ms',
+        ),
+      ),
+    );
+    expect(new Set(timeouts).size).toBe(3);
+    // Far enough apart for a vote to go round first; none near the 1 s that expired on live voters under load.
+    const sorted = [...timeouts].sort((a, b) => a - b);
+    expect(Math.min(...timeouts)).toBeGreaterThanOrEqual(1_500);
+    for (let i = 1; i < sorted.length; i++)
+      expect((sorted[i] ?? 0) - (sorted[i - 1] ?? 0)).toBeGreaterThanOrEqual(200);
   });
 });

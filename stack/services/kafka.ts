@@ -76,28 +76,33 @@ export function renderKafkaServerProperties(
     // Two cores are shared by everything: fewer threads than the defaults (3 network, 8 I/O).
     'num.network.threads': 2,
     'num.io.threads': 4,
-    // Failover. A killed broker's partitions move only once the active controller fences it, one
-    // broker session after its last heartbeat (9 s by default); a killed active controller costs a quorum
-    // election first (noticed after a fetch timeout, 2 s, Kafka's default; a split vote between the two
-    // left costs an election timeout more). With these, producers stalled 3.1-3.6 s when a broker died,
-    // where the defaults gave 8.6-9.6 s (`npm run bench:kafka-clients -- --failover`, docs/benchmarks.md).
-    // A fetch timeout of 1 s cut a killed controller's cost (4.6-5.8 s against 13.7 s), but under a CI
-    // run's load it expired on live controllers: eight needless elections in ten minutes, and two nodes
-    // reporting themselves active at one scrape. All nodes are on one host: a heartbeat is never more than
-    // a scheduler's delay late.
-    'broker.session.timeout.ms': 2_500,
+    // Failover: how long producers stall when a broker dies (`npm run bench:kafka-clients -- --failover`,
+    // docs/benchmarks.md has the figures step by step). A killed broker's partitions move only once the
+    // active controller fences it, one broker session after its last heartbeat (9 s by default). A killed
+    // active controller costs more: the quorum notices after a fetch timeout (2 s by default), elects
+    // another, and that one waits a whole session before it fences the dead broker. All nodes are on one
+    // host, so a heartbeat is never more than a scheduler's delay late.
+    'broker.session.timeout.ms': 2_000,
     'broker.heartbeat.interval.ms': 500,
-    'controller.quorum.fetch.timeout.ms': 2_000,
-    'controller.quorum.election.timeout.ms': 500,
+    // The two voters left see the dead controller's last fetch at the same instant; with equal timeouts
+    // both stand at once and split the vote, which costs an election timeout more. Staggered, the first
+    // to time out wins alone. A fetch timeout of 1 s expired on live controllers under a CI run's load
+    // (eight needless elections in ten minutes); the shortest here is 1.5 s.
+    'controller.quorum.fetch.timeout.ms': quorumFetchTimeoutMs(node.id),
+    'controller.quorum.election.timeout.ms': 200,
+    // After a failover a partition's new follower has to start fetching from its new leader before an
+    // acks=all send is acknowledged: its fetch session's long poll (500 ms by default) and the backoff
+    // after the errors a leader change brings (1 s by default) both delayed that.
+    'replica.fetch.backoff.ms': 100,
     // Followers fetch what the leaders append. With Kafka's minimum of one byte each append is answered at
     // once, a fetch request (and its handling on both brokers) per produce request and follower; more
     // bytes gather several appends per fetch, for acknowledgements later by up to the wait.
     ...(replicaFetchMinBytes > 1
       ? {
           'replica.fetch.min.bytes': replicaFetchMinBytes,
-          'replica.fetch.wait.max.ms': REPLICA_FETCH_WAIT_MS,
+          'replica.fetch.wait.max.ms': REPLICA_FETCH_GATHER_WAIT_MS,
         }
-      : {}),
+      : { 'replica.fetch.wait.max.ms': REPLICA_FETCH_POLL_WAIT_MS }),
     'log.retention.hours': 168,
     'log.segment.bytes': 256 * 1024 * 1024,
   };
@@ -107,7 +112,23 @@ export function renderKafkaServerProperties(
 }
 
 /** The longest a follower's fetch waits for replica.fetch.min.bytes: what it may add to an acks=all send. */
-const REPLICA_FETCH_WAIT_MS = 50;
+const REPLICA_FETCH_GATHER_WAIT_MS = 50;
+
+/**
+ * The longest a follower's fetch waits when there is nothing new. A partition that just moved to this
+ * leader joins the follower's next fetch, after the one waiting ends; when appends keep coming a fetch
+ * ends sooner anyway, so this costs requests only on an idle cluster (6 fetcher pairs, 10 a second each).
+ */
+const REPLICA_FETCH_POLL_WAIT_MS = 100;
+
+/** Node 1's quorum fetch timeout, and how much longer each next node's is (see `quorumFetchTimeoutMs`). */
+const QUORUM_FETCH_TIMEOUT_MS = 1_500;
+const QUORUM_FETCH_TIMEOUT_STAGGER_MS = 250;
+
+/** Each voter's own fetch timeout, so that two of them never stand for election at the same instant. */
+export function quorumFetchTimeoutMs(nodeId: number): number {
+  return QUORUM_FETCH_TIMEOUT_MS + (nodeId - 1) * QUORUM_FETCH_TIMEOUT_STAGGER_MS;
+}
 
 /** Broker logs go to stdout, which the supervisor appends to the node's log file. */
 export function renderKafkaLog4j(): string {
