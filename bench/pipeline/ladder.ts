@@ -41,6 +41,9 @@ export interface StepResult {
   readonly detectorRssMb: number;
   /** Of that, the V8 heap in use: the rest is the runtime, buffers and heap the allocator has not returned. */
   readonly detectorHeapMb: number;
+  /** The V8 heap committed (in use or not), and the memory V8 knows of outside it (Buffers and the like). */
+  readonly detectorHeapCommittedMb: number;
+  readonly detectorExternalMb: number;
   /** Where a reading's time goes: the producers' acks=all sends and the detector's Cassandra writes (p99). */
   readonly producerSendP99Ms: number;
   readonly cassandraWriteP99Ms: number;
@@ -170,6 +173,8 @@ export async function runStep(
         (sumOf(after, 'process_cpu_seconds_total') - sumOf(before, 'process_cpu_seconds_total')) / seconds,
       detectorRssMb: sumOf(after, 'process_resident_memory_bytes') / 2 ** 20,
       detectorHeapMb: sumOf(after, 'nodejs_heap_size_used_bytes') / 2 ** 20,
+      detectorHeapCommittedMb: sumOf(after, 'nodejs_heap_size_total_bytes') / 2 ** 20,
+      detectorExternalMb: sumOf(after, 'nodejs_external_memory_bytes') / 2 ** 20,
       producerSendP99Ms: quantileMs(
         producersBefore,
         producersAfter,
