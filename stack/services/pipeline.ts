@@ -11,8 +11,9 @@ import type { StackService } from './registry.js';
  * Node.js 20 at 2 500/s) starved it on Node.js 24 at 3 000/s: a quarter to a third of its CPU went to
  * collecting, it spent 580–780 µs a reading and fell behind. With 384 MB it spent 173 µs and kept pace
  * (docs/benchmarks.md, "The detector's heap"). Young semi-spaces of 16 MB rather than 32 committed 26 MB
- * less heap and 20 MB less RSS at 3 000/s, for the same CPU (115–119 µs a reading against 116–118). The detector's state grows with stations (about 6 KB
- * each), so a fleet of more than some 30 000 stations per detector wants a higher limit.
+ * less heap and 20 MB less RSS at 3 000/s, for the same CPU (115–119 µs a reading against 116–118).
+ * The detector's state grows with stations (about 6 KB each), so a fleet of more than some 30 000
+ * stations per detector wants a higher limit.
  */
 export const DETECTOR_NODE_OPTIONS = '--max-old-space-size=384 --max-semi-space-size=16';
 
