@@ -74,7 +74,8 @@ describe('renderKafkaServerProperties', () => {
       ),
     );
     expect(new Set(timeouts).size).toBe(3);
-    // Far enough apart for a vote to go round first; none near the 1 s that expired on live voters under load.
+    // Far enough apart for a vote to go round first; none near the 1 s that expired on live voters
+    // under load.
     const sorted = [...timeouts].sort((a, b) => a - b);
     expect(Math.min(...timeouts)).toBeGreaterThanOrEqual(1_500);
     for (let i = 1; i < sorted.length; i++)
