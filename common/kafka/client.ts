@@ -39,8 +39,8 @@ export const PRODUCER_RETRY = {
  * client's policy) before it crashes, restarts and rejoins its group: a rebalance for every member, and for
  * a detector a restore of its partitions' state. A broker's failover (its session, 2 s, then leader
  * elections) takes 2–5 s on this stack, the longer when the broker was also the active controller. Eight
- * retries, with no initial wait of their own, ran out 5.4 s after such a kill in one CI run (coordinator-kill); these
- * start at 300 ms and wait about 30 s in all.
+ * retries, with no initial wait of their own, ran out 5.4 s after such a kill in one CI run
+ * (coordinator-kill); these start at 300 ms and wait about 30 s in all.
  */
 export const CONSUMER_RETRY = { initialRetryTime: 300, retries: 10, maxRetryTime: 5_000 } as const;
 
