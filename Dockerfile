@@ -13,6 +13,11 @@ RUN npx tsc -p tsconfig.build.json
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
+# jemalloc, which compose preloads into the detector (LD_PRELOAD): glibc's malloc held on to freed memory
+# (docs/benchmarks.md). Linked at one path whatever the architecture's library folder.
+RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 \
+  && rm -rf /var/lib/apt/lists/* \
+  && ln -s "$(dpkg -L libjemalloc2 | grep '/libjemalloc\.so\.2$')" /usr/local/lib/libjemalloc.so.2
 WORKDIR /app
 COPY package.json package-lock.json ./
 # npm install applies patches/ (patch-package): a fix to kafkajs' producer retries.

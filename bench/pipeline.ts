@@ -35,6 +35,7 @@ import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
 import { KAFKA_BUNDLE } from '../stack/install/bundles.js';
 import { ensureMavenBundle } from '../stack/install/maven.js';
 import { pathsOf } from '../stack/paths.js';
+import { buildServices } from '../stack/process/spawned-service.js';
 import { exportStackSecrets } from '../stack/secrets.js';
 import { writeKafkaClientProperties } from '../stack/services/kafka.js';
 import { KAFKA_BOOTSTRAP } from '../stack/topology.js';
@@ -62,6 +63,10 @@ async function main(): Promise<void> {
       'ceiling-records': { type: 'string', default: '300000' },
       // Writes a V8 CPU profile of the detector to DIR when it stops (open it in Chrome DevTools).
       'cpu-prof': { type: 'string' },
+      // Flags for the detector's node itself, e.g. V8's that NODE_OPTIONS refuses (repeatable).
+      'detector-node-arg': { type: 'string', multiple: true, default: [] },
+      // Runs the producers and detector from source under tsx instead of compiled, as the stack runs them.
+      'from-source': { type: 'boolean', default: false },
       // Detector settings to compare, e.g. --detector-env DETECTOR_COMMIT_INTERVAL_MS=0 (repeatable).
       'detector-env': { type: 'string', multiple: true, default: [] },
       // Producer settings to compare, e.g. --producer-env PRODUCER_SEND_SLICES=4 (repeatable).
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
     throw new Error(`--only: expected all, state, restore or ladder (got ${args.only})`);
   const rates = numberListOption('rates', args.rates, { min: 1 });
   if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
+  if (!args['from-source']) await buildServices();
   const run = randomUUID().slice(0, 8);
   const paths = pathsOf(loadStackConfig());
   // In process.env too: the detector and producers this bench spawns log in with them.
@@ -108,9 +114,11 @@ async function main(): Promise<void> {
       topics,
       detectorEnv: parseEnvPairs(args['detector-env'], 'detector-env'),
       producerEnv: parseEnvPairs(args['producer-env'], 'producer-env'),
-      detectorNodeArgs: args['cpu-prof']
-        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`]
-        : [],
+      detectorNodeArgs: [
+        ...args['detector-node-arg'],
+        ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : []),
+      ],
+      fromSource: args['from-source'],
       producers: numberOption('producers', args.producers, { min: 1, integer: true }),
       ratePerProducer: numberOption('rate-per-producer', args['rate-per-producer'], { min: 1 }),
       warmupS: numberOption('warmup', args.warmup, { min: 0 }),

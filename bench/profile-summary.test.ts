@@ -14,6 +14,7 @@ describe('CPU profile summary', () => {
       '@opentelemetry/api',
     );
     expect(placeOf('file:///repo/scoring/scoring-core.ts', 'score', '/repo')).toBe('project scoring/');
+    expect(placeOf('file:///repo/dist/scoring/scoring-core.js', 'score', '/repo')).toBe('project scoring/');
     expect(placeOf('node:internal/streams/readable', 'read', '/repo')).toBe('node');
     expect(placeOf('', '(garbage collector)', '/repo')).toBe('(garbage collector)');
   });

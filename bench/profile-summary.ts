@@ -28,7 +28,14 @@ export function placeOf(url: string, functionName: string, root = REPO_ROOT): st
   }
   if (url.startsWith('node:')) return 'node';
   const path = url.replace(/^file:\/\//, '');
-  if (path.startsWith(`${root}/`)) return `project ${path.slice(root.length + 1).split('/')[0]}/`;
+  // The compiled services (dist/scoring/…) count with their sources (scoring/…).
+  if (path.startsWith(`${root}/`))
+    return `project ${
+      path
+        .slice(root.length + 1)
+        .replace(/^dist\//, '')
+        .split('/')[0]
+    }/`;
   return url;
 }
 

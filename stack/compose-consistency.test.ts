@@ -8,6 +8,7 @@ import { TOPICS } from '../common/kafka/topics.js';
 import { API_DATASOURCE, INFINITY_PLUGIN } from '../grafana/src/api-queries.js';
 import { COMPOSE_SECRETS } from './compose-secrets.js';
 import { REPO_ROOT } from './config.js';
+import { JEMALLOC_PACKAGE } from './install/jemalloc.js';
 import { compiledServiceCommand } from './process/spawned-service.js';
 import { generateSecrets } from './secrets.js';
 import { renderCassandraYaml } from './services/cassandra.js';
@@ -227,6 +228,11 @@ describe('docker-compose.yml matches the native stack', () => {
     expect(service('exporter').ports).toEqual([`${PIPELINE.exporter.port}:${PIPELINE.exporter.port}`]);
     expect(service('detector').environment?.METRICS_PORT).toBe(PIPELINE.detector.metricsPort);
     expect(service('detector').environment?.NODE_OPTIONS).toBe(DETECTOR_NODE_OPTIONS);
+    // jemalloc as on the native stack, at the path the image links it to.
+    expect(service('detector').environment?.LD_PRELOAD).toBe('/usr/local/lib/libjemalloc.so.2');
+    const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`install -y --no-install-recommends ${JEMALLOC_PACKAGE}`);
+    expect(dockerfile).toContain('/usr/local/lib/libjemalloc.so.2');
     expect(service('exporter').environment?.EXPORTER_PORT).toBe(PIPELINE.exporter.port);
   });
 

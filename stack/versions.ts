@@ -1,3 +1,5 @@
+import { JEMALLOC_PACKAGE } from './install/jemalloc.js';
+
 /** Pinned versions of everything the native stack downloads. Bumping one here re-downloads it. */
 export const VERSIONS = {
   /** 3.9 is the last line with both KRaft-only operation and the slf4j/reload4j logging kafkajs users know. */
@@ -9,5 +11,5 @@ export const VERSIONS = {
   slf4jReload4j: '1.7.36',
 } as const;
 
-/** Debian packages that provide Prometheus, promtool and Alertmanager. */
-export const DEBIAN_PACKAGES = ['prometheus', 'prometheus-alertmanager'] as const;
+/** Debian packages that provide Prometheus, promtool and Alertmanager, and the detector's allocator. */
+export const DEBIAN_PACKAGES = ['prometheus', 'prometheus-alertmanager', JEMALLOC_PACKAGE] as const;

@@ -9,7 +9,7 @@ import {
 import { loadStackConfig } from '../../stack/config.js';
 import { pathsOf } from '../../stack/paths.js';
 import { type RunningService, spawnService } from '../../stack/process/spawned-service.js';
-import { DETECTOR_NODE_OPTIONS } from '../../stack/services/pipeline.js';
+import { detectorLaunchEnv } from '../../stack/services/pipeline.js';
 import { KAFKA_NODES } from '../../stack/topology.js';
 import { type Component, coresBetween, sampleProcessCpu } from './process-cpu.js';
 
@@ -59,6 +59,11 @@ export interface LadderOptions {
   /** Settings given to every producer replica (after the bench's own). */
   readonly producerEnv: Record<string, string>;
   readonly detectorNodeArgs?: readonly string[];
+  /**
+   * Run the producers and detector from source under tsx, not compiled into dist/ as the stack and the
+   * image run them (`buildServices` first).
+   */
+  readonly fromSource?: boolean;
   /** Least producer replicas; more are started for high rates (one per `ratePerProducer`). */
   readonly producers: number;
   readonly ratePerProducer: number;
@@ -118,14 +123,19 @@ export async function runStep(
   const offered = stationsPerProducer * replicas * PROFILES;
   const producers = await Promise.all(
     Array.from({ length: replicas }, (_, i) =>
-      startBenchService(`producer-${run}-${rate}-${i}`, 'producer/main.ts', {
-        LOG_LEVEL: 'warn',
-        PRODUCER_REPLICA_ID: `${run}-${rate}-${i}`,
-        PRODUCER_STATIONS: String(stationsPerProducer),
-        PRODUCER_INTERVAL_MS: '1000',
-        READINGS_TOPIC: options.topics.readings,
-        ...options.producerEnv,
-      }),
+      startBenchService(
+        `producer-${run}-${rate}-${i}`,
+        'producer/main.ts',
+        {
+          LOG_LEVEL: 'warn',
+          PRODUCER_REPLICA_ID: `${run}-${rate}-${i}`,
+          PRODUCER_STATIONS: String(stationsPerProducer),
+          PRODUCER_INTERVAL_MS: '1000',
+          READINGS_TOPIC: options.topics.readings,
+          ...options.producerEnv,
+        },
+        { compiled: !options.fromSource },
+      ),
     ),
   );
   try {
@@ -219,9 +229,9 @@ export function startDetector(options: LadderOptions, run: string): Promise<Runn
       DEAD_LETTER_TOPIC: options.topics.deadLetter,
       DETECTOR_GROUP_ID: `bench.${run}`,
       MODEL_REGISTRY: `bench-${run}`,
-      NODE_OPTIONS: DETECTOR_NODE_OPTIONS,
+      ...detectorLaunchEnv(),
       ...options.detectorEnv,
     },
-    { nodeArgs: options.detectorNodeArgs ?? [] },
+    { nodeArgs: options.detectorNodeArgs ?? [], compiled: !options.fromSource },
   );
 }

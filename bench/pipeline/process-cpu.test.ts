@@ -12,6 +12,11 @@ describe('CPU by component', () => {
     ).toBe('cassandra');
     expect(componentOf(cmd('/usr/bin/node', '--import', 'tsx', '/repo/detector/main.ts'))).toBe('detector');
     expect(componentOf(cmd('/usr/bin/node', '--import', 'tsx', '/repo/producer/main.ts'))).toBe('producers');
+    expect(
+      componentOf(
+        cmd('/usr/bin/node', '--import', './dist/detector/instrumentation.js', 'dist/detector/main.js'),
+      ),
+    ).toBe('detector');
     expect(componentOf(cmd('/usr/bin/prometheus', '--config.file=x'))).toBe('prometheus');
     expect(componentOf(cmd('java', '-cp', 'lib/*', 'org.apache.kafka.tools.ProducerPerformance'))).toBe(
       'other java',

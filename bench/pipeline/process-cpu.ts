@@ -18,8 +18,9 @@ const TICKS_PER_SECOND = 100;
 export function componentOf(cmdline: string): Component | undefined {
   if (cmdline.includes('kafka.Kafka')) return 'kafka';
   if (cmdline.includes('CassandraDaemon')) return 'cassandra';
-  if (cmdline.includes('detector/main.ts')) return 'detector';
-  if (cmdline.includes('producer/main.ts')) return 'producers';
+  // From source under tsx, or compiled into dist/ (`--detector-compiled`).
+  if (/detector\/main\.[tj]s/.test(cmdline)) return 'detector';
+  if (/producer\/main\.[tj]s/.test(cmdline)) return 'producers';
   const program = cmdline.split('\0')[0] ?? '';
   if (/(^|\/)(prometheus|alertmanager)$/.test(program)) return 'prometheus';
   // Kafka's perf tools and anything else on the JVM.

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config/env.js';
+import { findUp } from '../config/find-up.js';
 
 /**
  * Station profiles: which sensors a kind of station has, their units, their normal behaviour (used by
@@ -110,7 +112,9 @@ export type ProfileSpec = z.output<typeof profileSchema>;
 export type ProfileCatalog = Readonly<Record<string, ProfileSpec>>;
 export type ProfileName = string;
 
-export const DEFAULT_PROFILES_FILE = fileURLToPath(new URL('../../config/profiles.yaml', import.meta.url));
+/** The repository's config/profiles.yaml, found from the sources and from the compiled dist/ alike. */
+const DEFAULT_PROFILES_FILE =
+  findUp('config/profiles.yaml', path.dirname(fileURLToPath(import.meta.url))) ?? 'config/profiles.yaml';
 
 /** Parses and checks a profiles document; a mistake becomes a ConfigError naming the entry's path. */
 export function parseProfiles(text: string, source: string): ProfileCatalog {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { StackError } from '../errors.js';
 import { runCommand, runCommandOrFail } from '../process/run-command.js';
 
@@ -8,22 +9,23 @@ export async function hasCommand(command: string): Promise<boolean> {
 }
 
 /**
- * Installs Debian packages unless the commands they provide are already there. Uses sudo when not root;
- * without either, explains what to run by hand.
+ * Installs Debian packages unless the commands (and files, such as a library) they provide are already
+ * there. Uses sudo when not root; without either, explains what to run by hand.
  */
 export async function ensureDebianPackages(
   packages: readonly string[],
   providedCommands: readonly string[],
   log: (line: string) => void,
+  providedFiles: readonly string[] = [],
 ): Promise<void> {
   const present = await Promise.all(providedCommands.map(hasCommand));
-  if (present.every(Boolean)) return;
+  if (present.every(Boolean) && providedFiles.every((file) => existsSync(file))) return;
 
   const isRoot = process.getuid?.() === 0;
   const canSudo = !isRoot && (await runCommand('sudo', ['-n', 'true']).catch(() => ({ code: 1 }))).code === 0;
   if (!isRoot && !canSudo) {
     throw new StackError(
-      `Missing ${providedCommands.join(', ')}. Install them with: sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`,
+      `Missing ${[...providedCommands, ...providedFiles].join(', ')}. Install them with: sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`,
     );
   }
   const [command, ...baseArgs] = isRoot ? ['apt-get'] : ['sudo', '-n', 'apt-get'];

@@ -6,9 +6,9 @@ import { eventually } from '../../common/eventually.js';
 import { REPO_ROOT } from '../config.js';
 
 /**
- * How a sensorwatch service runs from source, in the native stack, the tests and the benchmarks alike:
- * node with tsx, the service's instrumentation first (so OpenTelemetry is in place before the service
- * loads), then its entry point. Compose runs the same two files compiled: `compiledServiceCommand`.
+ * How a sensorwatch service runs from source, in the tests and the benchmarks: node with tsx, the
+ * service's instrumentation first (so OpenTelemetry is in place before the service loads), then its entry
+ * point. The native stack and compose run the same two files compiled: `compiledServiceArgs`.
  */
 export function serviceArgs(entry: string): string[] {
   return [
@@ -20,10 +20,40 @@ export function serviceArgs(entry: string): string[] {
   ];
 }
 
-/** The compose command of a service whose source entry is `entry` (e.g. detector/main.ts). */
-export function compiledServiceCommand(entry: string): string[] {
+/**
+ * Node's arguments for the compiled service whose source entry is `entry` (e.g. detector/main.ts), paths
+ * relative to the repository (or the image's /app). Compiled, a service runs without tsx's loader thread
+ * and its transpiled sources: the detector's RSS is 20–40 MB smaller (docs/benchmarks.md).
+ */
+export function compiledServiceArgs(entry: string): string[] {
   const js = (file: string) => `dist/${path.dirname(entry)}/${file}`;
-  return ['node', '--import', `./${js('instrumentation.js')}`, js(`${path.basename(entry, '.ts')}.js`)];
+  return ['--import', `./${js('instrumentation.js')}`, js(`${path.basename(entry, '.ts')}.js`)];
+}
+
+/** The compose command of a service whose source entry is `entry`. */
+export function compiledServiceCommand(entry: string): string[] {
+  return ['node', ...compiledServiceArgs(entry)];
+}
+
+let build: Promise<void> | undefined;
+
+/**
+ * Compiles the services into dist/ as the image does (`tsc -p tsconfig.build.json`), once per process
+ * however many services ask: a few seconds, and what runs is always the sources as they are.
+ */
+export function buildServices(): Promise<void> {
+  build ??= new Promise<void>((resolve, reject) => {
+    const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`tsc -p tsconfig.build.json exited with ${code}`)),
+    );
+  });
+  return build;
 }
 
 /** A free TCP port on loopback, for a service's /metrics. */
@@ -61,13 +91,21 @@ export async function spawnService(
     portVar = 'METRICS_PORT',
     hostVar = 'METRICS_HOST',
     nodeArgs = [] as readonly string[],
-  }: { portVar?: string; hostVar?: string; nodeArgs?: readonly string[] } = {},
+    compiled = false,
+  }: {
+    portVar?: string;
+    hostVar?: string;
+    nodeArgs?: readonly string[];
+    /** Run dist/'s compiled JavaScript (see `buildServices`) rather than the source under tsx. */
+    compiled?: boolean;
+  } = {},
 ): Promise<RunningService> {
   const port = await freePort();
   mkdirSync(logDir, { recursive: true });
   const log = path.join(logDir, `${name}.log`);
   const out = createWriteStream(log, { flags: 'a' });
-  const child = spawn(process.execPath, [...nodeArgs, ...serviceArgs(entry)], {
+  const entryArgs = compiled ? compiledServiceArgs(entry) : serviceArgs(entry);
+  const child = spawn(process.execPath, [...nodeArgs, ...entryArgs], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, [portVar]: String(port), [hostVar]: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

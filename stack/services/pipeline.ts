@@ -1,6 +1,7 @@
 import { REPO_ROOT } from '../config.js';
+import { jemallocLibraryPath } from '../install/jemalloc.js';
 import type { StackPaths } from '../paths.js';
-import { serviceArgs } from '../process/spawned-service.js';
+import { buildServices, compiledServiceArgs } from '../process/spawned-service.js';
 import { httpOk } from '../readiness.js';
 import { HOST, PIPELINE } from '../topology.js';
 import type { StackService } from './registry.js';
@@ -18,10 +19,16 @@ import type { StackService } from './registry.js';
 export const DETECTOR_NODE_OPTIONS = '--max-old-space-size=384 --max-semi-space-size=16';
 
 /**
- * The pipeline's services as processes of the native stack: two producer replicas, the detector and the
- * exporter, each its real entry point run with tsx. They inherit the environment, so PRODUCER_STATIONS,
- * DETECTOR_WARNING_Z and the rest can be set on `npm start`.
+ * How the detector is launched (as environment variables, by the native stack and the benchmark; compose
+ * sets the same): V8's flags above, and jemalloc in place of glibc's malloc. With glibc's, the main
+ * thread's allocator heap held some 150 MB at 3 000 readings/s that it never gave back (freed buffers
+ * among live ones); jemalloc returns freed pages, and the detector's RSS was 70–90 MB smaller for the same
+ * CPU (docs/benchmarks.md, "Where the detector's resident memory is").
  */
+export function detectorLaunchEnv(): Record<string, string> {
+  return { NODE_OPTIONS: DETECTOR_NODE_OPTIONS, LD_PRELOAD: jemallocLibraryPath() };
+}
+
 /**
  * The native stack is for trying sensorwatch out: its detector trains its first models on a quarter of an
  * hour of readings (not a day) and measures drift every 15 s, so models, their versions and drift show
@@ -50,11 +57,17 @@ function unlessSet(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([key]) => process.env[key] === undefined));
 }
 
+/**
+ * The pipeline's services as processes of the native stack: two producer replicas, the detector and the
+ * exporter, each its real entry point compiled into dist/ first (as the image runs them; the tests and
+ * benchmarks run them from source). They inherit the environment, so PRODUCER_STATIONS,
+ * DETECTOR_WARNING_Z and the rest can be set on `npm start`.
+ */
 export function pipelineServices(_paths: StackPaths): StackService[] {
   const node = (entry: string, env: Record<string, string>, ports: Record<string, number>) => ({
     name: '',
     command: process.execPath,
-    args: serviceArgs(entry),
+    args: compiledServiceArgs(entry),
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     ports,
@@ -68,7 +81,7 @@ export function pipelineServices(_paths: StackPaths): StackService[] {
     endpoints: Record<string, string>,
   ): StackService => ({
     name,
-    prepare: async () => {},
+    prepare: buildServices,
     spec: () => ({ ...node(entry, env, ports), name }),
     probe: () => httpOk(readyUrl),
     endpoints,
@@ -92,7 +105,7 @@ export function pipelineServices(_paths: StackPaths): StackService[] {
       'detector/main.ts',
       {
         ...DEMO_DETECTOR,
-        ...unlessSet({ NODE_OPTIONS: DETECTOR_NODE_OPTIONS }),
+        ...unlessSet(detectorLaunchEnv()),
         METRICS_PORT: String(detector.metricsPort),
         METRICS_HOST: HOST,
       },
