@@ -1,13 +1,16 @@
 /**
- * What a station's learnt state costs to carry: bytes per station, and the time to export and to restore
- * the state of 10 000 stations (the figure a restarted or rebalanced detector waits for), measured on a
- * simulated fleet whose models have warmed up. Prints figures; asserts nothing.
+ * What a station's learnt state costs to carry: bytes per station encoded and in memory (V8's heap, and
+ * the typed arrays' buffers outside it), and the time to export and to restore the state of 10 000
+ * stations (the figure a restarted or rebalanced detector waits for), measured on a simulated fleet whose
+ * models have warmed up. Prints figures; asserts nothing.
  *
  *   npm run bench:state [-- --stations-per-profile 100 --readings 1000 --fleet 10000]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { profileNames } from '../common/reading/profiles.js';
 import { createScoringCore } from '../scoring/scoring-core.js';
 import { encodeStates, STATION_STATE_VERSION } from '../scoring/station-state.js';
@@ -43,11 +46,25 @@ const fleetEncoded = encodeStates({
   shared: warm.shared,
 });
 
-// 3. Restore it into a fresh core, then export it again, timed.
+// 3. Restore it into a fresh core, then export it again, timed; what the restored stations hold in memory.
+// A full collection before each reading of the heap, so only what is live counts.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+const liveBytes = () => {
+  collectGarbage();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return { heapUsed, arrayBuffers };
+};
 const restored = createScoringCore();
+const beforeRestore = liveBytes();
 const restoreStart = performance.now();
 restored.importStations(fleetEncoded);
 const restoreSeconds = (performance.now() - restoreStart) / 1000;
+const afterRestore = liveBytes();
+const memoryPerStation = {
+  heap: (afterRestore.heapUsed - beforeRestore.heapUsed) / fleet,
+  arrayBuffers: (afterRestore.arrayBuffers - beforeRestore.arrayBuffers) / fleet,
+};
 const exportStart = performance.now();
 const exported = restored.exportStations(fleetStates.keys());
 const exportSeconds = (performance.now() - exportStart) / 1000;
@@ -61,6 +78,7 @@ const figures = {
   restoreUsPerStation: (restoreSeconds * 1e6) / fleet,
   exportSeconds,
   exportUsPerStation: (exportSeconds * 1e6) / fleet,
+  memoryBytesPerStation: memoryPerStation,
 };
 
 console.log(
@@ -68,6 +86,9 @@ console.log(
 );
 console.log(
   `State of ${fleet} stations: ${(exported.length / 1e6).toFixed(1)} MB, ${Math.round(figures.bytesPerStation)} bytes per station.`,
+);
+console.log(
+  `In memory: ${Math.round(memoryPerStation.heap)} bytes per station on V8's heap, and ${Math.round(memoryPerStation.arrayBuffers)} in typed arrays' buffers outside it.`,
 );
 console.log(
   `Restore: ${restoreSeconds.toFixed(2)} s (${figures.restoreUsPerStation.toFixed(0)} µs per station).`,

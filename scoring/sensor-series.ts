@@ -40,8 +40,13 @@ export class SeriesState {
   /** The long-run level and mean absolute deviation from it: see `longRunStdDev`. */
   longRunMean = 0;
   longRunDeviation = 0;
-  /** The last RATE_READINGS values and their sum: a count's rate over a few readings (see `rateSumWith`). */
-  private readonly rateValues = new Float64Array(RATE_READINGS);
+  /**
+   * Three rings in one array (a typed array per ring cost more than the ring, times tens of thousands of
+   * sensors): from RATES_AT the last RATE_READINGS values, whose sum is a count's rate over a few readings
+   * (see `rateSumWith`); from LOG_RATES_AT the same values' ln(1 + value); from STEPS_AT the sizes of the
+   * last RECENT_STEPS two-reading steps (see `recentStepMedian`).
+   */
+  private readonly rings = new Float64Array(RINGS_LENGTH);
   private rateSum = 0;
   private rateCount = 0;
   /**
@@ -55,7 +60,6 @@ export class SeriesState {
    * plain sum is owned by its odd burst of 40, so a shift that lifts every reading by a dozen hides in it;
    * on the log scale each reading weighs about the same, and ten lifted readings stand out.
    */
-  private readonly logRateValues = new Float64Array(RATE_READINGS);
   private logRateSum = 0;
   readonly logRateSums: EwmaStats;
   /** How often a reading lies strictly between the lowest and highest the sensor has reported. */
@@ -94,14 +98,12 @@ export class SeriesState {
   /** The value before `last`. */
   private beforeLast: number | undefined;
   /**
-   * The sizes of the last RECENT_STEPS two-reading steps (x now − x two readings ago), oldest overwritten
+   * Two-reading steps (x now − x two readings ago) written to the steps ring so far, oldest overwritten
    * first. Over two readings, so a sensor alternating between two values is not taken for noise.
    */
-  private readonly recentSteps = new Float64Array(RECENT_STEPS);
   private recentStepCount = 0;
-  /** Their median, kept as they change (read on every judgement), and room to sort them in. */
+  /** Their median, kept as they change (read on every judgement). */
   private stepMedian = 0;
-  private readonly scratch = new Float64Array(RECENT_STEPS);
   /** The smallest step between distinct values seen so far (∞ until the sensor has varied). */
   resolution = Number.POSITIVE_INFINITY;
   /** False until the sensor has reported two distinct values: a sensor that never varied is not stuck. */
@@ -250,9 +252,11 @@ export class SeriesState {
       // Only steps from a reading judged normal: the return from a fault is a big step that lands in range,
       // and must not teach the sensor that steps that big are ordinary.
       if (this.beforeLast !== undefined) {
-        this.recentSteps[this.recentStepCount++ % RECENT_STEPS] = Math.abs(value - this.beforeLast);
-        if (this.recentStepCount >= RECENT_STEPS)
-          this.stepMedian = medianOf(this.recentSteps, RECENT_STEPS, this.scratch);
+        this.rings[STEPS_AT + (this.recentStepCount++ % RECENT_STEPS)] = Math.abs(value - this.beforeLast);
+        if (this.recentStepCount >= RECENT_STEPS) {
+          for (let i = 0; i < RECENT_STEPS; i++) STEP_SCRATCH[i] = this.rings[STEPS_AT + i] as number;
+          this.stepMedian = medianOf(STEP_SCRATCH, RECENT_STEPS, STEP_SCRATCH);
+        }
       }
       this.learnPeak(landedWithin && normal && this.lastNormal && this.count >= 10 ? size : 0);
       if (size > 0) {
@@ -318,11 +322,11 @@ export class SeriesState {
 
   private learnRate(value: number, floor: number, limitZ: number): void {
     const slot = this.rateCount++ % RATE_READINGS;
-    this.rateSum += value - (this.rateValues[slot] as number);
-    this.rateValues[slot] = value;
+    this.rateSum += value - (this.rings[RATES_AT + slot] as number);
+    this.rings[RATES_AT + slot] = value;
     const logValue = Math.log1p(value);
-    this.logRateSum += logValue - (this.logRateValues[slot] as number);
-    this.logRateValues[slot] = logValue;
+    this.logRateSum += logValue - (this.rings[LOG_RATES_AT + slot] as number);
+    this.rings[LOG_RATES_AT + slot] = logValue;
     if (this.rateCount >= RATE_READINGS) {
       this.rateSums.update(clip(this.rateSum, this.rateSums, limitZ, floor, this.rateSums.count));
       const logSums = this.logRateSums;
@@ -334,7 +338,9 @@ export class SeriesState {
   logRateSumWith(value: number): number {
     if (this.rateCount < RATE_READINGS) return Number.NaN;
     return (
-      this.logRateSum - (this.logRateValues[this.rateCount % RATE_READINGS] as number) + Math.log1p(value)
+      this.logRateSum -
+      (this.rings[LOG_RATES_AT + (this.rateCount % RATE_READINGS)] as number) +
+      Math.log1p(value)
     );
   }
 
@@ -344,7 +350,7 @@ export class SeriesState {
    */
   rateSumWith(value: number): number {
     if (this.rateCount < RATE_READINGS) return Number.NaN;
-    return this.rateSum - (this.rateValues[this.rateCount % RATE_READINGS] as number) + value;
+    return this.rateSum - (this.rings[RATES_AT + (this.rateCount % RATE_READINGS)] as number) + value;
   }
 
   /**
@@ -437,6 +443,17 @@ export const RATE_READINGS = 10;
 export const LOG_SUM_FLOOR = 0.1 * Math.LN2;
 /** Steps whose median is the recent step spread. */
 const RECENT_STEPS = 5;
+/** Where each ring starts in a series' `rings`, and their length in all. */
+const RATES_AT = 0;
+const LOG_RATES_AT = RATE_READINGS;
+const STEPS_AT = 2 * RATE_READINGS;
+const RINGS_LENGTH = STEPS_AT + RECENT_STEPS;
+/**
+ * Room to sort the steps in, shared by every series: a median is taken and read within one call, and the
+ * scoring core is synchronous. One per series was a typed array and its buffer for each of tens of
+ * thousands of sensors (and every checkpoint carried it).
+ */
+const STEP_SCRATCH = new Float64Array(RECENT_STEPS);
 /** The share of readings that keeps an idle candidate from being replaced. */
 const MAJORITY = 0.5;
 /** Readings in a row at one value that make it the idle candidate. */

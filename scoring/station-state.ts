@@ -17,7 +17,8 @@ import { deserialize, serialize } from 'node:v8';
 // 3: a count learns how often each of its values repeats (2026-12-02).
 // 4: each sensor learns how high its scores usually rise at each time of day (2026-12-02).
 // 5: an idle-mostly sensor learns its steps within bursts apart from its steps into them (2026-12-02).
-export const STATION_STATE_VERSION = 5;
+// 6: a series keeps its three rings in one array, and no room to sort medians in (2026-12-03).
+export const STATION_STATE_VERSION = 6;
 
 /** A model that keeps state per station, and can hand it over. */
 export interface StationStateHolder {

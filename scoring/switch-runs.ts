@@ -196,7 +196,6 @@ const BETWEEN_RARITY = 500;
  */
 export class RecentRuns {
   private readonly logLengths = new Float64Array(RECENT_RUNS);
-  private readonly scratch = new Float64Array(RECENT_RUNS);
   count = 0;
   /** The median ln(length), and the spread. */
   mean = 0;
@@ -208,15 +207,15 @@ export class RecentRuns {
     this.logLengths[this.count % RECENT_RUNS] = logLength;
     this.count += 1;
     const n = Math.min(this.count, RECENT_RUNS);
-    const median = medianOf(this.logLengths, n, this.scratch);
+    const median = medianOf(this.logLengths, n, RUN_SCRATCH);
     let near = 0;
     for (let i = 0; i < n; i++) {
       const deviation = Math.abs((this.logLengths[i] as number) - median);
-      this.scratch[i] = deviation;
+      RUN_SCRATCH[i] = deviation;
       if (deviation <= REGULAR_BAND) near += 1;
     }
     this.mean = median;
-    this.stdDev = 1.4826 * medianOf(this.scratch, n, this.scratch);
+    this.stdDev = 1.4826 * medianOf(RUN_SCRATCH, n, RUN_SCRATCH);
     // Never fewer than KNOWN_RUNS: three of a young state's first five random runs can bunch up by chance.
     // Nor runs of a reading or two: a quantised level flicking between two grid values repeats a run of 1
     // more often than not by chance alone.
@@ -226,3 +225,5 @@ export class RecentRuns {
 
 /** Runs of each state whose lengths are kept. */
 const RECENT_RUNS = 21;
+/** Room to sort them in, shared by every series' runs: each median is taken and read within one call. */
+const RUN_SCRATCH = new Float64Array(RECENT_RUNS);
