@@ -9,8 +9,17 @@ export class EwmaStats {
   variance = 0;
   count = 0;
 
+  /**
+   * The weight of the newest value, given when made. A private field (#), not a property: a station's
+   * checkpoint carries what the statistics learnt, and the structured serialiser leaves # fields out, as
+   * it should settings (they were a third of a series' checkpoint bytes with the series' shape).
+   */
+  readonly #alpha: number;
+
   /** `alpha` is the weight of the newest value; a window of N values is roughly alpha = 2 / (N + 1). */
-  constructor(private readonly alpha: number) {}
+  constructor(alpha: number) {
+    this.#alpha = alpha;
+  }
 
   get stdDev(): number {
     return Math.sqrt(this.variance);
@@ -22,7 +31,7 @@ export class EwmaStats {
    * ordinary noise look anomalous right after warm-up. `alpha` may be given per value, for a memory in
    * time rather than in values (a weight that grows with the time since the last update).
    */
-  update(value: number, alpha = this.alpha): void {
+  update(value: number, alpha = this.#alpha): void {
     this.count += 1;
     const weight = Math.max(alpha, 1 / this.count);
     const diff = value - this.mean;

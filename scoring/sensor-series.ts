@@ -159,7 +159,11 @@ export class SeriesState {
 
   private readonly longAlpha: number;
 
-  constructor(private readonly shape: SeriesShape) {
+  /** The windows and shares the series was made with: a setting, so not in its checkpoints (see EwmaStats). */
+  readonly #shape: SeriesShape;
+
+  constructor(shape: SeriesShape) {
+    this.#shape = shape;
     const alpha = 2 / (shape.window + 1);
     const longAlpha = 2 / (shape.longWindow + 1);
     this.level = new EwmaStats(alpha);
@@ -196,7 +200,7 @@ export class SeriesState {
     if (this.idleValue === undefined || this.idleValue > this.min) return false;
     // A hinted sensor is taken at its word until its idle share is known.
     if (this.idleRate.count < IDLE_MIN_READINGS) return hinted;
-    return this.idleRate.mean >= (hinted ? this.shape.idleShare / 2 : this.shape.idleShare);
+    return this.idleRate.mean >= (hinted ? this.#shape.idleShare / 2 : this.#shape.idleShare);
   }
 
   /**
@@ -224,12 +228,12 @@ export class SeriesState {
 
   /** Whether the activity rate has been followed long enough (a long window) to tell an unusual one. */
   get activityKnown(): boolean {
-    return this.activityRates.count >= this.shape.longWindow / 2 && this.bursts >= KNOWN_BURSTS;
+    return this.activityRates.count >= this.#shape.longWindow / 2 && this.bursts >= KNOWN_BURSTS;
   }
 
   /** The recent activity share this reading would make, without learning it. */
   activityWith(value: number): number {
-    const alpha = 2 / (this.shape.activityWindow + 1);
+    const alpha = 2 / (this.#shape.activityWindow + 1);
     return this.activity + alpha * ((value === this.idleValue ? 0 : 1) - this.activity);
   }
 
@@ -238,7 +242,7 @@ export class SeriesState {
    * judged anomalous, which then only moves the statistics within their clip limits.
    */
   learn(value: number, floor: number, normal: boolean, trendAlpha: number): void {
-    const limitZ = this.shape.clipZ;
+    const limitZ = this.#shape.clipZ;
     if (this.last !== undefined) {
       this.changes.update(value !== this.last ? 1 : 0);
       const step = value - this.last;
@@ -395,13 +399,13 @@ export class SeriesState {
     if (!atIdle) {
       // A value judged anomalous teaches the spread less: the active readings are a tenth of an idle
       // gauge's, and faults among them, each clipped at 2.5σ, held its σ at 1.6–1.8 where the process's is 1.
-      const clipZ = normal ? this.shape.clipZ : ANOMALOUS_ACTIVE_CLIP_Z;
+      const clipZ = normal ? this.#shape.clipZ : ANOMALOUS_ACTIVE_CLIP_Z;
       this.active.update(clip(value, this.active, clipZ, floor, this.active.count));
       if (this.last !== undefined) {
         const step = clip(
           value - this.last,
           this.activeSteps,
-          this.shape.clipZ,
+          this.#shape.clipZ,
           floor,
           this.activeSteps.count,
         );
@@ -412,7 +416,7 @@ export class SeriesState {
         }
       }
     }
-    const alpha = 2 / (this.shape.activityWindow + 1);
+    const alpha = 2 / (this.#shape.activityWindow + 1);
     this.activity += alpha * ((atIdle ? 0 : 1) - this.activity);
     this.activityRates.update(this.activity);
   }

@@ -22,11 +22,16 @@ export class TailGauge {
   private lastAbsZ = 0;
   private current = 1;
 
-  constructor(private readonly window = 1000) {}
+  /** Readings of memory: a setting, kept out of checkpoints as a # field (see EwmaStats). */
+  readonly #window: number;
+
+  constructor(window = 1000) {
+    this.#window = window;
+  }
 
   learn(absZ: number): void {
     this.readings += 1;
-    const weight = Math.max(1 / this.window, 1 / (this.readings + PRIOR_READINGS));
+    const weight = Math.max(1 / this.#window, 1 / (this.readings + PRIOR_READINGS));
     for (let k = 0; k < LEVELS.length; k++) {
       const level = LEVELS[k] as number;
       const onset = absZ > level && this.lastAbsZ <= level ? 1 : 0;
