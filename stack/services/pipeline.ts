@@ -13,8 +13,9 @@ import type { StackService } from './registry.js';
  * collecting, it spent 580–780 µs a reading and fell behind. With 384 MB it spent 173 µs and kept pace
  * (docs/benchmarks.md, "The detector's heap"). Young semi-spaces of 16 MB rather than 32 committed 26 MB
  * less heap and 20 MB less RSS at 3 000/s, for the same CPU (115–119 µs a reading against 116–118).
- * The detector's state grows with stations (about 6 KB each), so a fleet of more than some 30 000
- * stations per detector wants a higher limit.
+ * The detector's state grows with stations, about 32 KB each on V8's heap once their weekly profiles
+ * exist (`npm run bench:state`), so more than some 7 000 stations per detector want a higher limit
+ * (docs/operations.md).
  */
 export const DETECTOR_NODE_OPTIONS = '--max-old-space-size=384 --max-semi-space-size=16';
 
