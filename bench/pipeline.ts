@@ -281,16 +281,18 @@ async function measureStateCost(
   const cpuPerReading: Record<'off' | 'on', number> = { off: 0, on: 0 };
   const steps: Record<'off' | 'on', StepResult[]> = { off: [], on: [] };
   // Alternated, twice each: the first step after the stack starts runs on a colder machine.
-  for (const [round, mode] of (['off', 'on', 'off', 'on'] as const).entries()) {
+  for (const mode of ['off', 'on', 'off', 'on'] as const) {
     const env: Record<string, string> = mode === 'off' ? { DETECTOR_CHECKPOINT_INTERVAL_MS: '0' } : {};
     // One group for both, so the second resumes where the first stopped (a group of its own would start
-    // at the topic's beginning, the first step's readings its backlog); stations of its own for each.
+    // at the topic's beginning, the first step's readings its backlog). The ladder's stations: a fresh
+    // detector of the group restores every station it checkpointed, so stations of its own for each step
+    // added up (with the ladder's 8 000, past what its heap holds: it died of it).
     const detector = await startDetector(
       { ...options, detectorEnv: { ...options.detectorEnv, ...env } },
       run,
     );
     try {
-      const step = await runStep(detector, rate, options, `${run}-${mode}-${round}`);
+      const step = await runStep(detector, rate, options, run);
       steps[mode].push(step);
       const usPerReading = (step.coresBy.detector / Math.max(step.stored, 1)) * 1e6;
       cpuPerReading[mode] += usPerReading / 2;

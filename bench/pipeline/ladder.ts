@@ -128,7 +128,10 @@ export async function runStep(
         'producer/main.ts',
         {
           LOG_LEVEL: 'warn',
-          PRODUCER_REPLICA_ID: `${run}-${rate}-${i}`,
+          // The same ids at every step (a replica's stations are numbered from 0), so a step's fleet grows
+          // from the last one's, as a deployment's would. Ids per step made the detector hold every step's
+          // stations at once: 12 000 at the 6 000/s step, past what its heap holds, and it died of it.
+          PRODUCER_REPLICA_ID: `${run}-${i}`,
           PRODUCER_STATIONS: String(stationsPerProducer),
           PRODUCER_INTERVAL_MS: '1000',
           READINGS_TOPIC: options.topics.readings,
