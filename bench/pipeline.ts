@@ -48,6 +48,7 @@ import {
   startDetector,
   waitForDrain,
 } from './pipeline/ladder.js';
+import { cpuUsPerReading } from './pipeline/process-cpu.js';
 import { measureStateRestore } from './pipeline/state-restore.js';
 
 const DEFAULT_RATES = '2000,4000,6000,8000,10000,12500,15000,17500,20000';
@@ -198,6 +199,7 @@ async function main(): Promise<void> {
         if (!step.keptUp) break;
       }
       const sustained = Math.max(0, ...steps.filter((s) => s.keptUp).map((s) => s.offered));
+      const highest = steps.filter((s) => s.keptUp).at(-1);
       if (sustained > 0) {
         console.log(`3. Half load (${fmt(sustained / 2)}/s)`);
         // The last step left a backlog, and a heap grown to hold it that V8 does not give back: let the
@@ -226,6 +228,8 @@ async function main(): Promise<void> {
           cassandraInsert,
         },
         sustained,
+        // At the highest step kept up (issue 18's targets are per stored reading).
+        cpuUsPerReading: highest ? cpuUsPerReading(highest.coresBy, highest.stored) : null,
         ratio: sustained / lowerCeiling,
         latencyMs: half?.latencyMs ?? null,
         detectorCpu: half?.detectorCpu ?? null,
@@ -246,6 +250,12 @@ async function main(): Promise<void> {
       console.log(
         `sustained: ${fmt(sustained)} readings/s = ${(result.ratio * 100).toFixed(0)} % of the lower ceiling (${fmt(lowerCeiling)}/s)`,
       );
+      const us = result.cpuUsPerReading;
+      if (us) {
+        console.log(
+          `CPU per stored reading at ${fmt(sustained)}/s: detector ${fmt(us.detector)} µs, Kafka ${fmt(us.kafka)}, Cassandra ${fmt(us.cassandra)}, producers ${fmt(us.producers)}, total ${fmt(us.total)}`,
+        );
+      }
       if (half) {
         console.log(
           `at ${fmt(half.offered)}/s: latency p50 ${fmt(half.latencyMs.p50)} ms, p95 ${fmt(half.latencyMs.p95)} ms, p99 ${fmt(half.latencyMs.p99)} ms (p99 of a producer's send ${fmt(half.producerSendP99Ms)} ms, of a Cassandra write ${fmt(half.cassandraWriteP99Ms)} ms); detector ${half.detectorCpu.toFixed(2)} cores, RSS ${half.detectorRssMb.toFixed(0)} MB (V8 heap in use ${half.detectorHeapMb.toFixed(0)} MB)`,

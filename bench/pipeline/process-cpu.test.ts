@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { componentOf, coresBetween, cpuSecondsOf } from './process-cpu.js';
+import { componentOf, coresBetween, cpuSecondsOf, cpuUsPerReading } from './process-cpu.js';
 
 describe('CPU by component', () => {
   it('tells the stack’s processes apart by their command line', () => {
@@ -44,5 +44,23 @@ describe('CPU by component', () => {
     expect(cores.kafka).toBeCloseTo(0.6);
     expect(cores.producers).toBeCloseTo(0.3);
     expect(cores.cassandra).toBe(0);
+  });
+
+  it('turns cores into µs of CPU per stored reading, by part and in total, Prometheus left out', () => {
+    const cores = {
+      kafka: 0.36,
+      cassandra: 0.45,
+      detector: 0.6,
+      producers: 0.3,
+      prometheus: 0.05,
+      'other java': 0.02,
+    };
+    const us = cpuUsPerReading(cores, 6_000);
+    expect(us?.detector).toBeCloseTo(100);
+    expect(us?.kafka).toBeCloseTo(60);
+    expect(us?.cassandra).toBeCloseTo(75);
+    expect(us?.producers).toBeCloseTo(50);
+    expect(us?.total).toBeCloseTo(285);
+    expect(cpuUsPerReading(cores, 0)).toBeNull();
   });
 });

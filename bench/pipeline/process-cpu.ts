@@ -68,3 +68,21 @@ export function coresBetween(
   }
   return cores;
 }
+
+/** The pipeline's parts whose CPU a stored reading costs (Prometheus and other JVMs are not the pipeline). */
+const PIPELINE_PARTS = ['detector', 'kafka', 'cassandra', 'producers'] as const;
+
+/**
+ * µs of CPU each pipeline part spent per stored reading, and their total: `bench/out/pipeline.json`'s
+ * `cpuUsPerReading`, as issue 18 states its targets. Null for a window in which nothing was stored.
+ */
+export function cpuUsPerReading(
+  cores: Record<Component, number>,
+  storedPerSecond: number,
+): Record<(typeof PIPELINE_PARTS)[number] | 'total', number> | null {
+  if (!(storedPerSecond > 0)) return null;
+  const parts = Object.fromEntries(
+    PIPELINE_PARTS.map((part) => [part, (cores[part] / storedPerSecond) * 1e6]),
+  ) as Record<(typeof PIPELINE_PARTS)[number], number>;
+  return { ...parts, total: PIPELINE_PARTS.reduce((sum, part) => sum + parts[part], 0) };
+}
