@@ -18,7 +18,7 @@ const TICKS_PER_SECOND = 100;
 export function componentOf(cmdline: string): Component | undefined {
   if (cmdline.includes('kafka.Kafka')) return 'kafka';
   if (cmdline.includes('CassandraDaemon')) return 'cassandra';
-  // From source under tsx, or compiled into dist/ (`--detector-compiled`).
+  // Compiled into dist/ (as the stack runs them), or from source under tsx (`--from-source`).
   if (/detector\/main\.[tj]s/.test(cmdline)) return 'detector';
   if (/producer\/main\.[tj]s/.test(cmdline)) return 'producers';
   const program = cmdline.split('\0')[0] ?? '';

@@ -23,8 +23,8 @@ export const DETECTOR_NODE_OPTIONS = '--max-old-space-size=384 --max-semi-space-
  * How the detector is launched (as environment variables, by the native stack and the benchmark; compose
  * sets the same): V8's flags above, and jemalloc in place of glibc's malloc. With glibc's, the main
  * thread's allocator heap held some 150 MB at 3 000 readings/s that it never gave back (freed buffers
- * among live ones); jemalloc returns freed pages, and the detector's RSS was 70–90 MB smaller for the same
- * CPU (docs/benchmarks.md, "Where the detector's resident memory is").
+ * among live ones); jemalloc returns freed pages, and the detector's RSS was about 75 MB smaller (medians
+ * 451 and 375 MB, compiled) for the same CPU (docs/benchmarks.md, "The detector compiled, on jemalloc").
  */
 export function detectorLaunchEnv(): Record<string, string> {
   return { NODE_OPTIONS: DETECTOR_NODE_OPTIONS, LD_PRELOAD: jemallocLibraryPath() };
