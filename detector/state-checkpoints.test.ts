@@ -12,7 +12,7 @@ import type {
 } from '../storage/station-state.repository.js';
 import { createDetectorMetrics } from './metrics.js';
 import { processMessages, type RawMessage } from './process-messages.js';
-import { StateCheckpoints } from './state-checkpoints.js';
+import { type CommitOffset, StateCheckpoints } from './state-checkpoints.js';
 
 const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
 const STEP_MS = 60_000;
@@ -65,6 +65,28 @@ class RowsByStation implements StationStateRepository {
   }
 }
 
+/** Rows whose writes wait, while `hold` is set, until released: a slow Cassandra. */
+class HeldRows extends RowsByStation {
+  hold = false;
+  saves = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  override async save(where: PartitionRef, rows: readonly StationStateRow[]): Promise<void> {
+    this.saves += 1;
+    if (this.hold) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return super.save(where, rows);
+  }
+
+  get held(): number {
+    return this.waiting.length;
+  }
+
+  release(): void {
+    this.hold = false;
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}
+
 /** A detector's process: its own core and checkpoints over the shared repository. */
 function detectorProcess(repository: StationStateRepository, clock: { now: number }) {
   const core = createScoringCore({ without: ['kmeans', 'isolation_forest'] });
@@ -86,13 +108,54 @@ function detectorProcess(repository: StationStateRepository, clock: { now: numbe
 type Verdicts = Map<string, string>;
 
 /**
- * Consumes the log from `from` the way the consumer does, chunk by chunk, and records every stored
- * verdict by offset (a later write of an offset replaces the earlier, as a Cassandra row does). Stops
- * after `stopAfter` chunks, or dies with a checkpoint that failed; returns the committed offset.
+ * Judges one chunk the way the consumer does: restored first if need be, then scored, then handed to the
+ * checkpoints (which may start writing one in the background). Records every stored verdict by offset (a
+ * later write of an offset replaces the earlier, as a Cassandra row does).
+ */
+async function consumeChunk(
+  process: ReturnType<typeof detectorProcess>,
+  chunk: readonly RawMessage[],
+  stored: Verdicts,
+  commit: CommitOffset,
+): Promise<void> {
+  const last = chunk[chunk.length - 1] as RawMessage;
+  await process.checkpoints.beforeChunk(
+    PARTITION,
+    { firstOffset: (chunk[0] as RawMessage).offset, highWatermark: String(log.length) },
+    { isRunning: () => true },
+  );
+  const { scored, rejected } = processMessages(
+    chunk,
+    process.core,
+    'v',
+    ORIGIN + 30 * 86_400_000,
+    undefined,
+    (message, station) => process.checkpoints.alreadyApplied(PARTITION, station, message.offset),
+  );
+  expect(rejected).toEqual([]);
+  for (const one of scored) {
+    const { isAnomaly, severity, score } = one.verdict;
+    stored.set(one.source?.offset ?? '', JSON.stringify({ isAnomaly, severity, score }));
+  }
+  process.checkpoints.afterChunk(
+    PARTITION,
+    {
+      stations: new Set(scored.map((s) => s.reading.stationId)),
+      lastOffset: last.offset,
+      handled: chunk.length,
+    },
+    commit,
+    { isRunning: () => true },
+  );
+}
+
+/**
+ * Consumes the log from `from`, chunk by chunk, each chunk's checkpoint written before the next (as
+ * under a fast Cassandra). Stops after `stopAfter` chunks, or dies with a checkpoint that failed;
+ * returns the committed offset.
  */
 async function consume(
   process: ReturnType<typeof detectorProcess>,
-  log: readonly RawMessage[],
   from: number,
   stored: Verdicts,
   clock: { now: number },
@@ -104,69 +167,39 @@ async function consume(
   };
   let chunks = 0;
   for (let start = from; start < log.length && chunks < stopAfter; start += CHUNK, chunks++) {
-    const chunk = log.slice(start, start + CHUNK);
-    const last = chunk[chunk.length - 1] as RawMessage;
     clock.now += 60_000;
-    await process.checkpoints.beforeChunk(
-      PARTITION,
-      { firstOffset: (chunk[0] as RawMessage).offset, highWatermark: String(log.length) },
-      { isRunning: () => true },
+    await consumeChunk(process, log.slice(start, start + CHUNK), stored, commit);
+    const saved = await process.checkpoints.written(PARTITION).then(
+      () => true,
+      () => false,
     );
-    const { scored, rejected } = processMessages(
-      chunk,
-      process.core,
-      'v',
-      ORIGIN + 30 * 86_400_000,
-      undefined,
-      (message, station) => process.checkpoints.alreadyApplied(PARTITION, station, message.offset),
-    );
-    expect(rejected).toEqual([]);
-    for (const one of scored) {
-      const { isAnomaly, severity, score } = one.verdict;
-      stored.set(one.source?.offset ?? '', JSON.stringify({ isAnomaly, severity, score }));
-    }
-    const saved = await process.checkpoints
-      .afterChunk(
-        PARTITION,
-        {
-          stations: new Set(scored.map((s) => s.reading.stationId)),
-          lastOffset: last.offset,
-          handled: chunk.length,
-        },
-        commit,
-        { isRunning: () => true },
-      )
-      .then(
-        () => true,
-        () => false,
-      );
     if (!saved) break;
   }
   return { committed };
 }
 
-describe('state checkpoints', () => {
-  const log = partitionLog(1_500);
+const log = partitionLog(1_500);
 
+describe('state checkpoints', () => {
   it('when detectors die between checkpoints and mid-checkpoint, then every stored verdict is the uninterrupted one', async () => {
     const expected: Verdicts = new Map();
-    await consume(detectorProcess(new RowsByStation(), { now: 0 }), log, 0, expected, { now: 0 });
+    await consume(detectorProcess(new RowsByStation(), { now: 0 }), 0, expected, { now: 0 });
 
     const repository = new RowsByStation();
     const clock = { now: 0 };
     const stored: Verdicts = new Map();
     // Dies between checkpoints: its successor restores and replays from the last commit.
-    let { committed } = await consume(detectorProcess(repository, clock), log, 0, stored, clock, 37);
+    let { committed } = await consume(detectorProcess(repository, clock), 0, stored, clock, 37);
     expect(committed).toBeGreaterThan(0);
     expect(committed).toBeLessThan(37 * CHUNK);
     // Dies mid-checkpoint: some stations' rows are newer than the committed offset.
     repository.failAfterRows = 2;
-    const second = await consume(detectorProcess(repository, clock), log, committed, stored, clock, 45);
+    const second = await consume(detectorProcess(repository, clock), committed, stored, clock, 45);
     const partlyWritten = [...repository.rows.values()].filter((r) => r.throughOffset >= second.committed);
     expect(partlyWritten.length).toBeGreaterThan(0);
     repository.failAfterRows = Number.POSITIVE_INFINITY;
     ({ committed } = second);
-    await consume(detectorProcess(repository, clock), log, committed, stored, clock);
+    await consume(detectorProcess(repository, clock), committed, stored, clock);
 
     expect(stored.size).toBe(expected.size);
     const differing = [...expected].filter(([offset, verdict]) => stored.get(offset) !== verdict);
@@ -174,10 +207,61 @@ describe('state checkpoints', () => {
     expect([...expected.values()].filter((v) => v.includes('"isAnomaly":true')).length).toBeGreaterThan(20);
   }, 60_000);
 
+  it('when chunks are judged while a checkpoint is written and the write fails half-way, then only the next checkpoint commits and a successor stores the uninterrupted verdicts', async () => {
+    const expected: Verdicts = new Map();
+    await consume(detectorProcess(new RowsByStation(), { now: 0 }), 0, expected, { now: 0 });
+
+    const repository = new HeldRows();
+    const clock = { now: 0 };
+    const stored: Verdicts = new Map();
+    const first = detectorProcess(repository, clock);
+    let { committed } = await consume(first, 0, stored, clock, 12);
+    const before = committed;
+    expect(before).toBeGreaterThan(0);
+
+    // Cassandra slows down: twenty chunks go on being judged behind one checkpoint, and no other is taken.
+    let committedLater = before;
+    const commit: CommitOffset = async (_partition, next) => {
+      committedLater = Number(next);
+    };
+    repository.hold = true;
+    const saves = repository.saves;
+    for (let chunk = 12; chunk < 32; chunk++) {
+      clock.now += 60_000;
+      await consumeChunk(first, log.slice(chunk * CHUNK, (chunk + 1) * CHUNK), stored, commit);
+    }
+    expect(repository.held).toBe(1);
+    expect(committedLater).toBe(before);
+
+    // Its rows land in part, and it fails: nothing is committed; the next checkpoint saves its stations.
+    repository.failAfterRows = 2;
+    repository.release();
+    await expect(first.checkpoints.written(PARTITION)).rejects.toThrow(RepositoryError);
+    expect(repository.saves).toBe(saves + 1);
+    expect(committedLater).toBe(before);
+    repository.failAfterRows = Number.POSITIVE_INFINITY;
+    clock.now += 5 * 60_000;
+    await consumeChunk(first, log.slice(32 * CHUNK, 33 * CHUNK), stored, commit);
+    await first.checkpoints.written(PARTITION);
+    expect(committedLater).toBe(33 * CHUNK);
+
+    // It dies after six more chunks, none of them checkpointed; a successor takes over from the commit.
+    for (let chunk = 33; chunk < 39; chunk++) {
+      clock.now += 10_000;
+      await consumeChunk(first, log.slice(chunk * CHUNK, (chunk + 1) * CHUNK), stored, commit);
+    }
+    expect(committedLater).toBe(33 * CHUNK);
+    ({ committed } = await consume(detectorProcess(repository, clock), committedLater, stored, clock));
+
+    expect(stored.size).toBe(expected.size);
+    const differing = [...expected].filter(([offset, verdict]) => stored.get(offset) !== verdict);
+    expect(differing).toEqual([]);
+  }, 60_000);
+
   it('when a row is of another state version, then that station starts cold and the others are restored', async () => {
     const repository = new RowsByStation();
     const clock = { now: 0 };
-    await consume(detectorProcess(repository, clock), log, 0, new Map(), clock, 20);
+    await consume(detectorProcess(repository, clock), 0, new Map(), clock, 20);
     const [first] = [...repository.rows.values()];
     if (!first) throw new Error('no checkpoint was written');
     repository.rows.set(first.stationId, { ...first, version: first.version + 1 });

@@ -39,6 +39,8 @@ export const COLD_REASONS = ['version', 'damaged', 'stale'] as const;
 interface PartitionState {
   restored: boolean;
   inFlight: boolean;
+  /** Checkpoints taken and not yet written and committed: after a chunk, none is taken while one is. */
+  writing: number;
   /** Where Kafka resumes the partition: its first offset after the restore, then one past each commit. */
   resumeAt: number;
   storedThrough: number;
@@ -71,8 +73,10 @@ export interface StateCheckpointsOptions {
  *
  * - a checkpoint is taken between two chunks of the partition, once the chunk before is stored: the
  *   state then holds exactly the readings up to that offset, all of them stored. Only the stations that
- *   changed are written, each with that offset. The consumer offset is committed only after the rows are
- *   written, so it never runs ahead of the saved state.
+ *   changed are encoded, each with that offset. Their rows are written while the partition's next chunks
+ *   are judged (at most one checkpoint in flight a partition), so a chunk never waits for Cassandra's
+ *   answer to a checkpoint. The consumer offset is committed only after the rows are written, so it never
+ *   runs ahead of the saved state.
  * - on assignment, before any of its readings is judged, the partition's stations are reset to their
  *   checkpointed state. Kafka redelivers from the committed offset; a reading a station's state already
  *   holds (a checkpoint whose rows were written but whose commit was not) is skipped, being stored
@@ -133,14 +137,15 @@ export class StateCheckpoints {
 
   /**
    * The chunk ending at `lastOffset` is stored; `stations` are those whose state it changed. Takes a
-   * checkpoint if the partition's last one is older than the interval.
+   * checkpoint if the partition's last one is older than the interval and written: its state is encoded
+   * now, its rows written and its offset committed in the background (see `written`).
    */
-  async afterChunk(
+  afterChunk(
     partition: number,
     chunk: { readonly stations: Iterable<string>; readonly lastOffset: string; readonly handled: number },
     commit: CommitOffset,
     context: WaitContext,
-  ): Promise<void> {
+  ): void {
     const state = this.partitionState(partition);
     state.inFlight = false;
     const last = Number(chunk.lastOffset);
@@ -151,8 +156,25 @@ export class StateCheckpoints {
       state.dirty.add(station);
     }
     state.storedThrough = last;
-    if (this.now() - state.checkpointedAt >= this.options.intervalMs)
-      await this.checkpoint(partition, state, commit, context);
+    if (state.writing > 0 || this.now() - state.checkpointedAt < this.options.intervalMs) return;
+    // Not awaited: a failed write leaves its stations dirty and the offset uncommitted, for the next one.
+    this.checkpoint(partition, state, commit, context).catch((error) => {
+      if (error instanceof ChunkAbandonedError) return;
+      this.options.logger.warn('a checkpoint failed; the next one saves its stations', { partition, error });
+    });
+  }
+
+  /**
+   * Resolves once the partition's checkpoints taken so far are written and their offset committed;
+   * rejects if the last of them failed. Restores, the consumer's stop and tests wait on it.
+   */
+  written(partition: number): Promise<void> {
+    return this.partitions.get(partition)?.chain ?? Promise.resolve();
+  }
+
+  /** Resolves once every partition's checkpoints taken so far have been written or have failed. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.partitions.values()].map((state) => state.chain.catch(() => {})));
   }
 
   /**
@@ -213,6 +235,7 @@ export class StateCheckpoints {
       state = {
         restored: false,
         inFlight: false,
+        writing: 0,
         resumeAt: -1,
         storedThrough: -1,
         checkpointedThrough: -1,
@@ -240,7 +263,8 @@ export class StateCheckpoints {
     highWatermark: number,
     context: WaitContext,
   ): Promise<void> {
-    await state.chain;
+    // The partition's last checkpoint lands first, whether it is written or fails.
+    await state.chain.catch(() => {});
     const started = performance.now();
     // Reads run side by side; imports one after another.
     const rows = await this.untilDone(
@@ -342,6 +366,7 @@ export class StateCheckpoints {
       bytes += deflated.length;
     }
     const { metrics } = this.options;
+    state.writing += 1;
     const run = async () => {
       try {
         await this.untilDone(
@@ -374,7 +399,12 @@ export class StateCheckpoints {
       metrics.checkpointBytes.inc(bytes);
       metrics.checkpointStations.inc(rows.length);
     };
-    state.chain = state.chain.catch(() => {}).then(run);
+    state.chain = state.chain
+      .catch(() => {})
+      .then(run)
+      .finally(() => {
+        state.writing -= 1;
+      });
     return state.chain;
   }
 

@@ -184,7 +184,7 @@ export function createReadingsConsumer(options: {
             }
             resolveOffset(last.offset);
             if (checkpoints) {
-              await checkpoints.afterChunk(
+              checkpoints.afterChunk(
                 partition,
                 { stations: handled.stations, lastOffset: last.offset, handled: chunk.length },
                 commitInBatch,
@@ -214,6 +214,8 @@ export function createReadingsConsumer(options: {
         .catch((error) => logger.warn('final checkpoint failed; the next owner replays more', { error }));
       stopping = true;
       await consumer.stop();
+      // A checkpoint taken after the last chunk may still be writing: Cassandra is closed after this.
+      await checkpoints?.settled();
       await consumer.disconnect();
     },
     isConnected: () => connected,
