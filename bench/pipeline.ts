@@ -21,6 +21,7 @@
  *   npm run bench:pipeline -- --rates 6000 --cpu-prof /tmp/prof      (the detector's CPU profile)
  *   npm run bench:pipeline -- --only ladder --rates 3000 --cpu-prof /tmp/prof   (the same, that step alone)
  *   npm run bench:pipeline -- --only state --state-rate 2000          (steps 4 and 5 alone)
+ *   npm run bench:pipeline -- --only ab --ab-root ../base --rates 3000 (another checkout's build, side by side)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ import { buildServices } from '../stack/process/spawned-service.js';
 import { exportStackSecrets } from '../stack/secrets.js';
 import { writeKafkaClientProperties } from '../stack/services/kafka.js';
 import { KAFKA_BOOTSTRAP } from '../stack/topology.js';
+import { compareBuilds } from './pipeline/build-comparison.js';
 import { measureCassandraCeiling } from './pipeline/cassandra-ceiling.js';
 import { measureKafkaCeilings } from './pipeline/kafka-ceilings.js';
 import {
@@ -77,10 +79,15 @@ async function main(): Promise<void> {
       only: { type: 'string', default: 'all' },
       'state-rate': { type: 'string' },
       'state-stations': { type: 'string', default: '10000' },
+      // `ab`: steps at the first of --rates alternating between the compiled services of the checkout at
+      // --ab-root (a git worktree of the commit to compare with, built) and this one's, --ab-rounds each.
+      'ab-root': { type: 'string' },
+      'ab-rounds': { type: 'string', default: '3' },
     },
   });
-  if (!['all', 'state', 'restore', 'ladder'].includes(args.only))
-    throw new Error(`--only: expected all, state, restore or ladder (got ${args.only})`);
+  if (!['all', 'state', 'restore', 'ladder', 'ab'].includes(args.only))
+    throw new Error(`--only: expected all, state, restore, ladder or ab (got ${args.only})`);
+  if (args.only === 'ab' && !args['ab-root']) throw new Error('--only ab: --ab-root DIR is required');
   const rates = numberListOption('rates', args.rates, { min: 1 });
   if (rates.some((r) => !(r > 0))) throw new Error(`--rates: expected positive numbers (got ${args.rates})`);
   if (!args['from-source']) await buildServices();
@@ -143,6 +150,29 @@ async function main(): Promise<void> {
       const out = path.join(REPO_ROOT, 'bench', 'out', 'pipeline-state.json');
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), ...state }, null, 2)}\n`);
+      console.log(`written to ${path.relative(process.cwd(), out)}`);
+      return;
+    }
+
+    if (args.only === 'ab') {
+      await admin.deleteTopics({ topics: [topics.ceiling] });
+      const otherRoot = path.resolve(args['ab-root'] ?? '');
+      console.log(`Builds side by side at ${fmt(rates[0] ?? 0)}/s: this checkout and ${otherRoot}`);
+      const comparison = await compareBuilds(ladderOptions(), run, {
+        rate: rates[0] ?? 0,
+        otherRoot,
+        rounds: numberOption('ab-rounds', args['ab-rounds'], { min: 1, integer: true }),
+      });
+      for (const [part, ratio] of Object.entries(comparison.ratio))
+        console.log(
+          `   ${part}: this ${fmt(comparison.cpuUsPerReading.this[part] ?? 0)} µs/reading, other ${fmt(comparison.cpuUsPerReading.other[part] ?? 0)}: ×${ratio.toFixed(3)}`,
+        );
+      const out = path.join(REPO_ROOT, 'bench', 'out', 'pipeline-ab.json');
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(
+        out,
+        `${JSON.stringify({ measuredAt: new Date().toISOString(), ...comparison }, null, 2)}\n`,
+      );
       console.log(`written to ${path.relative(process.cwd(), out)}`);
       return;
     }

@@ -12,7 +12,7 @@ import type {
 } from '../storage/station-state.repository.js';
 import { createDetectorMetrics } from './metrics.js';
 import { processMessages, type RawMessage } from './process-messages.js';
-import { type CommitOffset, StateCheckpoints } from './state-checkpoints.js';
+import { type CommitOffset, StateCheckpoints, staggeredShare } from './state-checkpoints.js';
 
 const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
 const STEP_MS = 60_000;
@@ -257,6 +257,18 @@ describe('state checkpoints', () => {
     const differing = [...expected].filter(([offset, verdict]) => stored.get(offset) !== verdict);
     expect(differing).toEqual([]);
   }, 60_000);
+
+  it('when a dozen partitions are restored at once, then their first checkpoints spread over the interval', () => {
+    const shares = Array.from({ length: 12 }, (_, partition) => staggeredShare(partition)).sort(
+      (a, b) => a - b,
+    );
+    for (const share of shares) expect(share > 0 && share <= 1).toBe(true);
+    const gaps = shares.map((share, i) =>
+      i === 0 ? share + 1 - (shares.at(-1) as number) : share - (shares[i - 1] as number),
+    );
+    expect(Math.max(...gaps)).toBeLessThan(2 / 12);
+    expect(Math.min(...gaps)).toBeGreaterThan(0.3 / 12);
+  });
 
   it('when a row is of another state version, then that station starts cold and the others are restored', async () => {
     const repository = new RowsByStation();

@@ -1,7 +1,8 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PRODUCER_RETRY } from '../common/kafka/client.js';
 import type { KafkaClient } from '../common/kafka/kafkajs.js';
-import { type Compression, compressionType, Partitioners } from '../common/kafka/kafkajs.js';
+import { type Compression, compressionType } from '../common/kafka/kafkajs.js';
+import { KeyHashPartitioner } from '../common/kafka/key-partitioner.js';
 import { encodeReading, type Reading } from '../common/reading/reading.js';
 import {
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -30,7 +31,7 @@ export const READINGS_PRODUCER_OPTIONS = {
   idempotent: true,
   maxInFlightRequests: 5,
   allowAutoTopicCreation: false,
-  createPartitioner: Partitioners.DefaultPartitioner,
+  createPartitioner: KeyHashPartitioner,
   retry: PRODUCER_RETRY,
 };
 

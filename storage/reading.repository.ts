@@ -1,6 +1,7 @@
 import { type Client, errors as driverErrors, types } from 'cassandra-driver';
 import type { ScoredReading } from '../scoring/scored-reading.js';
 import { dayOf, HOUR_MS, hourOf } from './buckets.js';
+import { TextCells, textDoubleMapCell } from './cql-cells.js';
 import { stationListingStatement } from './station-history.js';
 import { WarningTracker, type WarningWrite } from './warning-tracker.js';
 
@@ -111,7 +112,7 @@ export function createCassandraReadingRepository(
               reading.profile,
               verdict.severity,
               verdict.score,
-              presentValues(reading.values),
+              textDoubleMapCell(reading.values, TEXTS),
               explanation,
               injected,
               detectorVersion,
@@ -161,25 +162,28 @@ export interface ReadingRow {
   readonly storedAt: Date;
 }
 
+/** Texts that repeat from row to row (stations, profiles, sensors, versions), encoded once. */
+const TEXTS = new TextCells();
+
 /** The one INSERT of readings_by_station: the detector's scored readings and the importer's history. */
 export function readingRowStatement(row: ReadingRow): Statement {
   return {
     query: INSERT_READING,
     params: [
-      row.stationId,
+      TEXTS.of(row.stationId),
       dayOf(row.ts),
       new Date(row.ts),
       types.Long.fromNumber(row.seq),
       row.readingId,
-      row.profile,
-      presentValues(row.values),
+      TEXTS.of(row.profile),
+      textDoubleMapCell(row.values, TEXTS),
       row.injected,
       row.verdict?.isAnomaly ?? null,
-      row.verdict?.severity ?? null,
+      row.verdict ? TEXTS.of(row.verdict.severity) : null,
       row.verdict?.score ?? null,
       row.explanation,
-      row.detectorVersion,
-      row.modelVersion,
+      TEXTS.of(row.detectorVersion),
+      row.modelVersion === null ? null : TEXTS.of(row.modelVersion),
       row.storedAt,
     ],
   };
@@ -235,13 +239,6 @@ function warningStatement(write: WarningWrite): Statement {
       new Date(write.ts),
     ],
   };
-}
-
-/** Cassandra collections cannot hold null: a missing value (dropout) is stored as an absent key. */
-function presentValues(values: Readonly<Record<string, number | null>>): Record<string, number> {
-  const present: Record<string, number> = {};
-  for (const [sensor, value] of Object.entries(values)) if (value !== null) present[sensor] = value;
-  return present;
 }
 
 export function toRepositoryError(error: unknown, what: 'write' | 'read' = 'write'): RepositoryError {

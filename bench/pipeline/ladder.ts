@@ -64,6 +64,8 @@ export interface LadderOptions {
    * image run them (`buildServices` first).
    */
   readonly fromSource?: boolean;
+  /** Another checkout whose compiled producers and detector run instead of this one's (`--only ab`). */
+  readonly servicesRoot?: string;
   /** Least producer replicas; more are started for high rates (one per `ratePerProducer`). */
   readonly producers: number;
   readonly ratePerProducer: number;
@@ -137,7 +139,7 @@ export async function runStep(
           READINGS_TOPIC: options.topics.readings,
           ...options.producerEnv,
         },
-        { compiled: !options.fromSource },
+        { compiled: !options.fromSource, ...(options.servicesRoot ? { root: options.servicesRoot } : {}) },
       ),
     ),
   );
@@ -235,6 +237,10 @@ export function startDetector(options: LadderOptions, run: string): Promise<Runn
       ...detectorLaunchEnv(),
       ...options.detectorEnv,
     },
-    { nodeArgs: options.detectorNodeArgs ?? [], compiled: !options.fromSource },
+    {
+      nodeArgs: options.detectorNodeArgs ?? [],
+      compiled: !options.fromSource,
+      ...(options.servicesRoot ? { root: options.servicesRoot } : {}),
+    },
   );
 }

@@ -70,7 +70,7 @@ export function coresBetween(
 }
 
 /** The pipeline's parts whose CPU a stored reading costs (Prometheus and other JVMs are not the pipeline). */
-const PIPELINE_PARTS = ['detector', 'kafka', 'cassandra', 'producers'] as const;
+export const PIPELINE_PARTS = ['detector', 'kafka', 'cassandra', 'producers'] as const;
 
 /**
  * µs of CPU each pipeline part spent per stored reading, and their total: `bench/out/pipeline.json`'s

@@ -1,6 +1,7 @@
 import { PRODUCER_RETRY } from '../../common/kafka/client.js';
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
-import { type Compression, compressionType, Partitioners } from '../../common/kafka/kafkajs.js';
+import { type Compression, compressionType } from '../../common/kafka/kafkajs.js';
+import { KeyHashPartitioner } from '../../common/kafka/key-partitioner.js';
 import { createSendCoalescer } from '../../common/kafka/send-coalescer.js';
 import { encodeScored, type RejectedMessage, type ScoredReading } from '../../scoring/scored-reading.js';
 
@@ -41,7 +42,7 @@ export function createKafkaDetectorOutputs(
   const producer = kafka.producer({
     idempotent: true,
     allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: KeyHashPartitioner,
     retry: PRODUCER_RETRY,
   });
   const sendScored = createSendCoalescer<{ key: string; value: Buffer }>(

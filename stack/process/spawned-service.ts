@@ -92,21 +92,28 @@ export async function spawnService(
     hostVar = 'METRICS_HOST',
     nodeArgs = [] as readonly string[],
     compiled = false,
+    root = REPO_ROOT,
   }: {
     portVar?: string;
     hostVar?: string;
     nodeArgs?: readonly string[];
     /** Run dist/'s compiled JavaScript (see `buildServices`) rather than the source under tsx. */
     compiled?: boolean;
+    /**
+     * The checkout whose compiled dist/ runs (with `compiled`): another build of sensorwatch, for a
+     * benchmark that compares two builds side by side. This repository by default.
+     */
+    root?: string;
   } = {},
 ): Promise<RunningService> {
   const port = await freePort();
   mkdirSync(logDir, { recursive: true });
   const log = path.join(logDir, `${name}.log`);
   const out = createWriteStream(log, { flags: 'a' });
+  if (root !== REPO_ROOT && !compiled) throw new Error(`${name}: another checkout runs compiled only`);
   const entryArgs = compiled ? compiledServiceArgs(entry) : serviceArgs(entry);
   const child = spawn(process.execPath, [...nodeArgs, ...entryArgs], {
-    cwd: REPO_ROOT,
+    cwd: root,
     env: { ...process.env, ...env, [portVar]: String(port), [hostVar]: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
