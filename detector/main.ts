@@ -112,7 +112,8 @@ async function main(): Promise<void> {
           logger,
         })
       : undefined;
-  if (checkpoints) registerCheckpointAgeGauge(metrics.registry, () => checkpoints.ages());
+  if (checkpoints)
+    registerCheckpointAgeGauge(metrics.registry, () => checkpoints.ages(), config.checkpointIntervalMs);
   const consumer = createReadingsConsumer({
     kafka,
     groupId: config.groupId,

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import {
   Counter,
   collectDefaultMetrics,
@@ -36,6 +37,13 @@ export function createDetectorMetrics() {
   const registry = new Registry<OpenMetricsContentType>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   collectDefaultMetrics({ register: registry });
+  // The heap's cap (--max-old-space-size and the young generation), for the alert on heap use near it: a
+  // detector holds its stations' state on the heap, and one given too many dies of it.
+  new Gauge({
+    name: 'sensorwatch_detector_heap_limit_bytes',
+    help: 'The V8 heap size this detector may grow to; nodejs_heap_size_used_bytes over it is how full it is.',
+    registers: [registry],
+  }).set(getHeapStatistics().heap_size_limit);
   const registers = [registry];
   return {
     registry,
@@ -286,10 +294,14 @@ export function initialiseDetectorMetrics(metrics: DetectorMetrics): void {
   }
 }
 
-/** Seconds since each owned partition's state was last checkpointed, read at scrape time. */
+/**
+ * Seconds since each owned partition's state was last checkpointed, read at scrape time, and the interval
+ * checkpoints are taken at, so an alert can tell a partition whose state stopped being saved.
+ */
 export function registerCheckpointAgeGauge(
   registry: Registry<OpenMetricsContentType>,
   ages: () => ReadonlyMap<number, number>,
+  intervalMs: number,
 ): void {
   new Gauge({
     name: 'sensorwatch_detector_checkpoint_age_seconds',
@@ -301,4 +313,9 @@ export function registerCheckpointAgeGauge(
       for (const [partition, age] of ages()) this.labels(String(partition)).set(age);
     },
   });
+  new Gauge({
+    name: 'sensorwatch_detector_checkpoint_interval_seconds',
+    help: 'DETECTOR_CHECKPOINT_INTERVAL_MS in seconds: a partition’s checkpoint age saw-tooths up to about this.',
+    registers: [registry],
+  }).set(intervalMs / 1000);
 }
