@@ -93,6 +93,13 @@ const detectorResources = () =>
     .withTarget(promQuery(QUERIES.detectorCpu, 'cpu {{instance}}', 'A'))
     .withTarget(promQuery(QUERIES.detectorMemory, 'rss {{instance}}', 'B'));
 
+const detectorHeap = () =>
+  timeseriesPanel(
+    'Detector heap, share of its limit',
+    'How full each detector’s V8 heap is: it holds its partitions’ stations (about 32 kB each), and a detector given too many dies of a full heap (SensorwatchDetectorHeapNearLimit fires past 85 % for 10 minutes).',
+    'percentunit',
+  ).withTarget(promQuery(QUERIES.detectorHeapShare, 'heap {{instance}}'));
+
 const apiRequests = () =>
   timeseriesPanel(
     'API requests by route and status',
@@ -124,6 +131,7 @@ export function pipelineHealthDashboard(): dashboard.DashboardBuilder {
     .withPanel(stateWrites())
     .withPanel(stateRestores())
     .withPanel(detectorResources())
+    .withPanel(detectorHeap())
     .withPanel(apiRequests())
     .withPanel(apiLatency());
 }

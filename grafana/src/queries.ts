@@ -32,6 +32,8 @@ export const QUERIES = {
   stationsColdRate: 'sum by (reason) (rate(sensorwatch_detector_stations_cold_total[$__rate_interval]))',
   detectorCpu: 'rate(process_cpu_seconds_total{job="detector"}[$__rate_interval])',
   detectorMemory: 'process_resident_memory_bytes{job="detector"}',
+  detectorHeapShare:
+    'nodejs_heap_size_used_bytes{job="detector"} / on (instance, job) sensorwatch_detector_heap_limit_bytes',
   sensorValue: 'sensorwatch_sensor_value{profile=~"$profile", station=~"$station", sensor=~"$sensor"}',
   sensorScore:
     'sensorwatch_sensor_anomaly_score{profile=~"$profile", station=~"$station", sensor=~"$sensor"}',
