@@ -48,6 +48,7 @@ import {
   runStep,
   type StepResult,
   startDetector,
+  waitForCompactions,
   waitForDrain,
 } from './pipeline/ladder.js';
 import { cpuUsPerReading } from './pipeline/process-cpu.js';
@@ -237,9 +238,10 @@ async function main(): Promise<void> {
         // offsets), as a detector running at this rate would be.
         const drainedS = await waitForDrain(detector, sustained / 2, 180_000);
         await detector.stop();
+        const compactedS = await waitForCompactions(300_000);
         detector = await startDetector(options, run);
         console.log(
-          `   backlog drained in ${drainedS.toFixed(0)} s; detector restarted (RSS after the ladder ${fmt(steps.at(-1)?.detectorRssMb ?? 0)} MB)`,
+          `   backlog drained in ${drainedS.toFixed(0)} s, Cassandra's compactions done ${compactedS.toFixed(0)} s later; detector restarted (RSS after the ladder ${fmt(steps.at(-1)?.detectorRssMb ?? 0)} MB)`,
         );
         half = await runStep(detector, sustained / 2, options, run);
         console.log(`   cores: ${describeCores(half)}`);
