@@ -104,7 +104,9 @@ async function main(): Promise<void> {
     config.checkpointIntervalMs > 0
       ? new StateCheckpoints({
           core: scorer,
-          repository: createCassandraStationStateRepository(cassandra),
+          // Written behind the chunks, checkpoints need not be quick: few rows in flight leave Cassandra to
+          // the readings' writes.
+          repository: createCassandraStationStateRepository(cassandra, { concurrency: 4 }),
           groupId: config.groupId,
           topic: config.readingsTopic,
           intervalMs: config.checkpointIntervalMs,

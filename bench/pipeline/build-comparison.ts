@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type LadderOptions, runStep, type StepResult, startDetector } from './ladder.js';
+import { type LadderOptions, runStep, type StepResult, startDetector, waitForDrain } from './ladder.js';
 import { cpuUsPerReading, PIPELINE_PARTS } from './process-cpu.js';
 
 /** Which build a step ran: this checkout's, or the other one given. */
@@ -20,9 +20,9 @@ export interface BuildComparison {
 /**
  * Two builds of the producers and detector side by side on one stack: steps at `rate` alternate between
  * the other checkout's compiled services and this one's, `rounds` of each, every step with a fresh
- * detector of one group (so each resumes where the last stopped and restores its stations), after one step
- * that is not counted. The machine's
- * speed drifts by 10 % and more between runs, so a change worth less than that shows only this way.
+ * detector of one group (so each resumes where the last stopped and restores its stations; each works off
+ * its own backlog before it stops), after one step that is not counted. The machine's speed drifts by
+ * 10 % and more between runs, so a change worth less than that shows only this way.
  */
 export async function compareBuilds(
   options: LadderOptions,
@@ -38,6 +38,7 @@ export async function compareBuilds(
   const warming = await startDetector(options, run);
   try {
     await runStep(warming, rate, options, run);
+    await waitForDrain(warming, rate, 300_000);
   } finally {
     await warming.stop();
   }
@@ -47,6 +48,9 @@ export async function compareBuilds(
       const running = await startDetector(buildOptions, run);
       try {
         const step = await runStep(running, rate, buildOptions, run);
+        // A step that fell behind leaves a backlog: the next build would start with it, and its larger
+        // fetches and chunks would make it look cheaper. Each build works off its own.
+        await waitForDrain(running, rate, 300_000);
         steps.push({ build, step });
         const cpu = cpuUsPerReading(step.coresBy, step.stored);
         console.log(
