@@ -150,8 +150,8 @@ export class StateCheckpoints {
 
   /**
    * The chunk ending at `lastOffset` is stored; `stations` are those whose state it changed. Takes a
-   * checkpoint if the partition's last one is older than the interval and written: its state is encoded
-   * now, its rows written and its offset committed in the background (see `written`).
+   * checkpoint if the partition's is due and none is being written: its state is encoded now, its rows
+   * written and its offset committed in the background (see `written`).
    */
   afterChunk(
     partition: number,
@@ -179,7 +179,7 @@ export class StateCheckpoints {
 
   /**
    * Resolves once the partition's checkpoints taken so far are written and their offset committed;
-   * rejects if the last of them failed. Restores, the consumer's stop and tests wait on it.
+   * rejects if the last of them failed. For tests and benchmarks; a restore waits on the same chain.
    */
   written(partition: number): Promise<void> {
     return this.partitions.get(partition)?.chain ?? Promise.resolve();
