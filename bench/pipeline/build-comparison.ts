@@ -71,9 +71,12 @@ export async function compareBuilds(
     return sums;
   };
   const cpu = { this: mean('this'), other: mean('other') };
-  const ratio = Object.fromEntries(
-    Object.keys(cpu.this).map((part) => [part, (cpu.this[part] ?? 0) / (cpu.other[part] ?? Number.NaN)]),
-  );
+  // Only where both builds stored readings: a ratio to nothing is no figure.
+  const ratio: Record<string, number> = {};
+  for (const [part, us] of Object.entries(cpu.this)) {
+    const other = cpu.other[part];
+    if (other !== undefined && other > 0) ratio[part] = us / other;
+  }
   const p99Ms = {
     this: steps.filter((s) => s.build === 'this').map((s) => s.step.latencyMs.p99),
     other: steps.filter((s) => s.build === 'other').map((s) => s.step.latencyMs.p99),
