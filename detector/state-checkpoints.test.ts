@@ -180,10 +180,27 @@ async function consume(
 
 const log = partitionLog(1_500);
 
+let uninterrupted: Verdicts | undefined;
+
+/** The verdicts of one detector that never stops, consumed once for every test that compares with them. */
+async function uninterruptedVerdicts(): Promise<Verdicts> {
+  if (!uninterrupted) {
+    uninterrupted = new Map();
+    await consume(detectorProcess(new RowsByStation(), { now: 0 }), 0, uninterrupted, { now: 0 });
+  }
+  return uninterrupted;
+}
+
+/** Every offset was stored, each with the verdict of the detector that never stopped. */
+function expectUninterrupted(stored: Verdicts, expected: Verdicts): void {
+  expect(stored.size).toBe(expected.size);
+  const differing = [...expected].filter(([offset, verdict]) => stored.get(offset) !== verdict);
+  expect(differing).toEqual([]);
+}
+
 describe('state checkpoints', () => {
   it('when detectors die between checkpoints and mid-checkpoint, then every stored verdict is the uninterrupted one', async () => {
-    const expected: Verdicts = new Map();
-    await consume(detectorProcess(new RowsByStation(), { now: 0 }), 0, expected, { now: 0 });
+    const expected = await uninterruptedVerdicts();
 
     const repository = new RowsByStation();
     const clock = { now: 0 };
@@ -201,22 +218,18 @@ describe('state checkpoints', () => {
     ({ committed } = second);
     await consume(detectorProcess(repository, clock), committed, stored, clock);
 
-    expect(stored.size).toBe(expected.size);
-    const differing = [...expected].filter(([offset, verdict]) => stored.get(offset) !== verdict);
-    expect(differing).toEqual([]);
+    expectUninterrupted(stored, expected);
     expect([...expected.values()].filter((v) => v.includes('"isAnomaly":true')).length).toBeGreaterThan(20);
   }, 60_000);
 
   it('when chunks are judged while a checkpoint is written and the write fails half-way, then only the next checkpoint commits and a successor stores the uninterrupted verdicts', async () => {
-    const expected: Verdicts = new Map();
-    await consume(detectorProcess(new RowsByStation(), { now: 0 }), 0, expected, { now: 0 });
+    const expected = await uninterruptedVerdicts();
 
     const repository = new HeldRows();
     const clock = { now: 0 };
     const stored: Verdicts = new Map();
     const first = detectorProcess(repository, clock);
-    let { committed } = await consume(first, 0, stored, clock, 12);
-    const before = committed;
+    const { committed: before } = await consume(first, 0, stored, clock, 12);
     expect(before).toBeGreaterThan(0);
 
     // Cassandra slows down: twenty chunks go on being judged behind one checkpoint, and no other is taken.
@@ -251,11 +264,9 @@ describe('state checkpoints', () => {
       await consumeChunk(first, log.slice(chunk * CHUNK, (chunk + 1) * CHUNK), stored, commit);
     }
     expect(committedLater).toBe(33 * CHUNK);
-    ({ committed } = await consume(detectorProcess(repository, clock), committedLater, stored, clock));
+    await consume(detectorProcess(repository, clock), committedLater, stored, clock);
 
-    expect(stored.size).toBe(expected.size);
-    const differing = [...expected].filter(([offset, verdict]) => stored.get(offset) !== verdict);
-    expect(differing).toEqual([]);
+    expectUninterrupted(stored, expected);
   }, 60_000);
 
   it('when a dozen partitions are restored at once, then their first checkpoints spread over the interval', () => {
