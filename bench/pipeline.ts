@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       await admin.deleteTopics({ topics: [topics.ceiling] });
       const restore = await measureStateRestore(cassandra, { stations: stateStations, partitions: 12, run });
       console.log(
-        `restore of ${fmt(stateStations)} stations: ${fmt(restore.bytesPerStation)} bytes per station deflated; checkpoint of all ${restore.checkpointSeconds.toFixed(1)} s; restore ${restore.restoreSeconds.toFixed(2)} s (${fmt(restore.restoreUsPerStation)} µs per station)`,
+        `restore of ${fmt(stateStations)} stations: ${fmt(restore.bytesPerStation)} bytes per station deflated; checkpoint of all ${restore.checkpointSeconds.toFixed(1)} s; restore ${restore.restoreSeconds.toFixed(2)} s (${fmt(restore.restoreUsPerStation)} µs per station), then each station's first reading ${fmt(restore.wakeUsPerStation)} µs`,
       );
       return;
     }
@@ -352,7 +352,7 @@ async function measureStateCost(
   console.log(`5. Restore of ${fmt(stations)} stations`);
   const restore = await measureStateRestore(cassandra, { stations, partitions: 12, run });
   console.log(
-    `   ${fmt(restore.bytesPerStation)} bytes per station deflated (${(restore.bytes / 1e6).toFixed(1)} MB); checkpoint of all ${restore.checkpointSeconds.toFixed(1)} s; restore ${restore.restoreSeconds.toFixed(2)} s (${fmt(restore.restoreUsPerStation)} µs per station)`,
+    `   ${fmt(restore.bytesPerStation)} bytes per station deflated (${(restore.bytes / 1e6).toFixed(1)} MB); checkpoint of all ${restore.checkpointSeconds.toFixed(1)} s; restore ${restore.restoreSeconds.toFixed(2)} s (${fmt(restore.restoreUsPerStation)} µs per station), then each station's first reading ${fmt(restore.wakeUsPerStation)} µs`,
   );
   return {
     checkpoints: { rate, detectorCpuUsPerReading: cpuPerReading, overhead, steps },

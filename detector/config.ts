@@ -97,6 +97,11 @@ export const DETECTOR_CONFIG = {
     intInRange(0, 600_000).default(30_000),
     'Least time between two checkpoints of a partition’s station state (0: no checkpoints; the state is then lost on a restart or rebalance). Offsets are committed with the checkpoints: a crashed detector’s successor replays at most this much.',
   ),
+  stationDormantAfterMs: envKey(
+    'DETECTOR_STATION_DORMANT_AFTER_MS',
+    intInRange(0, 7 * 86_400_000).default(900_000),
+    'Time without a reading after which a station’s checkpointed state leaves the heap, held deflated (about a tenth of the memory) until its next reading brings it back exactly (0: never). Keep it above the slowest stations’ reading interval: each return costs about half a millisecond of CPU.',
+  ),
   scoredLingerMs: envKey(
     'DETECTOR_SCORED_LINGER_MS',
     intInRange(0, 1_000).default(20),

@@ -14,8 +14,11 @@ export interface ChunkContext {
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the partition was taken away: give up the chunk, uncommitted. */
   isRunning(): boolean;
-  /** Whether a station's restored state holds the reading already (it is stored then): it is skipped. */
-  alreadyApplied?(message: RawMessage, stationId: string): boolean;
+  /**
+   * Whether a reading is to be judged: not when the station's restored state holds it already (it is
+   * stored then), and it is skipped. May bring the station's state into the models first.
+   */
+  admit?(message: RawMessage, stationId: string): boolean;
 }
 
 /** What a handled chunk changed: the stations whose learnt state moved. */
@@ -142,7 +145,7 @@ export function createDetector(deps: DetectorDependencies): Detector {
           deps.detectorVersion,
           now(),
           undefined,
-          context.alreadyApplied?.bind(context),
+          context.admit?.bind(context),
         );
         const { scored, skipped } = judged;
         if (skipped > 0) deps.metrics.stateSkipped.inc(skipped);

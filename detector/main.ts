@@ -23,7 +23,7 @@ import { createDetector } from './detector.js';
 import {
   createDetectorMetrics,
   initialiseDetectorMetrics,
-  registerCheckpointAgeGauge,
+  registerCheckpointGauges,
   registerModelGauges,
 } from './metrics.js';
 import { StateCheckpoints } from './state-checkpoints.js';
@@ -110,12 +110,18 @@ async function main(): Promise<void> {
           groupId: config.groupId,
           topic: config.readingsTopic,
           intervalMs: config.checkpointIntervalMs,
+          ...(config.stationDormantAfterMs > 0 ? { dormantAfterMs: config.stationDormantAfterMs } : {}),
           metrics,
           logger,
         })
       : undefined;
   if (checkpoints)
-    registerCheckpointAgeGauge(metrics.registry, () => checkpoints.ages(), config.checkpointIntervalMs);
+    registerCheckpointGauges(
+      metrics.registry,
+      () => checkpoints.ages(),
+      () => checkpoints.stationCounts(),
+      config.checkpointIntervalMs,
+    );
   const consumer = createReadingsConsumer({
     kafka,
     groupId: config.groupId,

@@ -154,6 +154,16 @@ export function createDetectorMetrics() {
       labelNames: ['reason'] as const,
       registers,
     }),
+    stationsWoken: new Counter({
+      name: 'sensorwatch_detector_stations_woken_total',
+      help: 'Dormant station states put back into the models by the station’s next reading (after a restore, or after it fell silent).',
+      registers,
+    }),
+    stationsSlept: new Counter({
+      name: 'sensorwatch_detector_stations_slept_total',
+      help: 'Station states moved out of the models once silent for DETECTOR_STATION_DORMANT_AFTER_MS, held deflated until their next reading.',
+      registers,
+    }),
     stateReplayed: new Counter({
       name: 'sensorwatch_detector_state_replayed_readings_total',
       help: 'Messages handled again after a restore: from the checkpoint up to where the partition stood when it was assigned.',
@@ -296,11 +306,13 @@ export function initialiseDetectorMetrics(metrics: DetectorMetrics): void {
 
 /**
  * Seconds since each owned partition's state was last checkpointed, read at scrape time, and the interval
- * checkpoints are taken at, so an alert can tell a partition whose state stopped being saved.
+ * checkpoints are taken at, so an alert can tell a partition whose state stopped being saved; and how
+ * many stations' state is on the heap.
  */
-export function registerCheckpointAgeGauge(
+export function registerCheckpointGauges(
   registry: Registry<OpenMetricsContentType>,
   ages: () => ReadonlyMap<number, number>,
+  stations: () => { awake: number; dormant: number },
   intervalMs: number,
 ): void {
   new Gauge({
@@ -311,6 +323,17 @@ export function registerCheckpointAgeGauge(
     collect() {
       this.reset();
       for (const [partition, age] of ages()) this.labels(String(partition)).set(age);
+    },
+  });
+  new Gauge({
+    name: 'sensorwatch_detector_stations',
+    help: 'Stations of the owned partitions by where their state is: awake (in the models, on the heap) or dormant (held deflated until their next reading).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const counts = stations();
+      this.labels('awake').set(counts.awake);
+      this.labels('dormant').set(counts.dormant);
     },
   });
   new Gauge({

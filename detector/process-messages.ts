@@ -38,7 +38,7 @@ export function processMessages(
   detectorVersion: string,
   now: number,
   limits: ValidationLimits = DEFAULT_LIMITS,
-  alreadyApplied?: (message: RawMessage, stationId: string) => boolean,
+  admit?: (message: RawMessage, stationId: string) => boolean,
 ): ProcessedMessages {
   const scored: ScoredReading[] = [];
   const rejected: RejectedMessage[] = [];
@@ -58,7 +58,7 @@ export function processMessages(
     }
     const { reading } = validation;
     // In the station's restored state already, and so stored already: judging it again would count it twice.
-    if (alreadyApplied?.(message, reading.stationId)) {
+    if (admit && !admit(message, reading.stationId)) {
       skipped += 1;
       continue;
     }

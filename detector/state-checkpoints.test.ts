@@ -19,8 +19,14 @@ const STEP_MS = 60_000;
 const PARTITION = 2;
 const CHUNK = 50;
 
-/** One partition's log: four stations of two profiles, a reading each a minute, with labelled episodes. */
-function partitionLog(readingsPerStation: number): RawMessage[] {
+/**
+ * One partition's log: four stations of two profiles, a reading each a minute, with labelled episodes.
+ * `silent` takes one station's readings out for a stretch of minutes.
+ */
+function partitionLog(
+  readingsPerStation: number,
+  silent?: { station: number; from: number; to: number },
+): RawMessage[] {
   const stations = ['factory', 'factory', 'environment', 'site_meters'].map(
     (profile, i) =>
       new SimulatedStation({
@@ -33,7 +39,8 @@ function partitionLog(readingsPerStation: number): RawMessage[] {
   );
   const log: RawMessage[] = [];
   for (let t = 0; t < readingsPerStation; t++) {
-    for (const station of stations) {
+    for (const [i, station] of stations.entries()) {
+      if (silent && i === silent.station && t >= silent.from && t < silent.to) continue;
       const reading = station.readingAt(ORIGIN + t * STEP_MS);
       log.push({
         key: Buffer.from(reading.stationId),
@@ -88,7 +95,11 @@ class HeldRows extends RowsByStation {
 }
 
 /** A detector's process: its own core and checkpoints over the shared repository. */
-function detectorProcess(repository: StationStateRepository, clock: { now: number }) {
+function detectorProcess(
+  repository: StationStateRepository,
+  clock: { now: number },
+  dormantAfterMs?: number,
+) {
   const core = createScoringCore({ without: ['kmeans', 'isolation_forest'] });
   const checkpoints = new StateCheckpoints({
     core,
@@ -96,6 +107,7 @@ function detectorProcess(repository: StationStateRepository, clock: { now: numbe
     groupId: 'g',
     topic: 't',
     intervalMs: 5 * 60_000,
+    ...(dormantAfterMs === undefined ? {} : { dormantAfterMs }),
     metrics: createDetectorMetrics(),
     logger: createLogger({}, 'error'),
     now: () => clock.now,
@@ -117,11 +129,12 @@ async function consumeChunk(
   chunk: readonly RawMessage[],
   stored: Verdicts,
   commit: CommitOffset,
+  highWatermark = log.length,
 ): Promise<void> {
   const last = chunk[chunk.length - 1] as RawMessage;
   await process.checkpoints.beforeChunk(
     PARTITION,
-    { firstOffset: (chunk[0] as RawMessage).offset, highWatermark: String(log.length) },
+    { firstOffset: (chunk[0] as RawMessage).offset, highWatermark: String(highWatermark) },
     { isRunning: () => true },
   );
   const { scored, rejected } = processMessages(
@@ -130,7 +143,7 @@ async function consumeChunk(
     'v',
     ORIGIN + 30 * 86_400_000,
     undefined,
-    (message, station) => process.checkpoints.alreadyApplied(PARTITION, station, message.offset),
+    (message, station) => process.checkpoints.admit(PARTITION, station, message.offset),
   );
   expect(rejected).toEqual([]);
   for (const one of scored) {
@@ -160,20 +173,23 @@ async function consume(
   stored: Verdicts,
   clock: { now: number },
   stopAfter = Number.POSITIVE_INFINITY,
+  messages = log,
+  afterEach: (next: number) => void = () => {},
 ): Promise<{ committed: number }> {
   let committed = from;
   const commit = async (_partition: number, next: string) => {
     committed = Number(next);
   };
   let chunks = 0;
-  for (let start = from; start < log.length && chunks < stopAfter; start += CHUNK, chunks++) {
+  for (let start = from; start < messages.length && chunks < stopAfter; start += CHUNK, chunks++) {
     clock.now += 60_000;
-    await consumeChunk(process, log.slice(start, start + CHUNK), stored, commit);
+    await consumeChunk(process, messages.slice(start, start + CHUNK), stored, commit, messages.length);
     const saved = await process.checkpoints.written(PARTITION).then(
       () => true,
       () => false,
     );
     if (!saved) break;
+    afterEach(start + CHUNK);
   }
   return { committed };
 }
@@ -269,6 +285,52 @@ describe('state checkpoints', () => {
     expectUninterrupted(stored, expected);
   }, 60_000);
 
+  it('when a station falls silent, then its saved state leaves the models and its next reading brings it back exactly', async () => {
+    // Station 3 reads nothing for 600 minutes of the log: chunks 24–59 (a chunk is a minute of the clock).
+    const quiet = partitionLog(1_500, { station: 3, from: 300, to: 900 });
+    const silent = 'cp-site_meters-3';
+    const expected: Verdicts = new Map();
+    const never = detectorProcess(new RowsByStation(), { now: 0 });
+    await consume(never, 0, expected, { now: 0 }, Number.POSITIVE_INFINITY, quiet);
+    expect(never.checkpoints.stationCounts()).toEqual({ awake: 4, dormant: 0 });
+
+    const repository = new HeldRows();
+    const clock = { now: 0 };
+    const stored: Verdicts = new Map();
+    const sleeper = detectorProcess(repository, clock, 10 * 60_000);
+    const commit: CommitOffset = async () => {};
+    const running = { isRunning: () => true };
+    const awake: boolean[] = [];
+    for (let start = 0, chunk = 0; start < quiet.length; start += CHUNK, chunk++) {
+      clock.now += 60_000;
+      // Cassandra stalls as the station falls silent: the checkpoint with its last readings is written
+      // for twenty minutes, then fails. Its state is not saved meanwhile, so it stays in the models.
+      if (chunk === 23) repository.hold = true;
+      if (chunk === 45) {
+        expect(repository.held).toBe(1);
+        expect(repository.rows.get(silent)?.throughOffset).toBeLessThan(1_199);
+        repository.failAfterRows = 0;
+        repository.release();
+        await expect(sleeper.checkpoints.written(PARTITION)).rejects.toThrow(RepositoryError);
+        repository.failAfterRows = Number.POSITIVE_INFINITY;
+      }
+      await consumeChunk(sleeper, quiet.slice(start, start + CHUNK), stored, commit, quiet.length);
+      // As the consumer's timer does between chunks.
+      await sleeper.checkpoints.checkpointIdle(commit, running);
+      if (!repository.hold) await sleeper.checkpoints.written(PARTITION);
+      awake.push(sleeper.core.exportEachStation([silent]).size === 1);
+      if (chunk === 59) {
+        expect(sleeper.checkpoints.stationCounts()).toEqual({ awake: 3, dormant: 1 });
+        // Saved before it slept: the failed write's stations are saved by the next checkpoint.
+        expect(repository.rows.get(silent)?.throughOffset).toBeGreaterThanOrEqual(1_199);
+      }
+    }
+    expect(awake.slice(0, 45).every(Boolean)).toBe(true);
+    expect(awake[59]).toBe(false);
+    expect(awake[60]).toBe(true);
+    expectUninterrupted(stored, expected);
+  }, 60_000);
+
   it('when a dozen partitions are restored at once, then their first checkpoints spread over the interval', () => {
     const shares = Array.from({ length: 12 }, (_, partition) => staggeredShare(partition)).sort(
       (a, b) => a - b,
@@ -295,9 +357,15 @@ describe('state checkpoints', () => {
       { firstOffset: '0', highWatermark: String(log.length) },
       { isRunning: () => true },
     );
+    const stations = [...repository.rows.keys()];
+    // Restored dormant: a station's state enters the models with its first reading.
+    expect(restarted.core.exportEachStation(stations).size).toBe(0);
+    const next = String(log.length - 1);
+    for (const station of stations) expect(restarted.checkpoints.admit(PARTITION, station, next)).toBe(true);
     expect(restarted.core.exportEachStation([first.stationId]).size).toBe(0);
-    const others = [...repository.rows.keys()].filter((s) => s !== first.stationId);
+    const others = stations.filter((s) => s !== first.stationId);
     expect([...restarted.core.exportEachStation(others).keys()].sort()).toEqual(others.sort());
-    expect(restarted.checkpoints.alreadyApplied(PARTITION, first.stationId, '0')).toBe(false);
+    expect(restarted.checkpoints.admit(PARTITION, first.stationId, '0')).toBe(true);
+    expect(restarted.checkpoints.admit(PARTITION, others[0] as string, '0')).toBe(false);
   });
 });

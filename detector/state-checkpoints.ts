@@ -27,8 +27,11 @@ export function staggeredShare(partition: number): number {
   return 1 - ((partition * 0.618_033_988_75) % 1);
 }
 
-/** Stations imported between two yields to the event loop during a restore. */
-const IMPORT_SLICE = 50;
+/**
+ * Stations put to sleep at most at once: each is exported and deflated (some 300 µs) between two chunks,
+ * so a fleet that fell silent together goes to sleep over a few checkpoints, not in one long pause.
+ */
+const SLEEP_SLICE = 100;
 
 /** What a checkpoint or restore may wait for Cassandra with: whether to go on, and how to stay in the group. */
 export interface WaitContext {
@@ -44,7 +47,8 @@ export const COLD_REASONS = ['version', 'damaged', 'stale'] as const;
 /**
  * A partition's progress as checkpoints see it. `storedThrough` is the last offset whose chunk is stored;
  * the stations in `dirty` have changed since the last checkpoint; `through` is each restored station's
- * checkpointed offset, whose readings up to it are already in its state.
+ * checkpointed offset, whose readings up to it are already in its state. A station's state is either
+ * `awake` (in the models) or `dormant` (held as its deflated checkpoint, a tenth of the memory).
  */
 interface PartitionState {
   restored: boolean;
@@ -60,7 +64,10 @@ interface PartitionState {
   /** When its next checkpoint is due: the interval after the last, and staggered after a restore. */
   dueAt: number;
   replayUntil: number;
-  readonly known: Set<string>;
+  /** Stations whose state is in the models, and when each last changed. */
+  readonly awake: Map<string, number>;
+  /** Stations whose state is saved and held deflated instead: restored and not read since, or idle. */
+  readonly dormant: Map<string, Buffer>;
   dirty: Set<string>;
   readonly through: Map<string, number>;
   /** Checkpoints of the partition run one after another, so a later one's rows and commit land last. */
@@ -74,6 +81,11 @@ export interface StateCheckpointsOptions {
   readonly topic: string;
   /** Least time between two checkpoints of a partition. */
   readonly intervalMs: number;
+  /**
+   * Time without a reading after which a station's saved state leaves the models and is held deflated
+   * until its next reading (default: never).
+   */
+  readonly dormantAfterMs?: number;
   readonly metrics: DetectorMetrics;
   readonly logger: Logger;
   readonly now?: () => number;
@@ -95,11 +107,14 @@ export interface StateCheckpointsOptions {
  *   holds (a checkpoint whose rows were written but whose commit was not) is skipped, being stored
  *   already, and every other one is judged again with the same state, so to the same verdict, and
  *   written again to the same row.
+ * - a station's state is held as its checkpoint's deflated bytes, not in the models, until the station
+ *   is read (Flink's and Kafka Streams' state stores keep cold keys on disk the same way): after a
+ *   restore, so a partition is judging again as soon as its rows are read, and once a station has been
+ *   silent for `dormantAfterMs` with its state saved, so stations that left the fleet or reported
+ *   elsewhere do not hold the heap. Its next reading brings it back exactly as it was.
  */
 export class StateCheckpoints {
   private readonly partitions = new Map<number, PartitionState>();
-  /** Imports of restored partitions run one at a time (see restore). */
-  private restoring: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly retry: { initialMs: number; maxMs: number };
 
@@ -120,7 +135,7 @@ export class StateCheckpoints {
         state.restored = false;
         continue;
       }
-      this.options.core.forgetStations(state.known);
+      this.options.core.forgetStations(state.awake.keys());
       this.partitions.delete(partition);
     }
   }
@@ -142,10 +157,18 @@ export class StateCheckpoints {
     state.inFlight = true;
   }
 
-  /** Whether the station's restored state already holds the reading at `offset` (it is stored already). */
-  alreadyApplied(partition: number, stationId: string, offset: string): boolean {
-    const through = this.partitions.get(partition)?.through.get(stationId);
-    return through !== undefined && Number(offset) <= through;
+  /**
+   * Whether the reading at `offset` is to be judged: not when the station's restored state holds it
+   * already (it is stored already). A dormant station's state is put back into the models first.
+   */
+  admit(partition: number, stationId: string, offset: string): boolean {
+    const state = this.partitions.get(partition);
+    if (!state) return true;
+    const through = state.through.get(stationId);
+    if (through !== undefined && Number(offset) <= through) return false;
+    const deflated = state.dormant.get(stationId);
+    if (deflated) this.wake(state, stationId, deflated);
+    return true;
   }
 
   /**
@@ -164,12 +187,13 @@ export class StateCheckpoints {
     const last = Number(chunk.lastOffset);
     const replayed = Math.min(chunk.handled, Math.max(0, state.replayUntil - (last - chunk.handled)));
     if (replayed > 0) this.options.metrics.stateReplayed.inc(replayed);
+    const now = this.now();
     for (const station of chunk.stations) {
-      state.known.add(station);
+      state.awake.set(station, now);
       state.dirty.add(station);
     }
     state.storedThrough = last;
-    if (state.writing > 0 || this.now() < state.dueAt) return;
+    if (state.writing > 0 || now < state.dueAt) return;
     // Not awaited: a failed write leaves its stations dirty and the offset uncommitted, for the next one.
     this.checkpoint(partition, state, commit, context).catch((error) => {
       if (error instanceof ChunkAbandonedError) return;
@@ -211,6 +235,7 @@ export class StateCheckpoints {
     // A partition with nothing unsaved is as good as checkpointed now: its age measures unsaved changes.
     for (const state of this.partitions.values()) {
       if (state.restored && !state.inFlight && !this.unsaved(state)) state.checkpointedAt = this.now();
+      this.sleepIdle(state);
     }
     const due = [...this.partitions].filter(
       ([, state]) =>
@@ -227,6 +252,17 @@ export class StateCheckpoints {
     const state = this.partitions.get(partition);
     if (state?.restored && !state.inFlight)
       await this.checkpoint(partition, state, commit, { isRunning: () => true });
+  }
+
+  /** Stations whose state is in the models, and those held dormant, over the owned partitions (for a gauge). */
+  stationCounts(): { awake: number; dormant: number } {
+    let awake = 0;
+    let dormant = 0;
+    for (const state of this.partitions.values()) {
+      awake += state.awake.size;
+      dormant += state.dormant.size;
+    }
+    return { awake, dormant };
   }
 
   /** Seconds each owned partition's state has had changes not yet saved (0 when there are none), for the age gauge. */
@@ -255,7 +291,8 @@ export class StateCheckpoints {
         checkpointedAt: this.now(),
         dueAt: this.now() + this.options.intervalMs,
         replayUntil: -1,
-        known: new Set(),
+        awake: new Map(),
+        dormant: new Map(),
         dirty: new Set(),
         through: new Map(),
         chain: Promise.resolve(),
@@ -266,10 +303,9 @@ export class StateCheckpoints {
   }
 
   /**
-   * Puts the partition's stations back to their checkpointed state. Imports run one at a time, yielding
-   * every few rows: importing is CPU work (under a millisecond a station), and a dozen partitions imported
-   * at once would hold the event loop for seconds, past the timeouts of the reads still waiting and of
-   * the group's heartbeats.
+   * Puts the partition's stations back to their checkpointed state: each row is held dormant, and
+   * inflated into the models by the station's first reading (see admit). Reading the rows is the whole
+   * wait; importing every station here (some 250 µs each) held a rebalanced detector for seconds.
    */
   private async restore(
     partition: number,
@@ -280,46 +316,29 @@ export class StateCheckpoints {
     // The partition's last checkpoint lands first, whether it is written or fails.
     await state.chain.catch(() => {});
     const started = performance.now();
-    // Reads run side by side; imports one after another.
     const rows = await this.untilDone(
       () => this.options.repository.load(this.where(partition)),
       context,
       'reading',
     );
-    const run = () => this.importPartition(partition, state, rows, highWatermark, context, started);
-    const imported = this.restoring.then(run, run);
-    this.restoring = imported.catch(() => {});
-    return imported;
-  }
-
-  private async importPartition(
-    partition: number,
-    state: PartitionState,
-    rows: readonly StationStateRow[],
-    highWatermark: number,
-    context: WaitContext,
-    started: number,
-  ): Promise<void> {
     const { core, metrics, logger } = this.options;
-    core.forgetStations(state.known);
-    state.known.clear();
+    core.forgetStations(state.awake.keys());
+    state.awake.clear();
+    state.dormant.clear();
     state.dirty.clear();
     state.through.clear();
     const cold: Record<(typeof COLD_REASONS)[number], number> = { version: 0, damaged: 0, stale: 0 };
     let newest = -1;
-    for (const [i, row] of rows.entries()) {
-      if (i > 0 && i % IMPORT_SLICE === 0) {
-        await new Promise((resolve) => setImmediate(resolve));
-        await context.heartbeat?.().catch(() => {});
+    for (const row of rows) {
+      // A model changed shape since the row was written: rebuilt from here on, never misread.
+      if (row.version !== STATION_STATE_VERSION) cold.version += 1;
+      // Offsets the partition never reached: the state of an earlier topic of the same name.
+      else if (row.throughOffset >= highWatermark) cold.stale += 1;
+      else {
+        state.dormant.set(row.stationId, row.state);
+        state.through.set(row.stationId, row.throughOffset);
+        newest = Math.max(newest, row.throughOffset);
       }
-      const reason = this.importRow(row, highWatermark);
-      if (reason) {
-        cold[reason] += 1;
-        continue;
-      }
-      state.known.add(row.stationId);
-      state.through.set(row.stationId, row.throughOffset);
-      newest = Math.max(newest, row.throughOffset);
     }
     const seconds = (performance.now() - started) / 1000;
     state.restored = true;
@@ -329,34 +348,55 @@ export class StateCheckpoints {
     state.dueAt = this.now() + this.options.intervalMs * staggeredShare(partition);
     state.replayUntil = highWatermark - 1;
     metrics.stateRestoreSeconds.observe(seconds);
-    metrics.stateRestoredStations.inc(state.known.size);
+    metrics.stateRestoredStations.inc(state.dormant.size);
     for (const reason of COLD_REASONS)
       if (cold[reason] > 0) metrics.stationsCold.labels(reason).inc(cold[reason]);
-    const coldStations = cold.version + cold.damaged + cold.stale;
-    const figures = { partition, stations: state.known.size, seconds, newestOffset: newest, highWatermark };
-    if (coldStations > 0) {
+    const figures = { partition, stations: state.dormant.size, seconds, newestOffset: newest, highWatermark };
+    if (cold.version + cold.stale > 0) {
       logger.warn('restored partition state; some stations start cold', { ...figures, cold });
     } else {
       logger.info('restored partition state', figures);
     }
   }
 
-  /** Puts one station's row in place; says why not when it cannot be. */
-  private importRow(row: StationStateRow, highWatermark: number): (typeof COLD_REASONS)[number] | undefined {
-    // A model changed shape since the row was written: rebuilt from here on, never misread.
-    if (row.version !== STATION_STATE_VERSION) return 'version';
-    // Offsets the partition never reached: the state of an earlier topic of the same name.
-    if (row.throughOffset >= highWatermark) return 'stale';
+  /** Puts a dormant station's state back into the models; a row that cannot be read leaves it cold. */
+  private wake(state: PartitionState, stationId: string, deflated: Buffer): void {
+    state.dormant.delete(stationId);
+    state.awake.set(stationId, this.now());
     try {
-      this.options.core.importStations(inflateRawSync(row.state));
-      return undefined;
+      this.options.core.importStations(inflateRawSync(deflated));
+      this.options.metrics.stationsWoken.inc();
     } catch (error) {
+      this.options.metrics.stationsCold.labels('damaged').inc();
       this.options.logger.warn('a station’s checkpointed state could not be read; it starts cold', {
-        station: row.stationId,
+        station: stationId,
         error,
       });
-      return 'damaged';
     }
+  }
+
+  /**
+   * Moves stations silent for `dormantAfterMs` out of the models, each held as its deflated state. Only
+   * between chunks and with no checkpoint being written: a station not dirty then has its state saved
+   * and in no write that could fail, so its bytes here are its saved row's, and no checkpoint needs it.
+   */
+  private sleepIdle(state: PartitionState): void {
+    const after = this.options.dormantAfterMs;
+    if (after === undefined || !state.restored || state.inFlight || state.writing > 0) return;
+    const cutoff = this.now() - after;
+    const idle: string[] = [];
+    for (const [station, changedAt] of state.awake) {
+      if (changedAt > cutoff || state.dirty.has(station)) continue;
+      idle.push(station);
+      if (idle.length === SLEEP_SLICE) break;
+    }
+    if (idle.length === 0) return;
+    const { core, metrics } = this.options;
+    for (const [station, encoded] of core.exportEachStation(idle))
+      state.dormant.set(station, deflateRawSync(encoded, { level: 1 }));
+    core.forgetStations(idle);
+    for (const station of idle) state.awake.delete(station);
+    metrics.stationsSlept.inc(idle.length);
   }
 
   private checkpoint(
@@ -365,6 +405,7 @@ export class StateCheckpoints {
     commit: CommitOffset,
     context: WaitContext,
   ): Promise<void> {
+    this.sleepIdle(state);
     const through = state.storedThrough;
     if (!this.unsaved(state)) return state.chain;
     // Taken now, between chunks: the state holds exactly the stored readings up to `through`.

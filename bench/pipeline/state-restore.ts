@@ -15,9 +15,15 @@ export interface StateRestoreFigures {
   readonly bytesPerStation: number;
   /** The checkpoint of every station: export, deflate, write. */
   readonly checkpointSeconds: number;
-  /** A fresh detector given every partition: read, inflate, import, all partitions at once as the detector does. */
+  /**
+   * A fresh detector given every partition, all at once as the detector does: the rows read and held
+   * dormant, which is what its partitions wait for before they are judged again.
+   */
   readonly restoreSeconds: number;
   readonly restoreUsPerStation: number;
+  /** Then every station's first reading: its state inflated and imported into the models. */
+  readonly wakeSeconds: number;
+  readonly wakeUsPerStation: number;
 }
 
 /**
@@ -83,6 +89,10 @@ export async function measureStateRestore(
   const restoreStart = performance.now();
   await Promise.all(byPartition.map((_, p) => reader.beforeChunk(p, batch, context)));
   const restoreSeconds = (performance.now() - restoreStart) / 1000;
+  const wakeStart = performance.now();
+  for (const [p, members] of byPartition.entries())
+    for (const id of members) reader.admit(p, id, batch.highWatermark);
+  const wakeSeconds = (performance.now() - wakeStart) / 1000;
   const back = restored.exportEachStation(ids).size;
   if (back !== stations) throw new Error(`restored ${back} of ${stations} stations`);
   for (let p = 0; p < partitions; p++) {
@@ -100,6 +110,8 @@ export async function measureStateRestore(
     checkpointSeconds,
     restoreSeconds,
     restoreUsPerStation: (restoreSeconds * 1e6) / stations,
+    wakeSeconds,
+    wakeUsPerStation: (wakeSeconds * 1e6) / stations,
   };
 }
 

@@ -168,8 +168,8 @@ export function createReadingsConsumer(options: {
                   isRunning: running,
                   ...(checkpoints
                     ? {
-                        alreadyApplied: (message, stationId) =>
-                          checkpoints.alreadyApplied(partition, stationId, message.offset),
+                        admit: (message, stationId) =>
+                          checkpoints.admit(partition, stationId, message.offset),
                       }
                     : {}),
                 },
