@@ -88,6 +88,13 @@ const stateRestores = () =>
     .withTarget(promQuery(QUERIES.checkpointStationsRate, 'stations saved', 'B'))
     .withTarget(promQuery(QUERIES.stationsColdRate, 'cold ({{reason}})', 'C'));
 
+const stationsHeld = () =>
+  timeseriesPanel(
+    'Station state: awake and dormant',
+    'Stations of each detector’s partitions by where their learnt state is: awake (in the models, on the heap) or dormant (its checkpoint held deflated, about a tenth of the memory, until the station reads again: after a restore, or silent for DETECTOR_STATION_DORMANT_AFTER_MS).',
+    'short',
+  ).withTarget(promQuery(QUERIES.stationsHeld, '{{state}} {{instance}}'));
+
 const detectorResources = () =>
   timeseriesPanel('Detector CPU and memory', 'CPU cores used and resident memory of each detector.', 'short')
     .withTarget(promQuery(QUERIES.detectorCpu, 'cpu {{instance}}', 'A'))
@@ -130,6 +137,7 @@ export function pipelineHealthDashboard(): dashboard.DashboardBuilder {
     .withPanel(stateCheckpoints())
     .withPanel(stateWrites())
     .withPanel(stateRestores())
+    .withPanel(stationsHeld())
     .withPanel(detectorResources())
     .withPanel(detectorHeap())
     .withPanel(apiRequests())

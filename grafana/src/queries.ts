@@ -30,6 +30,7 @@ export const QUERIES = {
   checkpointStationsRate: 'sum(rate(sensorwatch_detector_checkpoint_stations_total[$__rate_interval]))',
   stateReplayedRate: 'sum(rate(sensorwatch_detector_state_replayed_readings_total[$__rate_interval]))',
   stationsColdRate: 'sum by (reason) (rate(sensorwatch_detector_stations_cold_total[$__rate_interval]))',
+  stationsHeld: 'sum by (instance, state) (sensorwatch_detector_stations)',
   detectorCpu: 'rate(process_cpu_seconds_total{job="detector"}[$__rate_interval])',
   detectorMemory: 'process_resident_memory_bytes{job="detector"}',
   detectorHeapShare:
