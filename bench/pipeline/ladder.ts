@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { profileNames } from '../../common/reading/profiles.js';
 import {
   bucketsOf,
   parseMetrics,
@@ -18,8 +19,12 @@ const startBenchService = (
   ...args: Parameters<typeof spawnService> extends [string, ...infer Rest] ? Rest : never
 ) => spawnService(path.join(pathsOf(loadStackConfig()).logs, 'bench'), ...args);
 
-/** The profiles every producer simulates; a replica's rate is stations × profiles per second. */
-const PROFILES = 5;
+/**
+ * The profiles every producer simulates; a replica's rate is stations × profiles per second. Read from
+ * the profiles file: a constant 5 outlived the sixth profile (site_meters, 2026-12-01), and every step
+ * offered 6/5 of its rate from then on (the "6 000/s" step sent some 7 200 readings a second).
+ */
+const PROFILES = profileNames().length;
 
 export interface StepResult {
   /** Readings per second the producers were asked for. */
