@@ -290,7 +290,7 @@ async function main(): Promise<void> {
       }
       if (half) {
         console.log(
-          `at ${fmt(half.offered)}/s: latency p50 ${fmt(half.latencyMs.p50)} ms, p95 ${fmt(half.latencyMs.p95)} ms, p99 ${fmt(half.latencyMs.p99)} ms (p99 of a producer's send ${fmt(half.producerSendP99Ms)} ms, of a Cassandra write ${fmt(half.cassandraWriteP99Ms)} ms); detector ${half.detectorCpu.toFixed(2)} cores, RSS ${half.detectorRssMb.toFixed(0)} MB (V8 heap in use ${half.detectorHeapMb.toFixed(0)} MB)`,
+          `at ${fmt(half.offered)}/s: latency p50 ${fmt(half.latencyMs.p50)} ms, p95 ${fmt(half.latencyMs.p95)} ms, p99 ${fmt(half.latencyMs.p99)} ms (p99 of a producer's send ${fmt(half.producerSendP99Ms)} ms, of a Cassandra write ${fmt(half.cassandraWriteP99Ms)} ms); detector ${half.detectorCpu.toFixed(2)} cores, RSS ${half.detectorRssMb.toFixed(0)} MB (V8 heap in use ${half.detectorHeapMb.toFixed(0)} MB; stations ${fmt(half.stations.awake)} awake, ${fmt(half.stations.dormant)} dormant)`,
         );
       }
       console.log(
@@ -363,7 +363,7 @@ async function measureStateCost(
 /** One step of the ladder: rates, latency, the detector's CPU and memory, every part's cores. */
 function printStep(step: StepResult): void {
   console.log(
-    `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB (heap ${step.detectorHeapMb.toFixed(0)} of ${step.detectorHeapCommittedMb.toFixed(0)}, external ${step.detectorExternalMb.toFixed(0)}) ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
+    `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB (heap ${step.detectorHeapMb.toFixed(0)} of ${step.detectorHeapCommittedMb.toFixed(0)}, external ${step.detectorExternalMb.toFixed(0)}; stations ${fmt(step.stations.awake)} awake, ${fmt(step.stations.dormant)} dormant) ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
   );
   console.log(`     cores: ${describeCores(step)}`);
   console.log(`     Kafka requests/s: ${describeRequests(step)}`);

@@ -49,6 +49,8 @@ export interface StepResult {
   /** The V8 heap committed (in use or not), and the memory V8 knows of outside it (Buffers and the like). */
   readonly detectorHeapCommittedMb: number;
   readonly detectorExternalMb: number;
+  /** Stations whose state the detector holds in its models, and those it holds deflated (dormant). */
+  readonly stations: { readonly awake: number; readonly dormant: number };
   /** Where a reading's time goes: the producers' acks=all sends and the detector's Cassandra writes (p99). */
   readonly producerSendP99Ms: number;
   readonly cassandraWriteP99Ms: number;
@@ -195,6 +197,10 @@ export async function runStep(
       detectorHeapMb: sumOf(after, 'nodejs_heap_size_used_bytes') / 2 ** 20,
       detectorHeapCommittedMb: sumOf(after, 'nodejs_heap_size_total_bytes') / 2 ** 20,
       detectorExternalMb: sumOf(after, 'nodejs_external_memory_bytes') / 2 ** 20,
+      stations: {
+        awake: sumOf(after, 'sensorwatch_detector_stations', { state: 'awake' }),
+        dormant: sumOf(after, 'sensorwatch_detector_stations', { state: 'dormant' }),
+      },
       producerSendP99Ms: quantileMs(
         producersBefore,
         producersAfter,
