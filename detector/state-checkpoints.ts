@@ -194,6 +194,8 @@ export class StateCheckpoints {
     }
     state.storedThrough = last;
     if (state.writing > 0 || now < state.dueAt) return;
+    // At the checkpoints' pace, and before this one takes the dirty stations: the others are saved.
+    this.sleepIdle(state);
     // Not awaited: a failed write leaves its stations dirty and the offset uncommitted, for the next one.
     this.checkpoint(partition, state, commit, context).catch((error) => {
       if (error instanceof ChunkAbandonedError) return;
@@ -235,7 +237,8 @@ export class StateCheckpoints {
     // A partition with nothing unsaved is as good as checkpointed now: its age measures unsaved changes.
     for (const state of this.partitions.values()) {
       if (state.restored && !state.inFlight && !this.unsaved(state)) state.checkpointedAt = this.now();
-      this.sleepIdle(state);
+      // Not when stopping: the process is about to let go of every station anyway.
+      if (!now) this.sleepIdle(state);
     }
     const due = [...this.partitions].filter(
       ([, state]) =>
@@ -405,7 +408,6 @@ export class StateCheckpoints {
     commit: CommitOffset,
     context: WaitContext,
   ): Promise<void> {
-    this.sleepIdle(state);
     const through = state.storedThrough;
     if (!this.unsaved(state)) return state.chain;
     // Taken now, between chunks: the state holds exactly the stored readings up to `through`.
