@@ -101,6 +101,7 @@ function detectorProcess(
   dormantAfterMs?: number,
 ) {
   const core = createScoringCore({ without: ['kmeans', 'isolation_forest'] });
+  const metrics = createDetectorMetrics();
   const checkpoints = new StateCheckpoints({
     core,
     repository,
@@ -108,13 +109,13 @@ function detectorProcess(
     topic: 't',
     intervalMs: 5 * 60_000,
     ...(dormantAfterMs === undefined ? {} : { dormantAfterMs }),
-    metrics: createDetectorMetrics(),
+    metrics,
     logger: createLogger({}, 'error'),
     now: () => clock.now,
     retry: { initialMs: 1, maxMs: 1 },
   });
   checkpoints.assigned([PARTITION]);
-  return { core, checkpoints };
+  return { core, checkpoints, metrics };
 }
 
 type Verdicts = Map<string, string>;
@@ -367,5 +368,34 @@ describe('state checkpoints', () => {
     expect([...restarted.core.exportEachStation(others).keys()].sort()).toEqual(others.sort());
     expect(restarted.checkpoints.admit(PARTITION, first.stationId, '0')).toBe(true);
     expect(restarted.checkpoints.admit(PARTITION, others[0] as string, '0')).toBe(false);
+  });
+
+  it('when a dormant station’s row cannot be read, then its first reading finds it cold, counted, and the others restored', async () => {
+    const repository = new RowsByStation();
+    const clock = { now: 0 };
+    await consume(detectorProcess(repository, clock), 0, new Map(), clock, 20);
+    const [first] = [...repository.rows.values()];
+    if (!first) throw new Error('no checkpoint was written');
+    repository.rows.set(first.stationId, {
+      ...first,
+      state: first.state.subarray(0, first.state.length >> 1),
+    });
+
+    const restarted = detectorProcess(repository, clock);
+    await restarted.checkpoints.beforeChunk(
+      PARTITION,
+      { firstOffset: '0', highWatermark: String(log.length) },
+      { isRunning: () => true },
+    );
+    const next = String(log.length - 1);
+    for (const station of repository.rows.keys())
+      expect(restarted.checkpoints.admit(PARTITION, station, next)).toBe(true);
+    const others = [...repository.rows.keys()].filter((s) => s !== first.stationId);
+    expect([...restarted.core.exportEachStation(repository.rows.keys()).keys()].sort()).toEqual(
+      others.sort(),
+    );
+    const cold = await restarted.metrics.stationsCold.get();
+    expect(cold.values.find((v) => v.labels.reason === 'damaged')?.value).toBe(1);
+    expect(restarted.checkpoints.stationCounts()).toEqual({ awake: 4, dormant: 0 });
   });
 });
