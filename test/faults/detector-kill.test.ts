@@ -18,14 +18,20 @@ import { report } from './support/scenario.js';
 import { rowKey } from './support/steady-load.js';
 
 const STATIONS_PER_PROFILE = 4;
-const TICKS = 1_000;
-/** Six minutes of simulated time a tick: the stream spans four days, so the daily profiles speak in it. */
+const TICKS = 1_200;
+/** Six minutes of simulated time a tick: the stream spans five days, so the daily profiles speak in it. */
 const TICK_MS = 6 * 60_000;
 /** Ticks per send: each send waits for acks=all, some 50–150 ms on this machine. */
 const TICKS_PER_SEND = 4;
 /** Least wall time between two sends: the stream lasts at least 35 s, and the faults happen along it. */
 const PACE_MS = 140;
 const SEED = 1_717;
+/**
+ * Each profile's first station reads nothing over these ticks (some 6 s of the run, after the last
+ * fault and its rebalance, at about 25 ticks a second): the last detector puts such stations to sleep
+ * after a second (DETECTOR_STATION_DORMANT_AFTER_MS), and their next readings must wake them exactly.
+ */
+const SILENT = { from: 1_000, to: 1_150, station: /-s001$/ };
 
 /**
  * The same labelled stream twice, under two fleets of station ids: one for the detector that never
@@ -49,7 +55,13 @@ function twinStreams(steady: string, faulty: string): { steady: Reading[][]; fau
   });
   const ticks: Reading[][] = [];
   for (let t = 1; t <= TICKS; t++) {
-    ticks.push(fleet.tick(REFERENCE_TS - (TICKS - t) * TICK_MS).map((r) => shifted(r, shift)));
+    const silent = t >= SILENT.from && t < SILENT.to;
+    ticks.push(
+      fleet
+        .tick(REFERENCE_TS - (TICKS - t) * TICK_MS)
+        .filter((r) => !silent || !SILENT.station.test(r.stationId))
+        .map((r) => shifted(r, shift)),
+    );
   }
   return { steady: ticks, faulty: ticks.map((tick) => tick.map(rename)) };
 }
@@ -175,6 +187,7 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
           DETECTOR_GROUP_ID: `faults.${id}.${run}`,
           MODEL_REGISTRY: `${id}-${run}`,
           DETECTOR_CHECKPOINT_INTERVAL_MS: '3000',
+          ...(run === 'faulty' ? { DETECTOR_STATION_DORMANT_AFTER_MS: '1000' } : {}),
         }).then((detector) => {
           detectors.push(detector);
           return detector;
@@ -270,11 +283,14 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
         replayedByLast: metricValue(fourthMetrics, 'sensorwatch_detector_state_replayed_readings_total'),
         skippedByLast: metricValue(fourthMetrics, 'sensorwatch_detector_state_skipped_readings_total'),
         stationsColdByLast: metricValue(fourthMetrics, 'sensorwatch_detector_stations_cold_total'),
+        sleptByLast: metricValue(fourthMetrics, 'sensorwatch_detector_stations_slept_total'),
+        wokenByLast: metricValue(fourthMetrics, 'sensorwatch_detector_stations_woken_total'),
       });
 
       expect(steady.process.exitCode).toBeNull();
       expect(steadyDrained.missing).toBe(0);
-      expect(faultyDrained.acked).toBe(TICKS * STATIONS_PER_PROFILE * profileNames().length);
+      const silentReadings = (SILENT.to - SILENT.from) * profileNames().length;
+      expect(faultyDrained.acked).toBe(TICKS * STATIONS_PER_PROFILE * profileNames().length - silentReadings);
       expect(faultyDrained.missing).toBe(0);
       expect(faultyDrained.unexpected).toBe(0);
       expect(faultyDrained.rows).toBe(faultyDrained.acked);
@@ -282,6 +298,9 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
       expect(expected.size).toBe(faultyDrained.acked);
       expect(anomalies).toBeGreaterThan(50);
       expect(restoredStations.length).toBeGreaterThan(3);
+      // Stations went to sleep in the last detector, and were woken (after its restores, or their silence).
+      expect(metricValue(fourthMetrics, 'sensorwatch_detector_stations_slept_total')).toBeGreaterThan(0);
+      expect(metricValue(fourthMetrics, 'sensorwatch_detector_stations_woken_total')).toBeGreaterThan(0);
       expect(differences).toEqual([]);
     } finally {
       await Promise.all(publishers.map((p) => p.disconnect().catch(() => {})));
