@@ -215,6 +215,26 @@ function expectUninterrupted(stored: Verdicts, expected: Verdicts): void {
   expect(differing).toEqual([]);
 }
 
+/**
+ * Twenty chunks checkpointed, the first station's row then changed by `alter`, and a fresh detector
+ * given the partition (restored, nothing read yet).
+ */
+async function restartedWithOneRow(alter: (row: StationStateRow) => StationStateRow) {
+  const repository = new RowsByStation();
+  const clock = { now: 0 };
+  await consume(detectorProcess(repository, clock), 0, new Map(), clock, 20);
+  const [first] = [...repository.rows.values()];
+  if (!first) throw new Error('no checkpoint was written');
+  repository.rows.set(first.stationId, alter(first));
+  const restarted = detectorProcess(repository, clock);
+  await restarted.checkpoints.beforeChunk(
+    PARTITION,
+    { firstOffset: '0', highWatermark: String(log.length) },
+    { isRunning: () => true },
+  );
+  return { repository, first, restarted };
+}
+
 describe('state checkpoints', () => {
   it('when detectors die between checkpoints and mid-checkpoint, then every stored verdict is the uninterrupted one', async () => {
     const expected = await uninterruptedVerdicts();
@@ -345,19 +365,10 @@ describe('state checkpoints', () => {
   });
 
   it('when a row is of another state version, then that station starts cold and the others are restored', async () => {
-    const repository = new RowsByStation();
-    const clock = { now: 0 };
-    await consume(detectorProcess(repository, clock), 0, new Map(), clock, 20);
-    const [first] = [...repository.rows.values()];
-    if (!first) throw new Error('no checkpoint was written');
-    repository.rows.set(first.stationId, { ...first, version: first.version + 1 });
-
-    const restarted = detectorProcess(repository, clock);
-    await restarted.checkpoints.beforeChunk(
-      PARTITION,
-      { firstOffset: '0', highWatermark: String(log.length) },
-      { isRunning: () => true },
-    );
+    const { repository, first, restarted } = await restartedWithOneRow((row) => ({
+      ...row,
+      version: row.version + 1,
+    }));
     const stations = [...repository.rows.keys()];
     // Restored dormant: a station's state enters the models with its first reading.
     expect(restarted.core.exportEachStation(stations).size).toBe(0);
@@ -371,22 +382,10 @@ describe('state checkpoints', () => {
   });
 
   it('when a dormant station’s row cannot be read, then its first reading finds it cold, counted, and the others restored', async () => {
-    const repository = new RowsByStation();
-    const clock = { now: 0 };
-    await consume(detectorProcess(repository, clock), 0, new Map(), clock, 20);
-    const [first] = [...repository.rows.values()];
-    if (!first) throw new Error('no checkpoint was written');
-    repository.rows.set(first.stationId, {
-      ...first,
-      state: first.state.subarray(0, first.state.length >> 1),
-    });
-
-    const restarted = detectorProcess(repository, clock);
-    await restarted.checkpoints.beforeChunk(
-      PARTITION,
-      { firstOffset: '0', highWatermark: String(log.length) },
-      { isRunning: () => true },
-    );
+    const { repository, first, restarted } = await restartedWithOneRow((row) => ({
+      ...row,
+      state: row.state.subarray(0, row.state.length >> 1),
+    }));
     const next = String(log.length - 1);
     for (const station of repository.rows.keys())
       expect(restarted.checkpoints.admit(PARTITION, station, next)).toBe(true);
