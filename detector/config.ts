@@ -100,7 +100,7 @@ export const DETECTOR_CONFIG = {
   stationDormantAfterMs: envKey(
     'DETECTOR_STATION_DORMANT_AFTER_MS',
     intInRange(0, 7 * 86_400_000).default(900_000),
-    'Time without a reading after which a station’s checkpointed state leaves the heap, held deflated (about a tenth of the memory) until its next reading brings it back exactly (0: never). Keep it above the slowest stations’ reading interval: each return costs about half a millisecond of CPU.',
+    'Time without a reading after which a station’s checkpointed state leaves the heap, held deflated (about a tenth of the memory) until its next reading brings it back exactly (0: never; needs checkpoints, DETECTOR_CHECKPOINT_INTERVAL_MS > 0). Keep it above the slowest stations’ reading interval: each return costs about half a millisecond of CPU.',
   ),
   scoredLingerMs: envKey(
     'DETECTOR_SCORED_LINGER_MS',

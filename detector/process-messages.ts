@@ -58,6 +58,7 @@ export function processMessages(
     }
     const { reading } = validation;
     // In the station's restored state already, and so stored already: judging it again would count it twice.
+    // (Admitting a reading may also bring a dormant station's state back into the models.)
     if (admit && !admit(message, reading.stationId)) {
       skipped += 1;
       continue;

@@ -175,7 +175,6 @@ async function consume(
   clock: { now: number },
   stopAfter = Number.POSITIVE_INFINITY,
   messages = log,
-  afterEach: (next: number) => void = () => {},
 ): Promise<{ committed: number }> {
   let committed = from;
   const commit = async (_partition: number, next: string) => {
@@ -190,7 +189,6 @@ async function consume(
       () => false,
     );
     if (!saved) break;
-    afterEach(start + CHUNK);
   }
   return { committed };
 }

@@ -166,7 +166,8 @@ export class StateCheckpoints {
     if (!state) return true;
     const through = state.through.get(stationId);
     if (through !== undefined && Number(offset) <= through) return false;
-    const deflated = state.dormant.get(stationId);
+    // Once a restore's stations have read again a partition often holds none: no lookup per reading then.
+    const deflated = state.dormant.size > 0 ? state.dormant.get(stationId) : undefined;
     if (deflated) this.wake(state, stationId, deflated);
     return true;
   }
