@@ -200,30 +200,32 @@ export function createDetector(deps: DetectorDependencies): Detector {
     chunkTrace: ChunkTrace,
   ) {
     const storedAt = now();
+    // Counted once per profile and chunk: prom-client hashes the labels on every increment.
+    const storedByProfile = new Map<string, number>();
     for (const one of scored) {
       const { reading, verdict } = one;
-      deps.metrics.stored.labels(reading.profile).inc();
+      const labels = { profile: reading.profile };
+      storedByProfile.set(reading.profile, (storedByProfile.get(reading.profile) ?? 0) + 1);
       const traceId = chunkTrace.traceIdOf(one);
+      // prom-client types exemplar labels like the metric's; an exemplar's are its own (trace_id).
+      const exemplarLabels = traceId ? ({ trace_id: traceId } as never) : undefined;
       deps.metrics.endToEndSeconds.observe({
-        labels: { profile: reading.profile },
+        labels,
         value: (storedAt - Date.parse(reading.ts)) / 1000,
-        // prom-client types exemplar labels like the metric's; an exemplar's are its own (trace_id).
-        ...(traceId ? { exemplarLabels: { trace_id: traceId } as never } : {}),
+        exemplarLabels,
       });
-      deps.metrics.anomalyScore.observe({
-        labels: { profile: reading.profile },
-        value: verdict.score,
-        ...(traceId ? { exemplarLabels: { trace_id: traceId } as never } : {}),
-      });
-      const worst = blamedSensors(verdict)[0];
-      if (verdict.isAnomaly && worst)
-        deps.metrics.anomalies.labels(reading.profile, worst, verdict.severity).inc();
+      deps.metrics.anomalyScore.observe({ labels, value: verdict.score, exemplarLabels });
+      if (verdict.isAnomaly) {
+        const worst = blamedSensors(verdict)[0];
+        if (worst) deps.metrics.anomalies.labels(reading.profile, worst, verdict.severity).inc();
+      }
       for (const finding of verdict.findings) {
         deps.metrics.findings.labels(reading.profile, finding.model, finding.kind).inc();
       }
       const outcome = qualityOutcome(reading.label?.kind, verdict.isAnomaly);
       if (outcome) deps.metrics.quality.labels(reading.profile, reading.label?.kind ?? 'none', outcome).inc();
     }
+    for (const [profile, count] of storedByProfile) deps.metrics.stored.labels(profile).inc(count);
     if (rejected.length > 0) {
       deps.logger.info('dead-lettered malformed messages', {
         count: rejected.length,
