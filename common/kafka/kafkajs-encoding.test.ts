@@ -15,6 +15,17 @@ const Encoder = require('kafkajs/src/protocol/encoder.js') as {
   sizeOfVarLong(value: number | string): number;
 };
 const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (buffer: Buffer) => number;
+const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
+  RecordBatch(batch: object): Promise<KafkaEncoder>;
+};
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (
+  record: object,
+) => KafkaEncoder;
+const decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
+  decoder: object,
+) => Promise<{ records: { offset: string; timestamp: string; value: Buffer }[] }>;
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => object;
+const Long = require('kafkajs/src/utils/long.js') as { fromValue(value: string): object };
 
 interface KafkaEncoder {
   writeVarInt(value: number): KafkaEncoder;
@@ -76,6 +87,46 @@ describe('kafkajs encoding, as patched', () => {
       const expected = leb128(zigzag(BigInt(value), 64n));
       expect([...new Encoder().writeVarLong(value).buffer]).toEqual(expected);
       expect(Encoder.sizeOfVarLong(value)).toBe(expected.length);
+    }
+  });
+
+  it('decodes each record’s offset and timestamp as the batch’s first ones plus the record’s deltas', async () => {
+    // Numbers exact as doubles (the usual case, summed as numbers) and past 2^53 (kept as BigInt sums);
+    // deltas of one byte, of several, and too long for a double's fast path.
+    const batches = [
+      { firstOffset: '0', firstTimestamp: 1_764_590_400_000n, deltas: [0, 1, -1, 999, 2 ** 31 - 1] },
+      {
+        firstOffset: '123456789012',
+        firstTimestamp: 1_764_590_400_000n,
+        deltas: [-(2 ** 40), 2 ** 47, 2 ** 50],
+      },
+      { firstOffset: '9007199254740993', firstTimestamp: 9_007_199_254_740_993n, deltas: [0, 7, -(2 ** 50)] },
+      // A delta no double holds exactly (2^53 + 1), on a first timestamp that one does.
+      {
+        firstOffset: '5',
+        firstTimestamp: 1_764_590_400_000n,
+        deltas: [3, '9007199254740993', '-9007199254740995'],
+      },
+    ] as { firstOffset: string; firstTimestamp: bigint; deltas: (number | string)[] }[];
+    for (const { firstOffset, firstTimestamp, deltas } of batches) {
+      const records = deltas.map((delta, i) =>
+        Record({ offsetDelta: i, timestampDelta: delta, key: null, value: Buffer.from(`r${i}`) }),
+      );
+      const batch = await RecordBatch({
+        firstOffset: Long.fromValue(firstOffset),
+        firstTimestamp: firstTimestamp.toString(),
+        maxTimestamp: 0,
+        lastOffsetDelta: deltas.length - 1,
+        records,
+      });
+      const { records: decoded } = await decodeBatch(new Decoder(batch.buffer));
+      expect(decoded.map((r) => [r.offset, r.timestamp, r.value.toString()])).toEqual(
+        deltas.map((delta, i) => [
+          (BigInt(firstOffset) + BigInt(i)).toString(),
+          (firstTimestamp + BigInt(delta)).toString(),
+          `r${i}`,
+        ]),
+      );
     }
   });
 
