@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { types } from 'cassandra-driver';
+import { INSERT_READING } from '../storage/reading.repository.js';
 
 const require = createRequire(import.meta.url);
 const Metadata = require('cassandra-driver/lib/metadata/index.js') as new (
@@ -29,10 +30,8 @@ const ROUNDS = 7;
 const BATCHES = 4_000;
 const ROWS = 25;
 const KEYSPACE = 'sensorwatch';
-const QUERY = `INSERT INTO readings_by_station
-  (station_id, day, ts, seq, reading_id, profile, sensor_values, injected_anomaly, is_anomaly, severity, score,
-   explanation, detector_version, model_version, stored_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** The detector's own reading insert, as its repository prepares it. */
+const QUERY = INSERT_READING;
 
 // The row's columns as the reading table declares them (type codes of the native protocol).
 const { dataTypes } = types;

@@ -21,7 +21,8 @@ export interface ReadingRepository {
   save(readings: readonly ScoredReading[]): Promise<void>;
 }
 
-const INSERT_READING = `INSERT INTO readings_by_station
+/** Exported for bench/cassandra-encoding.ts, which encodes this insert as the driver does. */
+export const INSERT_READING = `INSERT INTO readings_by_station
   (station_id, day, ts, seq, reading_id, profile, sensor_values, injected_anomaly, is_anomaly, severity, score,
    explanation, detector_version, model_version, stored_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
