@@ -31,6 +31,7 @@ import type { Client } from 'cassandra-driver';
 import { numberListOption, numberOption } from '../common/config/cli-options.js';
 import { runMain } from '../common/config/run-main.js';
 import { awaitTopicsReady } from '../common/kafka/admin.js';
+import { TOPICS } from '../common/kafka/topics.js';
 import { stackCassandraClient, stackKafkaClient } from '../stack/clients.js';
 import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
 import { KAFKA_BUNDLE } from '../stack/install/bundles.js';
@@ -107,14 +108,15 @@ async function main(): Promise<void> {
   };
   const cassandra = stackCassandraClient(secrets, 'sensorwatch');
   try {
-    // The pipeline's topic settings: 12 partitions (3 for dead letters), RF 3, min.insync.replicas 2.
+    // Each one as the pipeline's topic it stands in for: partitions, replication and configs.
+    const definitionOf = (key: keyof typeof topics) => (key === 'ceiling' ? TOPICS.readings : TOPICS[key]);
     await admin.createTopics({
       waitForLeaders: false,
-      topics: Object.entries(topics).map(([key, topic]) => ({
-        topic,
-        numPartitions: key === 'deadLetter' ? 3 : 12,
-        replicationFactor: 3,
-        configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+      topics: (Object.keys(topics) as (keyof typeof topics)[]).map((key) => ({
+        topic: topics[key],
+        numPartitions: definitionOf(key).partitions,
+        replicationFactor: definitionOf(key).replicationFactor,
+        configEntries: Object.entries(definitionOf(key).configs).map(([name, value]) => ({ name, value })),
       })),
     });
     await awaitTopicsReady(admin, Object.values(topics));

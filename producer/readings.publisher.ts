@@ -47,11 +47,8 @@ export function createKafkaReadingPublisher(
   traced = isTracing(),
 ): ReadingPublisher {
   const producer = kafka.producer(READINGS_PRODUCER_OPTIONS);
-  const messageOf = (reading: Reading) => ({
-    key: reading.stationId,
-    value: encodeReading(reading),
-    timestamp: String(Date.parse(reading.ts)),
-  });
+  // No record timestamp: the topics stamp each record when it is appended (common/kafka/topics.ts).
+  const messageOf = (reading: Reading) => ({ key: reading.stationId, value: encodeReading(reading) });
   const send = (messages: ReturnType<typeof messageOf>[]) =>
     producer.send({ topic, acks: -1, compression: compressionType(compression), messages });
   return {

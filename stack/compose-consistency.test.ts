@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
@@ -111,6 +113,39 @@ describe('docker-compose.yml matches the native stack', () => {
       };
     });
     expect(created).toEqual(Object.values(TOPICS).map((t) => ({ ...t, configs: { ...t.configs } })));
+  });
+
+  it('sets an existing topic’s configs to its definition, as the native stack does at every start', () => {
+    // The job's own script under bash, with Kafka's tools replaced by scripts that log their arguments.
+    const bin = mkdtempSync(path.join(tmpdir(), 'compose-kafka-bin-'));
+    const log = path.join(bin, 'calls.log');
+    for (const tool of ['kafka-topics.sh', 'kafka-configs.sh']) {
+      writeFileSync(path.join(bin, tool), `#!/bin/bash\necho "${tool} $*" >> '${log}'\n`, { mode: 0o755 });
+    }
+    const script = String(service('kafka-topics').command)
+      .replaceAll('$$', '$')
+      .replaceAll('/opt/kafka/bin/', `${bin}/`)
+      .replaceAll('/tmp/admin.properties', path.join(bin, 'admin.properties'));
+    let calls: string;
+    try {
+      execFileSync('bash', ['-ec', script], {
+        env: { ADMIN_PASSWORD: 'a', TLS_PASSWORD: 't', SASL_USERNAME: 'u' },
+      });
+      calls = readFileSync(log, 'utf8');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+
+    const altered = calls
+      .split('\n')
+      .filter((call) => call.startsWith('kafka-configs.sh') && call.includes('--entity-type topics'))
+      .map((call) => ({
+        name: /--entity-name (\S+)/.exec(call)?.[1],
+        configs: Object.fromEntries(
+          (/--add-config (\S+)/.exec(call)?.[1] ?? '').split(',').map((c) => c.split('=')),
+        ),
+      }));
+    expect(altered).toEqual(Object.values(TOPICS).map((t) => ({ name: t.name, configs: { ...t.configs } })));
   });
 
   it.each([1, 2, 3])('gives kafka-%i the durability and placement settings of the native node', (id) => {

@@ -1,5 +1,6 @@
 import { types } from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '../common/kafka/topics.js';
 import { seededRandom } from '../common/random.js';
 import { profileNames } from '../common/reading/profiles.js';
 import { ANOMALY_KINDS, type AnomalyKind, type Reading } from '../common/reading/reading.js';
@@ -80,8 +81,8 @@ describe('detection end to end: every kind of anomaly is flagged and explained i
 
   beforeAll(async () => {
     topics.readings = await createTestTopic(kafka, 6);
-    topics.scored = await createTestTopic(kafka, 3);
-    topics.deadLetter = await createTestTopic(kafka, 1);
+    topics.scored = await createTestTopic(kafka, 3, TOPICS.scored);
+    topics.deadLetter = await createTestTopic(kafka, 1, TOPICS.deadLetter);
     detector = await startService(uniqueName('detector'), 'detector/main.ts', {
       READINGS_TOPIC: topics.readings,
       SCORED_TOPIC: topics.scored,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { types } from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '../common/kafka/topics.js';
 import { seededRandom } from '../common/random.js';
 import type { Reading } from '../common/reading/reading.js';
 import { createKafkaReadingPublisher } from '../producer/readings.publisher.js';
@@ -59,8 +60,8 @@ describe('forecast signal: the detector flags a reading far outside its forecast
     expect(forecast.code, forecast.output).toBe(0);
 
     topics.readings = await createTestTopic(kafka, 3);
-    topics.scored = await createTestTopic(kafka, 1);
-    topics.deadLetter = await createTestTopic(kafka, 1);
+    topics.scored = await createTestTopic(kafka, 1, TOPICS.scored);
+    topics.deadLetter = await createTestTopic(kafka, 1, TOPICS.deadLetter);
     detector = await startService(uniqueName('detector-forecast'), 'detector/main.ts', {
       READINGS_TOPIC: topics.readings,
       SCORED_TOPIC: topics.scored,

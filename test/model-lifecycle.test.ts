@@ -1,5 +1,6 @@
 import { types } from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '../common/kafka/topics.js';
 import { seededRandom } from '../common/random.js';
 import type { Reading } from '../common/reading/reading.js';
 import { createKafkaReadingPublisher } from '../producer/readings.publisher.js';
@@ -85,8 +86,8 @@ describe('model lifecycle: train from history, the running detector adopts it, r
 
   beforeAll(async () => {
     topics.readings = await createTestTopic(kafka, 3);
-    topics.scored = await createTestTopic(kafka, 3);
-    topics.deadLetter = await createTestTopic(kafka, 1);
+    topics.scored = await createTestTopic(kafka, 3, TOPICS.scored);
+    topics.deadLetter = await createTestTopic(kafka, 1, TOPICS.deadLetter);
     detector = await startService(uniqueName('detector'), 'detector/main.ts', {
       ...env,
       READINGS_TOPIC: topics.readings,

@@ -1,6 +1,7 @@
 import { types } from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Partitioners } from '../common/kafka/kafkajs.js';
+import { TOPICS } from '../common/kafka/topics.js';
 import { profileOf } from '../common/reading/profiles.js';
 import type { Reading } from '../common/reading/reading.js';
 import { DLQ_HEADERS } from '../detector/adapters/kafka-outputs.js';
@@ -114,8 +115,8 @@ describe('pipeline: producer → Kafka → detector → Cassandra', () => {
 
   beforeAll(async () => {
     topics.readings = await createTestTopic(kafka, 6);
-    topics.scored = await createTestTopic(kafka, 3);
-    topics.deadLetter = await createTestTopic(kafka, 1);
+    topics.scored = await createTestTopic(kafka, 3, TOPICS.scored);
+    topics.deadLetter = await createTestTopic(kafka, 1, TOPICS.deadLetter);
     detector = await startDetector();
   });
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '../common/kafka/topics.js';
 import { createTestTopic, deleteTestTopic } from './support/kafka.js';
 import { freePort, type RunningService, startService } from './support/service.js';
 import { eventually, kafkaClient, uniqueName } from './support/stack.js';
@@ -78,8 +79,8 @@ describe('traces: a reading’s trace crosses Kafka from the producer to the det
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     topics.readings = await createTestTopic(kafka, 3);
-    topics.scored = await createTestTopic(kafka, 3);
-    topics.deadLetter = await createTestTopic(kafka, 1);
+    topics.scored = await createTestTopic(kafka, 3, TOPICS.scored);
+    topics.deadLetter = await createTestTopic(kafka, 1, TOPICS.deadLetter);
     const common = {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_BSP_SCHEDULE_DELAY: '200',

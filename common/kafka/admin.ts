@@ -17,8 +17,9 @@ export async function ensureTopics(
 ): Promise<TopicChange[]> {
   const existing = new Set(await admin.listTopics());
   const missing = definitions.filter((d) => !existing.has(d.name));
+  let created: readonly TopicDefinition[] = [];
   if (missing.length > 0) {
-    await admin.createTopics({
+    const createdAll = await admin.createTopics({
       // kafkajs' own waitForLeaders fails on UNKNOWN_TOPIC_OR_PARTITION from a broker that has not caught
       // up yet; awaitTopicsReady below retries through it.
       waitForLeaders: false,
@@ -33,10 +34,13 @@ export async function ensureTopics(
       admin,
       missing.map((d) => d.name),
     );
+    // false: they all existed after all. The broker that listed topics had not yet learnt of a topic
+    // created a moment before; it is checked below like any other that exists.
+    if (createdAll) created = missing;
   }
 
-  const changes: TopicChange[] = missing.map((d) => ({ topic: d.name, action: 'created' }));
-  const present = definitions.filter((d) => existing.has(d.name));
+  const changes: TopicChange[] = created.map((d) => ({ topic: d.name, action: 'created' }));
+  const present = definitions.filter((d) => !created.includes(d));
   if (present.length === 0) return changes;
 
   const metadata = await admin.fetchTopicMetadata({ topics: present.map((d) => d.name) });
@@ -48,20 +52,7 @@ export async function ensureTopics(
     });
   }
 
-  const described = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: present.map((d) => ({
-      type: TOPIC_RESOURCE,
-      name: d.name,
-      configNames: Object.keys(d.configs),
-    })),
-  });
-  const drifted = present.filter((d) => {
-    const current = described.resources.find((r) => r.resourceName === d.name)?.configEntries ?? [];
-    return Object.entries(d.configs).some(
-      ([name, value]) => current.find((entry) => entry.configName === name)?.configValue !== value,
-    );
-  });
+  const drifted = await driftedConfigs(admin, present);
   if (drifted.length > 0) {
     // alterConfigs replaces the topic's whole set of overrides, so send every override we own.
     await admin.alterConfigs({
@@ -72,6 +63,9 @@ export async function ensureTopics(
         configEntries: Object.entries(d.configs).map(([name, value]) => ({ name, value })),
       })),
     });
+    // The brokers apply a change a moment after the controller accepts it: a record appended before
+    // then still gets the old settings, so return only once they hold.
+    await awaitConfigsApplied(admin, drifted);
   }
 
   for (const d of present) {
@@ -86,6 +80,53 @@ export async function ensureTopics(
 }
 
 const TOPIC_RESOURCE = ConfigResourceTypes.TOPIC;
+
+/** The definitions whose topic has a config that differs from the definition's, as a broker describes it. */
+async function driftedConfigs(
+  admin: Admin,
+  definitions: readonly TopicDefinition[],
+): Promise<TopicDefinition[]> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: definitions.map((d) => ({
+      type: TOPIC_RESOURCE,
+      name: d.name,
+      configNames: Object.keys(d.configs),
+    })),
+  });
+  return definitions.filter((d) => {
+    const current = described.resources.find((r) => r.resourceName === d.name)?.configEntries ?? [];
+    return Object.entries(d.configs).some(
+      ([name, value]) => current.find((entry) => entry.configName === name)?.configValue !== value,
+    );
+  });
+}
+
+/**
+ * Waits until the brokers describe the definitions' configs, ten times in a row. Each describe is answered
+ * by a broker kafkajs picks at random, and a broker applies a change 0.2-0.4 s after the controller
+ * accepts it (measured here): ten answers a tenth of a second apart have asked every broker, almost surely,
+ * after the last of them had it.
+ */
+async function awaitConfigsApplied(
+  admin: Admin,
+  definitions: readonly TopicDefinition[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let inARow = 0;
+  while (inARow < CONFIG_ANSWERS_IN_A_ROW) {
+    const drifted = await driftedConfigs(admin, definitions);
+    inARow = drifted.length === 0 ? inARow + 1 : 0;
+    if (Date.now() > deadline)
+      throw new Error(
+        `Configs of ${drifted.map((d) => d.name).join(', ') || 'the topics'} not applied on every broker after ${timeoutMs} ms`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const CONFIG_ANSWERS_IN_A_ROW = 10;
 
 /**
  * Waits until every partition of `topics` has a leader and all its replicas in sync, as seen by the

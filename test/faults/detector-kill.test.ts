@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
+import { TOPICS } from '../../common/kafka/topics.js';
 import { profileNames, profileOf } from '../../common/reading/profiles.js';
 import type { Reading } from '../../common/reading/reading.js';
 import { Fleet } from '../../producer/fleet.js';
@@ -19,8 +20,12 @@ import { rowKey } from './support/steady-load.js';
 
 const STATIONS_PER_PROFILE = 4;
 const TICKS = 1_200;
-/** Six minutes of simulated time a tick: the stream spans five days, so the daily profiles speak in it. */
-const TICK_MS = 6 * 60_000;
+/**
+ * Twelve minutes of simulated time a tick: the stream spans ten days, so the daily profiles (allocated
+ * after two days, heard after three visits) speak in it, and its first readings are older than the
+ * readings topic's seven days of retention, which must not delete them.
+ */
+const TICK_MS = 12 * 60_000;
 /** Ticks per send: each send waits for acks=all, some 50–150 ms on this machine. */
 const TICKS_PER_SEND = 4;
 /** Least wall time between two sends: the stream lasts at least 35 s, and the faults happen along it. */
@@ -155,8 +160,8 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
     const topics = await Promise.all([
       createTestTopic(kafka, 6),
       createTestTopic(kafka, 6),
-      createTestTopic(kafka, 3),
-      createTestTopic(kafka, 3),
+      createTestTopic(kafka, 3, TOPICS.scored),
+      createTestTopic(kafka, 3, TOPICS.deadLetter),
     ]);
     const [steadyTopic, faultyTopic, scoredTopic, deadLetterTopic] = topics as [
       string,
@@ -298,6 +303,7 @@ describe('fault: detectors killed, joining and leaving, with their learnt state 
       expect(expected.size).toBe(faultyDrained.acked);
       expect(anomalies).toBeGreaterThan(50);
       expect(restoredStations.length).toBeGreaterThan(3);
+      expect(seasonal).toBeGreaterThan(0);
       // Stations went to sleep in the last detector, and were woken (after its restores, or their silence).
       expect(metricValue(fourthMetrics, 'sensorwatch_detector_stations_slept_total')).toBeGreaterThan(0);
       expect(metricValue(fourthMetrics, 'sensorwatch_detector_stations_woken_total')).toBeGreaterThan(0);

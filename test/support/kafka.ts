@@ -1,10 +1,18 @@
 import { awaitTopicsReady } from '../../common/kafka/admin.js';
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import { Partitioners } from '../../common/kafka/kafkajs.js';
+import { TOPICS, type TopicDefinition } from '../../common/kafka/topics.js';
 import { eventually, uniqueName } from './stack.js';
 
-/** Creates a throwaway topic replicated like the pipeline's (RF 3, min.insync.replicas 2). */
-export async function createTestTopic(kafka: KafkaClient, partitions: number): Promise<string> {
+/**
+ * Creates a throwaway topic with the configs of the pipeline topic it stands in for (RF 3,
+ * min.insync.replicas 2, records stamped at append time); `partitions` as the test needs.
+ */
+export async function createTestTopic(
+  kafka: KafkaClient,
+  partitions: number,
+  like: TopicDefinition = TOPICS.readings,
+): Promise<string> {
   const topic = uniqueName('test.topic');
   const admin = kafka.admin();
   await admin.connect();
@@ -17,8 +25,8 @@ export async function createTestTopic(kafka: KafkaClient, partitions: number): P
         {
           topic,
           numPartitions: partitions,
-          replicationFactor: 3,
-          configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+          replicationFactor: like.replicationFactor,
+          configEntries: Object.entries(like.configs).map(([name, value]) => ({ name, value })),
         },
       ],
     });
@@ -81,6 +89,8 @@ export interface ConsumedRecord {
   readonly offset: string;
   readonly key: string;
   readonly value: string;
+  /** The record's timestamp, ms since the epoch. */
+  readonly timestamp: number;
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -122,6 +132,7 @@ export async function consumeAll(
           offset: message.offset,
           key: message.key?.toString() ?? '',
           value: message.value?.toString() ?? '',
+          timestamp: Number(message.timestamp),
           headers,
         };
         records.set(`${partition}:${message.offset}`, record);

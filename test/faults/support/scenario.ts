@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'cassandra-driver';
 import type { Admin, KafkaClient } from '../../../common/kafka/kafkajs.js';
+import { TOPICS } from '../../../common/kafka/topics.js';
 import { REPO_ROOT } from '../../../stack/config.js';
 import { consumeAll, createTestTopic, deleteTestTopic } from '../../support/kafka.js';
 import { type RunningService, startService } from '../../support/service.js';
@@ -37,8 +38,8 @@ export async function openScenario(
   await cassandra.connect();
   const [readings, scored, deadLetter] = await Promise.all([
     createTestTopic(kafka, 6),
-    createTestTopic(kafka, 6),
-    createTestTopic(kafka, 3),
+    createTestTopic(kafka, 6, TOPICS.scored),
+    createTestTopic(kafka, 3, TOPICS.deadLetter),
   ]);
   const topics = { readings, scored, deadLetter } as const;
   const groupId = `faults.${id}`;
