@@ -129,7 +129,7 @@ describe('docker-compose.yml matches the native stack', () => {
     let calls: string;
     try {
       execFileSync('bash', ['-ec', script], {
-        env: { ADMIN_PASSWORD: 'a', TLS_PASSWORD: 't', SASL_USERNAME: 'u' },
+        env: { PATH: process.env.PATH, ADMIN_PASSWORD: 'a', TLS_PASSWORD: 't', SASL_USERNAME: 'u' },
       });
       calls = readFileSync(log, 'utf8');
     } finally {
