@@ -30,7 +30,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from 'cassandra-driver';
 import { numberListOption, numberOption } from '../common/config/cli-options.js';
 import { runMain } from '../common/config/run-main.js';
-import { awaitTopicsReady } from '../common/kafka/admin.js';
+import { ensureTopics } from '../common/kafka/admin.js';
 import { TOPICS } from '../common/kafka/topics.js';
 import { stackCassandraClient, stackKafkaClient } from '../stack/clients.js';
 import { loadStackConfig, REPO_ROOT } from '../stack/config.js';
@@ -109,17 +109,13 @@ async function main(): Promise<void> {
   const cassandra = stackCassandraClient(secrets, 'sensorwatch');
   try {
     // Each one as the pipeline's topic it stands in for: partitions, replication and configs.
-    const definitionOf = (key: keyof typeof topics) => (key === 'ceiling' ? TOPICS.readings : TOPICS[key]);
-    await admin.createTopics({
-      waitForLeaders: false,
-      topics: (Object.keys(topics) as (keyof typeof topics)[]).map((key) => ({
-        topic: topics[key],
-        numPartitions: definitionOf(key).partitions,
-        replicationFactor: definitionOf(key).replicationFactor,
-        configEntries: Object.entries(definitionOf(key).configs).map(([name, value]) => ({ name, value })),
+    await ensureTopics(
+      admin,
+      (Object.keys(topics) as (keyof typeof topics)[]).map((key) => ({
+        ...(key === 'ceiling' ? TOPICS.readings : TOPICS[key]),
+        name: topics[key],
       })),
-    });
-    await awaitTopicsReady(admin, Object.values(topics));
+    );
 
     const ladderOptions = (): LadderOptions => ({
       topics,

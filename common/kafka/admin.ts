@@ -34,8 +34,9 @@ export async function ensureTopics(
       admin,
       missing.map((d) => d.name),
     );
-    // false: they all existed after all. The broker that listed topics had not yet learnt of a topic
-    // created a moment before; it is checked below like any other that exists.
+    // false: one or more existed after all (the broker that listed topics had not yet learnt of a topic
+    // created a moment before). Then each is checked below like one that existed; one this call did
+    // create has its configs already, and reads as unchanged.
     if (createdAll) created = missing;
   }
 

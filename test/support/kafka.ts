@@ -1,4 +1,4 @@
-import { awaitTopicsReady } from '../../common/kafka/admin.js';
+import { ensureTopics } from '../../common/kafka/admin.js';
 import type { KafkaClient } from '../../common/kafka/kafkajs.js';
 import { Partitioners } from '../../common/kafka/kafkajs.js';
 import { TOPICS, type TopicDefinition } from '../../common/kafka/topics.js';
@@ -17,20 +17,7 @@ export async function createTestTopic(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      // kafkajs' own waitForLeaders fails on UNKNOWN_TOPIC_OR_PARTITION from a broker that has not caught
-      // up yet; awaitTopicsReady below retries through it.
-      waitForLeaders: false,
-      topics: [
-        {
-          topic,
-          numPartitions: partitions,
-          replicationFactor: like.replicationFactor,
-          configEntries: Object.entries(like.configs).map(([name, value]) => ({ name, value })),
-        },
-      ],
-    });
-    await awaitTopicsReady(admin, [topic]);
+    await ensureTopics(admin, [{ ...like, name: topic, partitions }]);
   } finally {
     await admin.disconnect();
   }
