@@ -77,11 +77,13 @@ for (let round = 0; round < rounds; round++) {
   for (const size of fleetSizes) figures.get(size)?.push(scoreFleet(size));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+/** "×r" against the first fleet; a run too short for the CPU clock to see has no ratio. */
+const ratioTo = (us: number, base: number) => (base > 0 ? `×${(us / base).toFixed(2)}` : '× –');
 const smallest = median(figures.get(fleetSizes[0] as number) ?? []);
 console.log(`Scoring core, µs of CPU per reading (${ticks} ticks a round, the second half timed):`);
 for (const [size, us] of figures) {
   const rounded = us.map((u) => u.toFixed(2)).join(', ');
   console.log(
-    `  ${String(size).padStart(6)} stations: ${rounded}   median ${median(us).toFixed(2)}   ×${(median(us) / smallest).toFixed(2)}`,
+    `  ${String(size).padStart(6)} stations: ${rounded}   median ${median(us).toFixed(2)}   ${ratioTo(median(us), smallest)}`,
   );
 }
