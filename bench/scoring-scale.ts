@@ -29,10 +29,15 @@ const rounds = numberOption('rounds', args.rounds, { min: 1, integer: true });
 const ORIGIN = Date.parse('2026-01-05T00:00:00Z');
 const TICK_MS = 60_000;
 
+/** Each profile gets the same share of a fleet, so a fleet holds a whole multiple of the profiles. */
+function stationsPerProfile(size: number): number {
+  return Math.max(1, Math.round(size / profileNames().length));
+}
+
 /** µs of process CPU per reading scored over the second half of `ticks` (the first half warms up). */
 function scoreFleet(size: number): number {
   const profiles = profileNames();
-  const perProfile = Math.max(1, Math.round(size / profiles.length));
+  const perProfile = stationsPerProfile(size);
   const stations = profiles.flatMap((profile) =>
     Array.from(
       { length: perProfile },
@@ -84,6 +89,6 @@ console.log(`Scoring core, µs of CPU per reading (${ticks} ticks a round, the s
 for (const [size, us] of figures) {
   const rounded = us.map((u) => u.toFixed(2)).join(', ');
   console.log(
-    `  ${String(size).padStart(6)} stations: ${rounded}   median ${median(us).toFixed(2)}   ${ratioTo(median(us), smallest)}`,
+    `  ${String(stationsPerProfile(size) * profileNames().length).padStart(6)} stations: ${rounded}   median ${median(us).toFixed(2)}   ${ratioTo(median(us), smallest)}`,
   );
 }
