@@ -1,5 +1,4 @@
 import { DailyRecurrence } from './daily-recurrence.js';
-import { EwmaStats } from './ewma-stats.js';
 import { medianOf } from './median.js';
 import { SwitchRuns } from './switch-runs.js';
 import { TailGauge } from './tail-gauge.js';
@@ -21,6 +20,64 @@ export interface SeriesShape {
 }
 
 /**
+ * Where each of a series' moving statistics lives in its numbers: an exponentially weighted mean, variance
+ * and count (EwmaStats' three fields) in three slots from there. One array per series rather than an
+ * object per statistic: sixteen objects and their boxed doubles were 2 KB a sensor, spread over the heap,
+ * and a reading cost 2.7 times as much in a fleet of 3 000 stations as in one of 120.
+ */
+export const Stat = {
+  /** The moving level. */
+  level: 0,
+  /** One-reading steps. */
+  step: 3,
+  /** How often a reading repeats the one before it. */
+  repeats: 6,
+  /** How the moving slope usually varies. */
+  slopes: 9,
+  /** Values away from idle, for judging an idle-mostly sensor's activity against activity. */
+  active: 12,
+  /** Usual length of the runs a sensor holds at its highest or lowest value before it moves off again. */
+  pinnedRuns: 15,
+  /** Steps into active values (from idle or from another active value): an idle-mostly sensor's jumps. */
+  activeSteps: 18,
+  /**
+   * Steps between two active values (within a burst, not into one): a rain gauge's walk moves a quarter of
+   * a mm/h a minute while each burst starts with a leap from 0, so leaps within a burst (a gauge gone
+   * erratic) show only against these.
+   */
+  burstSteps: 21,
+  /** How often an active value repeats the active one before it (a rain gauge's readings never do). */
+  activeRepeats: 24,
+  /**
+   * How a count's sums over its last RATE_READINGS values usually run (see `rateSumWith`). Learnt from the
+   * sums themselves, not from single counts: a count's rate
+   * wanders (visitors come in waves), so consecutive counts are not independent and a sum of ten varies
+   * by more than ten single counts say.
+   */
+  rateSums: 27,
+  /** How the log-scale sums usually run (see `logRateSumWith`). */
+  logRateSums: 30,
+  /** How often a reading differs from the one before, however long the runs (counts change nearly always). */
+  changes: 33,
+  /** How often a reading lies strictly between the lowest and highest the sensor has reported. */
+  inside: 36,
+  /** Share of readings at the idle candidate since it became one (EWMA of 1 at idle, 0 otherwise). */
+  idleRate: 39,
+  /** How the recent share of active readings usually moves. */
+  activityRates: 42,
+  /**
+   * How often a reading repeats a lowest or highest value the sensor has not passed for STABLE_BOUND
+   * readings (held at a bound), over the long window: the share that makes it censored.
+   */
+  pinned: 45,
+} as const;
+export type Stat = (typeof Stat)[keyof typeof Stat];
+/** Numbers per statistic: mean, variance, count. */
+const STAT_SLOTS = 3;
+/** Statistics from this one on remember the long window; those before it, the short one. */
+const LONG_MEMORY_FROM = Stat.idleRate;
+
+/**
  * What the statistics model keeps per station and sensor: O(1) memory and work per reading.
  *
  * Beside the moving level and steps it keeps what stops a scale from collapsing on real sensors:
@@ -34,52 +91,32 @@ export interface SeriesShape {
  * - the extremes seen, so a run pinned at a bound reads as saturation, not as an ever larger z.
  */
 export class SeriesState {
-  readonly level: EwmaStats;
-  readonly step: EwmaStats;
-  readonly repeats: EwmaStats;
   /** The long-run level and mean absolute deviation from it: see `longRunStdDev`. */
   longRunMean = 0;
   longRunDeviation = 0;
   /**
-   * Three rings in one array (a typed array per ring cost more than the ring, times tens of thousands of
-   * sensors): from RATES_AT the last RATE_READINGS values, whose sum is a count's rate over a few readings
-   * (see `rateSumWith`); from LOG_RATES_AT the same values' ln(1 + value); from STEPS_AT the sizes of the
-   * last RECENT_STEPS two-reading steps (see `recentStepMedian`).
+   * The moving statistics, from each `Stat` on, and three rings after them, all in one array: from
+   * RATES_AT the last RATE_READINGS values, whose sum is a count's rate over a few readings (see
+   * `rateSumWith`); from LOG_RATES_AT the same values' ln(1 + value); from STEPS_AT the sizes of the last
+   * RECENT_STEPS two-reading steps (see `recentStepMedian`).
    */
-  private readonly rings = new Float64Array(RINGS_LENGTH);
+  private readonly numbers = new Float64Array(NUMBERS_LENGTH);
   private rateSum = 0;
   private rateCount = 0;
-  /**
-   * How those sums usually run. Learnt from the sums themselves, not from single counts: a count's rate
-   * wanders (visitors come in waves), so consecutive counts are not independent and a sum of ten varies
-   * by more than ten single counts say.
-   */
-  readonly rateSums: EwmaStats;
   /**
    * The same window summed on a log scale (ln(1 + count)), and how those sums run. A heavy-tailed count's
    * plain sum is owned by its odd burst of 40, so a shift that lifts every reading by a dozen hides in it;
    * on the log scale each reading weighs about the same, and ten lifted readings stand out.
    */
   private logRateSum = 0;
-  readonly logRateSums: EwmaStats;
-  /** How often a reading lies strictly between the lowest and highest the sensor has reported. */
-  readonly inside: EwmaStats;
   /**
    * Readings since the sensor last reported a new lowest and a new highest value: a bound is one it has
    * not passed for a long while (a tank's 100 %), not a record a trending signal keeps setting and holding.
    */
   sinceNewMin = 0;
   sinceNewMax = 0;
-  /**
-   * How often a reading repeats a lowest or highest value the sensor has not passed for STABLE_BOUND
-   * readings (held at a bound), over the long window: the share that makes it censored.
-   */
-  readonly pinned: EwmaStats;
-  /** How often a reading differs from the one before, however long the runs (counts change nearly always). */
-  readonly changes: EwmaStats;
   /** The moving slope (a short EWMA of steps), and how it usually varies. */
   slope = 0;
-  readonly slopes: EwmaStats;
   last: number | undefined;
   /** Whether the last reading was judged normal. */
   private lastNormal = true;
@@ -124,9 +161,7 @@ export class SeriesState {
    * not a distance from the usual, such as a stuck run): what the daily recurrence learns from.
    */
   judgedScore = 0;
-  /** Usual length of the runs a sensor holds at its highest or lowest value before it moves off again. */
-  readonly pinnedRuns: EwmaStats;
-  /** The longest of those runs that was not itself judged saturation. */
+  /** The longest run held at a bound (see `Stat.pinnedRuns`) that was not itself judged saturation. */
   longestPinned = 0;
   /** How a sensor living at its two extremes (a pump at 0 % or 100 %) switches between them. */
   readonly switching: SwitchRuns;
@@ -137,57 +172,61 @@ export class SeriesState {
 
   /** The idle candidate: the last value held for IDLE_RUN readings in a row while the previous one was no majority. */
   idleValue: number | undefined;
-  /** Share of readings at the idle candidate since it became one (EWMA of 1 at idle, 0 otherwise). */
-  private idleRate: EwmaStats;
-  /** Values away from idle, for judging an idle-mostly sensor's activity against activity. */
-  readonly active: EwmaStats;
-  /** How often an active value repeats the active one before it (a rain gauge's readings never do). */
-  readonly activeRepeats: EwmaStats;
-  /** Steps into active values (from idle or from another active value): an idle-mostly sensor's jumps. */
-  readonly activeSteps: EwmaStats;
-  /**
-   * Steps between two active values (within a burst, not into one): a rain gauge's walk moves a quarter of
-   * a mm/h a minute while each burst starts with a leap from 0, so leaps within a burst (a gauge gone
-   * erratic) show only against these.
-   */
-  readonly burstSteps: EwmaStats;
   /** Times the sensor has gone from idle to active. */
   bursts = 0;
   /** Recent share of active readings, and how that share usually moves. */
   activity = 0;
-  readonly activityRates: EwmaStats;
 
   private readonly longAlpha: number;
+  /** The weight of the newest value in the statistics of the short window: a setting, like the shape. */
+  readonly #alpha: number;
 
   /** The windows and shares the series was made with: a setting, so not in its checkpoints (see EwmaStats). */
   readonly #shape: SeriesShape;
 
   constructor(shape: SeriesShape) {
     this.#shape = shape;
-    const alpha = 2 / (shape.window + 1);
+    this.#alpha = 2 / (shape.window + 1);
     const longAlpha = 2 / (shape.longWindow + 1);
-    this.level = new EwmaStats(alpha);
-    this.step = new EwmaStats(alpha);
-    this.repeats = new EwmaStats(alpha);
-    this.slopes = new EwmaStats(alpha);
     this.longAlpha = longAlpha;
-    this.idleRate = new EwmaStats(longAlpha);
-    this.active = new EwmaStats(alpha);
-    this.pinnedRuns = new EwmaStats(alpha);
-    this.activeSteps = new EwmaStats(alpha);
-    this.burstSteps = new EwmaStats(alpha);
-    this.activeRepeats = new EwmaStats(alpha);
-    this.activityRates = new EwmaStats(longAlpha);
-    this.rateSums = new EwmaStats(alpha);
-    this.logRateSums = new EwmaStats(alpha);
-    this.changes = new EwmaStats(alpha);
-    this.inside = new EwmaStats(alpha);
-    this.pinned = new EwmaStats(longAlpha);
     this.switching = new SwitchRuns(longAlpha);
   }
 
   get count(): number {
-    return this.level.count;
+    return this.countOf(Stat.level);
+  }
+
+  mean(stat: Stat): number {
+    return this.numbers[stat] as number;
+  }
+
+  variance(stat: Stat): number {
+    return this.numbers[stat + 1] as number;
+  }
+
+  stdDev(stat: Stat): number {
+    return Math.sqrt(this.numbers[stat + 1] as number);
+  }
+
+  /** The values a statistic has learnt. */
+  countOf(stat: Stat): number {
+    return this.numbers[stat + 2] as number;
+  }
+
+  /**
+   * Learns one value into a statistic, at the weight max(alpha, 1/n) of its window (see EwmaStats, which
+   * this is, kept in three numbers of the array).
+   */
+  learnStat(stat: Stat, value: number): void {
+    const numbers = this.numbers;
+    const count = (numbers[stat + 2] as number) + 1;
+    numbers[stat + 2] = count;
+    const weight = Math.max(stat >= LONG_MEMORY_FROM ? this.longAlpha : this.#alpha, 1 / count);
+    const mean = numbers[stat] as number;
+    const diff = value - mean;
+    const increment = weight * diff;
+    numbers[stat] = mean + increment;
+    numbers[stat + 1] = (1 - weight) * ((numbers[stat + 1] as number) + diff * increment);
   }
 
   /**
@@ -199,8 +238,8 @@ export class SeriesState {
     // middle of its range is its level, not idleness.
     if (this.idleValue === undefined || this.idleValue > this.min) return false;
     // A hinted sensor is taken at its word until its idle share is known.
-    if (this.idleRate.count < IDLE_MIN_READINGS) return hinted;
-    return this.idleRate.mean >= (hinted ? this.#shape.idleShare / 2 : this.#shape.idleShare);
+    if (this.countOf(Stat.idleRate) < IDLE_MIN_READINGS) return hinted;
+    return this.mean(Stat.idleRate) >= (hinted ? this.#shape.idleShare / 2 : this.#shape.idleShare);
   }
 
   /**
@@ -223,12 +262,12 @@ export class SeriesState {
    * the truth past the bound is cut off, so its moving σ, learnt from the values inside, is too small.
    */
   get censored(): boolean {
-    return this.inside.mean >= MOSTLY_INSIDE && this.pinned.mean >= CENSORED_SHARE;
+    return this.mean(Stat.inside) >= MOSTLY_INSIDE && this.mean(Stat.pinned) >= CENSORED_SHARE;
   }
 
   /** Whether the activity rate has been followed long enough (a long window) to tell an unusual one. */
   get activityKnown(): boolean {
-    return this.activityRates.count >= this.#shape.longWindow / 2 && this.bursts >= KNOWN_BURSTS;
+    return this.countOf(Stat.activityRates) >= this.#shape.longWindow / 2 && this.bursts >= KNOWN_BURSTS;
   }
 
   /** The recent activity share this reading would make, without learning it. */
@@ -244,21 +283,22 @@ export class SeriesState {
   learn(value: number, floor: number, normal: boolean, trendAlpha: number): void {
     const limitZ = this.#shape.clipZ;
     if (this.last !== undefined) {
-      this.changes.update(value !== this.last ? 1 : 0);
+      this.learnStat(Stat.changes, value !== this.last ? 1 : 0);
       const step = value - this.last;
       const size = Math.abs(step);
-      const usualRange = limitZ * Math.max(this.level.stdDev, floor);
+      const usualRange = limitZ * Math.max(this.stdDev(Stat.level), floor);
       // Within the usual range at both ends: the return from a fault no test caught starts outside it, and
       // taken as ordinary it would teach the sensor that steps as big as its faults are (three such misses
       // and every later jump of that size went unseen).
       const landedWithin =
-        Math.abs(value - this.level.mean) < usualRange && Math.abs(this.last - this.level.mean) < usualRange;
+        Math.abs(value - this.mean(Stat.level)) < usualRange &&
+        Math.abs(this.last - this.mean(Stat.level)) < usualRange;
       // Only steps from a reading judged normal: the return from a fault is a big step that lands in range,
       // and must not teach the sensor that steps that big are ordinary.
       if (this.beforeLast !== undefined) {
-        this.rings[STEPS_AT + (this.recentStepCount++ % RECENT_STEPS)] = Math.abs(value - this.beforeLast);
+        this.numbers[STEPS_AT + (this.recentStepCount++ % RECENT_STEPS)] = Math.abs(value - this.beforeLast);
         if (this.recentStepCount >= RECENT_STEPS) {
-          for (let i = 0; i < RECENT_STEPS; i++) STEP_SCRATCH[i] = this.rings[STEPS_AT + i] as number;
+          for (let i = 0; i < RECENT_STEPS; i++) STEP_SCRATCH[i] = this.numbers[STEPS_AT + i] as number;
           this.stepMedian = medianOf(STEP_SCRATCH, RECENT_STEPS, STEP_SCRATCH);
         }
       }
@@ -268,8 +308,8 @@ export class SeriesState {
         if (size < this.resolution) this.resolution = size;
       }
       this.slope += trendAlpha * (step - this.slope);
-      if (normal) this.slopes.update(this.slope);
-      this.step.update(clip(step, this.step, limitZ, floor, this.count));
+      if (normal) this.learnStat(Stat.slopes, this.slope);
+      this.learnStat(Stat.step, this.clip(step, Stat.step, limitZ, floor, this.count));
     }
     if (this.counts && !(value >= 0 && Number.isInteger(value))) {
       this.counts = false;
@@ -281,7 +321,7 @@ export class SeriesState {
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     if (this.count >= 10) {
-      const absZ = Math.abs(value - this.level.mean) / Math.max(this.level.stdDev, floor);
+      const absZ = Math.abs(value - this.mean(Stat.level)) / Math.max(this.stdDev(Stat.level), floor);
       this.tail.learn(absZ);
     }
     this.learnIdle(value, floor, normal);
@@ -290,14 +330,14 @@ export class SeriesState {
     // Not on a sensor that lives at its bounds, a switch reporting 0 % or 100 %: censoring both would
     // freeze its level for good at whichever it showed first.
     const atBound = this.max > this.min && (value === this.max || value === this.min);
-    this.inside.update(atBound ? 0 : 1);
+    this.learnStat(Stat.inside, atBound ? 0 : 1);
     // Held at a bound it has not passed for a while: a sensor holding its newest record is not clipped.
     const stableBound =
       (value === this.max && this.sinceNewMax >= STABLE_BOUND) ||
       (value === this.min && this.sinceNewMin >= STABLE_BOUND);
-    this.pinned.update(this.run > 0 && stableBound ? 1 : 0);
-    const censored = this.run > 0 && atBound && this.inside.mean >= MOSTLY_INSIDE;
-    if (!censored) this.level.update(clip(value, this.level, limitZ, floor, this.count));
+    this.learnStat(Stat.pinned, this.run > 0 && stableBound ? 1 : 0);
+    const censored = this.run > 0 && atBound && this.mean(Stat.inside) >= MOSTLY_INSIDE;
+    if (!censored) this.learnStat(Stat.level, this.clip(value, Stat.level, limitZ, floor, this.count));
     this.learnLongRun(value);
     // Rates are judged on counts only: a sensor that has reported a fraction never is one again.
     if (this.counts) this.learnRate(value, floor, limitZ);
@@ -326,15 +366,20 @@ export class SeriesState {
 
   private learnRate(value: number, floor: number, limitZ: number): void {
     const slot = this.rateCount++ % RATE_READINGS;
-    this.rateSum += value - (this.rings[RATES_AT + slot] as number);
-    this.rings[RATES_AT + slot] = value;
+    this.rateSum += value - (this.numbers[RATES_AT + slot] as number);
+    this.numbers[RATES_AT + slot] = value;
     const logValue = Math.log1p(value);
-    this.logRateSum += logValue - (this.rings[LOG_RATES_AT + slot] as number);
-    this.rings[LOG_RATES_AT + slot] = logValue;
+    this.logRateSum += logValue - (this.numbers[LOG_RATES_AT + slot] as number);
+    this.numbers[LOG_RATES_AT + slot] = logValue;
     if (this.rateCount >= RATE_READINGS) {
-      this.rateSums.update(clip(this.rateSum, this.rateSums, limitZ, floor, this.rateSums.count));
-      const logSums = this.logRateSums;
-      this.logRateSums.update(clip(this.logRateSum, logSums, limitZ, LOG_SUM_FLOOR, logSums.count));
+      this.learnStat(
+        Stat.rateSums,
+        this.clip(this.rateSum, Stat.rateSums, limitZ, floor, this.countOf(Stat.rateSums)),
+      );
+      this.learnStat(
+        Stat.logRateSums,
+        this.clip(this.logRateSum, Stat.logRateSums, limitZ, LOG_SUM_FLOOR, this.countOf(Stat.logRateSums)),
+      );
     }
   }
 
@@ -343,7 +388,7 @@ export class SeriesState {
     if (this.rateCount < RATE_READINGS) return Number.NaN;
     return (
       this.logRateSum -
-      (this.rings[LOG_RATES_AT + (this.rateCount % RATE_READINGS)] as number) +
+      (this.numbers[LOG_RATES_AT + (this.rateCount % RATE_READINGS)] as number) +
       Math.log1p(value)
     );
   }
@@ -354,7 +399,7 @@ export class SeriesState {
    */
   rateSumWith(value: number): number {
     if (this.rateCount < RATE_READINGS) return Number.NaN;
-    return this.rateSum - (this.rings[RATES_AT + (this.rateCount % RATE_READINGS)] as number) + value;
+    return this.rateSum - (this.numbers[RATES_AT + (this.rateCount % RATE_READINGS)] as number) + value;
   }
 
   /**
@@ -370,6 +415,14 @@ export class SeriesState {
     const weight = Math.max(this.longAlpha, 1 / this.count);
     this.longRunDeviation += weight * (Math.abs(value - this.longRunMean) - this.longRunDeviation);
     this.longRunMean += weight * (value - this.longRunMean);
+  }
+
+  /** Clips a value to mean ± limitZ·max(σ, floor) of `stat` once the statistics have their first readings. */
+  private clip(value: number, stat: Stat, limitZ: number, floor: number, count: number): number {
+    if (count < 10) return value;
+    const mean = this.numbers[stat] as number;
+    const limit = limitZ * Math.max(this.stdDev(stat), floor);
+    return Math.min(mean + limit, Math.max(mean - limit, value));
   }
 
   private learnPeak(size: number): void {
@@ -389,36 +442,38 @@ export class SeriesState {
     let atIdle = value === this.idleValue;
     // `run` already counts this reading's repeats: a value held IDLE_RUN readings becomes the candidate
     // unless the current one is the majority.
-    if (!atIdle && this.run + 1 >= IDLE_RUN && !(this.idleRate.mean >= MAJORITY)) {
+    if (!atIdle && this.run + 1 >= IDLE_RUN && !(this.mean(Stat.idleRate) >= MAJORITY)) {
       this.idleValue = value;
-      this.idleRate = new EwmaStats(this.longAlpha);
+      this.numbers.fill(0, Stat.idleRate, Stat.idleRate + STAT_SLOTS);
       atIdle = true;
     }
     if (!atIdle && this.last === this.idleValue) this.bursts += 1;
-    this.idleRate.update(atIdle ? 1 : 0);
+    this.learnStat(Stat.idleRate, atIdle ? 1 : 0);
     if (!atIdle) {
       // A value judged anomalous teaches the spread less: the active readings are a tenth of an idle
       // gauge's, and faults among them, each clipped at 2.5σ, held its σ at 1.6–1.8 where the process's is 1.
       const clipZ = normal ? this.#shape.clipZ : ANOMALOUS_ACTIVE_CLIP_Z;
-      this.active.update(clip(value, this.active, clipZ, floor, this.active.count));
+      this.learnStat(Stat.active, this.clip(value, Stat.active, clipZ, floor, this.countOf(Stat.active)));
       if (this.last !== undefined) {
-        const step = clip(
+        const step = this.clip(
           value - this.last,
-          this.activeSteps,
+          Stat.activeSteps,
           this.#shape.clipZ,
           floor,
-          this.activeSteps.count,
+          this.countOf(Stat.activeSteps),
         );
-        this.activeSteps.update(step);
+        this.learnStat(Stat.activeSteps, step);
         if (this.last !== this.idleValue) {
-          const steps = this.burstSteps;
-          steps.update(clip(value - this.last, steps, clipZ, floor, steps.count));
+          this.learnStat(
+            Stat.burstSteps,
+            this.clip(value - this.last, Stat.burstSteps, clipZ, floor, this.countOf(Stat.burstSteps)),
+          );
         }
       }
     }
     const alpha = 2 / (this.#shape.activityWindow + 1);
     this.activity += alpha * ((atIdle ? 0 : 1) - this.activity);
-    this.activityRates.update(this.activity);
+    this.learnStat(Stat.activityRates, this.activity);
   }
 }
 
@@ -447,11 +502,11 @@ export const RATE_READINGS = 10;
 export const LOG_SUM_FLOOR = 0.1 * Math.LN2;
 /** Steps whose median is the recent step spread. */
 const RECENT_STEPS = 5;
-/** Where each ring starts in a series' `rings`, and their length in all. */
-const RATES_AT = 0;
-const LOG_RATES_AT = RATE_READINGS;
-const STEPS_AT = 2 * RATE_READINGS;
-const RINGS_LENGTH = STEPS_AT + RECENT_STEPS;
+/** Where each ring starts in a series' `numbers`, after the statistics, and the length of them all. */
+const RATES_AT = Object.keys(Stat).length * STAT_SLOTS;
+const LOG_RATES_AT = RATES_AT + RATE_READINGS;
+const STEPS_AT = LOG_RATES_AT + RATE_READINGS;
+const NUMBERS_LENGTH = STEPS_AT + RECENT_STEPS;
 /**
  * Room to sort the steps in, shared by every series: a median is taken and read within one call, and the
  * scoring core is synchronous. One per series was a typed array and its buffer for each of tens of
@@ -464,10 +519,3 @@ const MAJORITY = 0.5;
 const IDLE_RUN = 3;
 /** Readings since a candidate was chosen before its share is trusted. */
 const IDLE_MIN_READINGS = 100;
-
-/** Clips a value to mean ± limitZ·max(σ, floor) of `stats` once the statistics have their first readings. */
-function clip(value: number, stats: EwmaStats, limitZ: number, floor: number, count: number): number {
-  if (count < 10) return value;
-  const limit = limitZ * Math.max(stats.stdDev, floor);
-  return Math.min(stats.mean + limit, Math.max(stats.mean - limit, value));
-}

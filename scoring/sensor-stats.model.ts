@@ -6,7 +6,6 @@ import {
   poissonLowerTail,
   poissonUpperTail,
 } from './count-tails.js';
-import type { EwmaStats } from './ewma-stats.js';
 import {
   type AnomalyModel,
   DEFAULT_THRESHOLDS,
@@ -21,6 +20,7 @@ import {
   RATE_READINGS,
   type SeriesShape,
   SeriesState,
+  Stat,
 } from './sensor-series.js';
 import { restoreInto, StationKeyedMap, type StationStateHolder } from './station-state.js';
 
@@ -230,7 +230,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       state.longRunStdDev * o.longRunShare,
       state.recentStepMedian * o.recentStepShare,
       (spec?.stdDev ?? 0) * o.minStdDevShare,
-      Math.abs(state.level.mean) * RELATIVE_FLOOR,
+      Math.abs(state.mean(Stat.level)) * RELATIVE_FLOOR,
       ABSOLUTE_FLOOR,
     );
   }
@@ -257,12 +257,14 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     // not censored, so its jumps keep their own floor; nor is a count at 0, which is a value, not a cut.
     const levelFloor =
       state.censored && !counts ? Math.max(floor, state.longRunStdDev * CENSORED_SPREAD_SHARE) : floor;
-    const stdDev = Math.max(state.level.stdDev, levelFloor);
+    const stdDev = Math.max(state.stdDev(Stat.level), levelFloor);
     const z = levelZ(state, value, stdDev, counts);
     // The multi-sensor models keep the z they were trained on: a scale that changes when a sensor comes to
     // count as censored would move their inputs under them.
     const residualZ =
-      levelFloor > floor ? levelZ(state, value, Math.max(state.level.stdDev, floor), counts) : undefined;
+      levelFloor > floor
+        ? levelZ(state, value, Math.max(state.stdDev(Stat.level), floor), counts)
+        : undefined;
     const tail = state.tail.factor;
     let score = (Math.abs(z) * o.warningZ) / o.levelZ / tail;
     let kind = 'level';
@@ -272,33 +274,37 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       // of 40 errors would read as a trend). What a count shows that one value hides is a shift in its
       // rate: the sum of its last few values, judged by the tail of a sum of such counts.
       const sum = state.rateSumWith(value);
-      if (Number.isFinite(sum) && state.rateSums.count >= o.warmUp) {
-        const sumZ = bounded(rateZ(sum, state.rateSums));
+      if (Number.isFinite(sum) && state.countOf(Stat.rateSums) >= o.warmUp) {
+        const sumZ = bounded(rateZ(sum, state));
         const rateScore = (Math.abs(sumZ) * o.warningZ) / o.levelZ;
         // Only while the count itself is still off the same way: once it is back, the sum is the memory
         // of an episode that has ended, not a new one.
         if (rateScore > score && Math.sign(z) === Math.sign(sumZ)) {
           score = rateScore;
           kind = 'rate';
-          extra = { sum, usualSum: state.rateSums.mean, readings: RATE_READINGS };
+          extra = { sum, usualSum: state.mean(Stat.rateSums), readings: RATE_READINGS };
         }
         // The same window on a log scale, where a heavy tail's odd burst no longer owns the sum. Upwards
         // only: the log stretches small counts, and a wandering rate's quiet spell (visitors at 7 instead of
         // 12) would read as a collapse there, which the plain sum judges rightly.
-        const logSums = state.logRateSums;
         const logZ = bounded(
-          (state.logRateSumWith(value) - logSums.mean) / Math.max(logSums.stdDev, LOG_SUM_FLOOR),
+          (state.logRateSumWith(value) - state.mean(Stat.logRateSums)) /
+            Math.max(state.stdDev(Stat.logRateSums), LOG_SUM_FLOOR),
         );
         const logScore = (Math.abs(logZ) * o.warningZ) / o.levelZ;
         if (logScore > score && logZ > 0 && z > 0) {
           score = logScore;
           kind = 'rate';
-          extra = { sum, usualSum: state.rateSums.mean, readings: RATE_READINGS };
+          extra = { sum, usualSum: state.mean(Stat.rateSums), readings: RATE_READINGS };
         }
       }
     } else if (state.last !== undefined && Math.abs(z) >= o.jumpMinLevelZ) {
-      const stepStdDev = Math.max(state.step.stdDev, floor, (state.regularStep * o.jumpPeakMargin) / o.jumpZ);
-      const jumpZ = bounded((value - state.last - state.step.mean) / stepStdDev);
+      const stepStdDev = Math.max(
+        state.stdDev(Stat.step),
+        floor,
+        (state.regularStep * o.jumpPeakMargin) / o.jumpZ,
+      );
+      const jumpZ = bounded((value - state.last - state.mean(Stat.step)) / stepStdDev);
       const jumpScore = (Math.abs(jumpZ) * o.warningZ) / o.jumpZ / tail;
       if (jumpScore > score) {
         score = jumpScore;
@@ -308,7 +314,8 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     if (!counts && state.last !== undefined && Math.abs(z) >= o.trendMinLevelZ) {
       const slope = state.slope + this.trendAlpha * (value - state.last - state.slope);
       const slopeZ = bounded(
-        (slope - state.slopes.mean) / Math.max(state.slopes.stdDev, floor * this.slopeSpreadPerStep),
+        (slope - state.mean(Stat.slopes)) /
+          Math.max(state.stdDev(Stat.slopes), floor * this.slopeSpreadPerStep),
       );
       // Not divided by the tail factor: a slope is a moving mean of steps, and the single readings' heavy
       // tails that the factor measures average out in it.
@@ -328,13 +335,22 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       const pinned = state.max > state.min && (value === state.max || atLowest);
       if (pinned) {
         const extra = { bound: value === state.max ? 'highest' : 'lowest' };
-        return { kind: 'saturated', score: stuck, z, mean: state.level.mean, stdDev, tail, extra, residualZ };
+        return {
+          kind: 'saturated',
+          score: stuck,
+          z,
+          mean: state.mean(Stat.level),
+          stdDev,
+          tail,
+          extra,
+          residualZ,
+        };
       }
       score = stuck;
       kind = 'stuck';
       extra = undefined;
     }
-    return { kind, score, z, mean: state.level.mean, stdDev, tail, extra, residualZ };
+    return { kind, score, z, mean: state.mean(Stat.level), stdDev, tail, extra, residualZ };
   }
 
   /**
@@ -368,21 +384,20 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     // and so does a smooth signal that was moving by a grid step or two when the run began (a noise-free
     // cycle at its peak).
     if (state.spreadBeforeRun <= SMOOTH_STEPS * state.resolution) return 0;
-    if (state.resolution >= COARSE_GRID * state.level.stdDev) return 0;
+    if (state.resolution >= COARSE_GRID * state.stdDev(Stat.level)) return 0;
     const repeated = state.run + 2;
     // At its highest or lowest value, a sensor that has held such a bound before and moved off again is
     // judged by how long it usually holds it: a tank that sits full for an hour a day is not stuck at full.
     const pinned = state.max > state.min && (value === state.max || value === state.min);
-    const runs = state.pinnedRuns;
     // Not before it has held and left a bound PINNED_RUNS_KNOWN times: until it knows how long it usually
     // stays there, a run at a bound is no evidence, unless the bound lies past the z its level learns
     // from. A tank first full at 100 % sits a σ above its level; a wind gauge that drifted down to its
     // 0 and stays there for twenty readings, 2.7σ below it, is stuck (simulator drift recall 0.756 →
     // 0.808: faults cut at a sensor's range end that way).
-    const known = runs.count >= PINNED_RUNS_KNOWN;
+    const known = state.countOf(Stat.pinnedRuns) >= PINNED_RUNS_KNOWN;
     if (pinned && !known && Math.abs(z) < this.options.winsorZ) return 0;
     const usualPinned = pinned && known ? pinnedRunLimit(state) : 0;
-    return this.runScore(repeated, Math.max(this.stuckRunFor(state.repeats.mean), usualPinned));
+    return this.runScore(repeated, Math.max(this.stuckRunFor(state.mean(Stat.repeats)), usualPinned));
   }
 
   /** A count repeating one value longer than that value's own repeat share would almost ever give. */
@@ -421,12 +436,12 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     // a truncated distribution, narrower than the process's, whose upper tail they keep. So the spread the
     // profile gives the sensor is, in part, a floor too: all of it cost the live demo recall on small level
     // shifts; three quarters of it took environment rainfall's false alarm onsets from 8 to 2 in 2 days.
-    const stdDev = Math.max(state.active.stdDev, floor, (spec?.stdDev ?? 0) * o.activeStdDevShare);
+    const stdDev = Math.max(state.stdDev(Stat.active), floor, (spec?.stdDev ?? 0) * o.activeStdDevShare);
     // Until it has been active warmUp times, a sensor's activity is not judged at all: the first sunrise
     // of a solar plant is new, not anomalous.
-    if (state.active.count < o.warmUp)
-      return { kind: 'level', score: 0, z: 0, mean: state.active.mean, stdDev, tail: 1, idle: true };
-    const z = bounded((value - state.active.mean) / stdDev);
+    if (state.countOf(Stat.active) < o.warmUp)
+      return { kind: 'level', score: 0, z: 0, mean: state.mean(Stat.active), stdDev, tail: 1, idle: true };
+    const z = bounded((value - state.mean(Stat.active)) / stdDev);
     let score = (Math.abs(z) * o.warningZ) / o.levelZ;
     let kind = 'level';
     // A step into activity far bigger than its usual ones (a spike at night), on a sensor its profile calls
@@ -435,7 +450,7 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     const last = state.last;
     const into =
       intermittent && last !== undefined
-        ? this.leapScore(value - last, state.activeSteps, Math.max(floor, spec?.stdDev ?? 0))
+        ? this.leapScore(value - last, state, Stat.activeSteps, Math.max(floor, spec?.stdDev ?? 0))
         : 0;
     // A leap between two active values far bigger than the sensor's usual ones within a burst (a gauge gone
     // erratic), landing away from the active level as a jump must (a return to it is no fault). On every
@@ -443,9 +458,9 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     const within =
       last !== undefined &&
       last !== state.idleValue &&
-      state.burstSteps.count >= o.warmUp &&
+      state.countOf(Stat.burstSteps) >= o.warmUp &&
       Math.abs(z) >= o.jumpMinLevelZ
-        ? this.leapScore(value - last, state.burstSteps, floor)
+        ? this.leapScore(value - last, state, Stat.burstSteps, floor)
         : 0;
     if (Math.max(into, within) > score) {
       score = Math.max(into, within);
@@ -453,34 +468,33 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
     }
     // An active value held exactly, on a sensor whose active values do not repeat (rain at 4.327 mm/h for
     // twenty minutes): the gauge is stuck, whatever its level.
-    if (value === state.last && state.activeRepeats.count >= o.warmUp) {
-      const stuck = this.runScore(state.run + 2, this.stuckRunFor(state.activeRepeats.mean));
+    if (value === state.last && state.countOf(Stat.activeRepeats) >= o.warmUp) {
+      const stuck = this.runScore(state.run + 2, this.stuckRunFor(state.mean(Stat.activeRepeats)));
       if (stuck > score) {
         score = stuck;
         kind = 'stuck';
       }
     }
-    const rates = state.activityRates;
-    const activityScore = this.activityScore(state.activityWith(value), rates);
+    const activityScore = this.activityScore(state.activityWith(value), state);
     if (state.activityKnown && activityScore > score) {
-      const extra = { activity: state.activityWith(value), usualActivity: rates.mean };
+      const extra = { activity: state.activityWith(value), usualActivity: state.mean(Stat.activityRates) };
       return {
         kind: 'activity',
         score: activityScore,
         z,
-        mean: state.active.mean,
+        mean: state.mean(Stat.active),
         stdDev,
         tail: 1,
         idle: true,
         extra,
       };
     }
-    return { kind, score, z, mean: state.active.mean, stdDev, tail: 1, idle: true };
+    return { kind, score, z, mean: state.mean(Stat.active), stdDev, tail: 1, idle: true };
   }
 
   /** The jump score of a step against `steps`, the usual ones, on a spread of at least `floor`. */
-  private leapScore(step: number, steps: EwmaStats, floor: number): number {
-    const jumpZ = bounded((step - steps.mean) / Math.max(steps.stdDev, floor));
+  private leapScore(step: number, state: SeriesState, steps: Stat, floor: number): number {
+    const jumpZ = bounded((step - state.mean(steps)) / Math.max(state.stdDev(steps), floor));
     return (Math.abs(jumpZ) * this.options.warningZ) / this.options.jumpZ;
   }
 
@@ -491,17 +505,19 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
    * scores warning, rarer scores higher. Not a Gaussian z: at a rate of 1 % three active readings in thirty
    * would be 4σ, yet happen every few hundred readings.
    */
-  private activityScore(recent: number, rates: EwmaStats): number {
+  private activityScore(recent: number, state: SeriesState): number {
+    const usual = state.mean(Stat.activityRates);
     const o = this.options;
     const window = o.activityWindow;
     const count = Math.round(recent * window);
-    const expected = Math.max(rates.mean, 1 / o.longWindow) * window;
+    const expected = Math.max(usual, 1 / o.longWindow) * window;
     if (count <= expected) return 0;
     const tail = poissonUpperTail(count, expected);
     const poissonScore = (o.warningZ * Math.log(1 / tail)) / Math.log(ACTIVITY_RARITY);
     // Activity that comes in bursts (rain, a pump cycle) is far from independent readings: judged too
     // against how much the recent share has been seen to swing, it must be unusual both ways.
-    const swing = (o.warningZ * (recent - rates.mean)) / (ACTIVITY_SWING_Z * Math.max(rates.stdDev, 1e-9));
+    const swing =
+      (o.warningZ * (recent - usual)) / (ACTIVITY_SWING_Z * Math.max(state.stdDev(Stat.activityRates), 1e-9));
     return Math.min(poissonScore, swing);
   }
 
@@ -548,20 +564,20 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
       } else {
         // The share of repeats learns from a run only once it ended, and only if it was too short to be a
         // fault: a stuck stretch must not teach the sensor that repeating itself is normal.
-        if (state.run + 1 < this.stuckRunFor(state.repeats.mean)) {
-          for (let r = 0; r < state.run; r++) state.repeats.update(1);
+        if (state.run + 1 < this.stuckRunFor(state.mean(Stat.repeats))) {
+          for (let r = 0; r < state.run; r++) state.learnStat(Stat.repeats, 1);
         }
-        if (state.last !== undefined) state.repeats.update(0);
+        if (state.last !== undefined) state.learnStat(Stat.repeats, 0);
         // An idle-mostly sensor's active values learn how often they repeat the same way: from runs too short
         // to be a fault, once they ended, and a change only between normal readings. Learnt reading by
         // reading, a gauge held at 4.626 mm/h taught itself a share above the stuck limit within six
         // readings of the run.
         const idle = state.idleValue;
         if (state.last !== undefined && state.last !== idle) {
-          if (state.run + 1 < this.stuckRunFor(state.activeRepeats.mean)) {
-            for (let r = 0; r < state.run; r++) state.activeRepeats.update(1);
+          if (state.run + 1 < this.stuckRunFor(state.mean(Stat.activeRepeats))) {
+            for (let r = 0; r < state.run; r++) state.learnStat(Stat.activeRepeats, 1);
           }
-          if (value !== idle && !judgedAnomalous) state.activeRepeats.update(0);
+          if (value !== idle && !judgedAnomalous) state.learnStat(Stat.activeRepeats, 0);
         }
         // A count learns the same per value, from runs that were not already judged stuck.
         if (
@@ -577,10 +593,10 @@ export class SensorStatsModel implements AnomalyModel, StationStateHolder {
           (state.last === state.max || state.last === state.min)
         ) {
           // The longest ordinary run there: one the model would not call saturated.
-          if (state.pinnedRuns.count < PINNED_RUNS_KNOWN || state.run + 1 < pinnedRunLimit(state)) {
+          if (state.countOf(Stat.pinnedRuns) < PINNED_RUNS_KNOWN || state.run + 1 < pinnedRunLimit(state)) {
             state.longestPinned = Math.max(state.longestPinned, state.run + 1);
           }
-          state.pinnedRuns.update(state.run + 1);
+          state.learnStat(Stat.pinnedRuns, state.run + 1);
         }
         state.run = 0;
       }
@@ -674,7 +690,7 @@ const SMOOTH_STEPS = 2.5;
  * stays).
  */
 function pinnedRunLimit(state: SeriesState): number {
-  return Math.max(PINNED_MARGIN * state.pinnedRuns.mean, PINNED_OVER_LONGEST * state.longestPinned);
+  return Math.max(PINNED_MARGIN * state.mean(Stat.pinnedRuns), PINNED_OVER_LONGEST * state.longestPinned);
 }
 
 const PINNED_OVER_LONGEST = 1.5;
@@ -721,8 +737,8 @@ const COUNT_MEAN_LIMIT = 100;
  * when that is the more forgiving.
  */
 function levelZ(state: SeriesState, value: number, scale: number, counts: boolean): number {
-  const gaussianZ = bounded((value - state.level.mean) / scale);
-  return counts && gaussianZ > 0 ? Math.min(gaussianZ, Math.max(0, countZ(value, state.level))) : gaussianZ;
+  const gaussianZ = bounded((value - state.mean(Stat.level)) / scale);
+  return counts && gaussianZ > 0 ? Math.min(gaussianZ, Math.max(0, countZ(value, state))) : gaussianZ;
 }
 
 /**
@@ -732,12 +748,13 @@ function levelZ(state: SeriesState, value: number, scale: number, counts: boolea
  * end (its sum over ten readings leaps by a thousand at every switch).
  */
 function isCountLike(state: SeriesState): boolean {
-  const { mean, variance } = state.level;
+  const mean = state.mean(Stat.level);
+  const variance = state.variance(Stat.level);
   return (
     state.counts &&
     mean < COUNT_MEAN_LIMIT &&
     variance >= COUNT_DISPERSION * mean &&
-    state.changes.mean > COUNT_MIN_CHANGES
+    state.mean(Stat.changes) > COUNT_MIN_CHANGES
   );
 }
 
@@ -755,16 +772,17 @@ const COUNT_DISPERSION = 0.5;
  * The negative binomial size of a count whose moving variance says it is over-dispersed (variance above
  * the mean: error counts, visitor bursts); infinite, Poisson, otherwise.
  */
-function countSize(level: EwmaStats): number {
-  const mean = Math.max(level.mean, 1e-9);
-  return level.variance > mean * 1.05 ? (mean * mean) / (level.variance - mean) : Number.POSITIVE_INFINITY;
+function countSize(state: SeriesState, stat: Stat): number {
+  const mean = Math.max(state.mean(stat), 1e-9);
+  const variance = state.variance(stat);
+  return variance > mean * 1.05 ? (mean * mean) / (variance - mean) : Number.POSITIVE_INFINITY;
 }
 
 /** The Gaussian z of a count's upper tail, Poisson or negative binomial at the moving mean and variance. */
-function countZ(value: number, level: EwmaStats): number {
-  const mean = Math.max(level.mean, 1e-9);
+function countZ(value: number, state: SeriesState): number {
+  const mean = Math.max(state.mean(Stat.level), 1e-9);
   const k = Math.round(value);
-  const size = countSize(level);
+  const size = countSize(state, Stat.level);
   const tail = Number.isFinite(size) ? negativeBinomialUpperTail(k, mean, size) : poissonUpperTail(k, mean);
   return normalQuantile(1 - tail);
 }
@@ -773,9 +791,9 @@ function countZ(value: number, level: EwmaStats): number {
  * The Gaussian z of the sum of a count's last RATE_READINGS values, above or below how such sums usually
  * run: negative binomial with their moving mean and variance (Poisson when they vary no more than that).
  */
-function rateZ(sum: number, sums: EwmaStats): number {
-  const size = countSize(sums);
-  const mean = Math.max(sums.mean, 1e-9);
+function rateZ(sum: number, state: SeriesState): number {
+  const size = countSize(state, Stat.rateSums);
+  const mean = Math.max(state.mean(Stat.rateSums), 1e-9);
   const k = Math.round(sum);
   const poisson = !Number.isFinite(size);
   if (k >= mean) {

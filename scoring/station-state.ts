@@ -18,7 +18,8 @@ import { deserialize, serialize } from 'node:v8';
 // 4: each sensor learns how high its scores usually rise at each time of day (2026-12-02).
 // 5: an idle-mostly sensor learns its steps within bursts apart from its steps into them (2026-12-02).
 // 6: a series keeps its three rings in one array, and no room to sort medians in (2026-12-03).
-export const STATION_STATE_VERSION = 6;
+// 7: a series keeps its moving statistics in one array with its rings (2026-12-03).
+export const STATION_STATE_VERSION = 7;
 
 /** A model that keeps state per station, and can hand it over. */
 export interface StationStateHolder {
