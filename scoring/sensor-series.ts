@@ -1,4 +1,5 @@
 import { DailyRecurrence } from './daily-recurrence.js';
+import { EWMA_COUNT, EWMA_MEAN, EWMA_SLOTS, EWMA_VARIANCE, learnEwmaAt } from './ewma-stats.js';
 import { medianOf } from './median.js';
 import { SwitchRuns } from './switch-runs.js';
 import { TailGauge } from './tail-gauge.js';
@@ -21,9 +22,8 @@ export interface SeriesShape {
 
 /**
  * Where each of a series' moving statistics lives in its numbers: an exponentially weighted mean, variance
- * and count (EwmaStats' three fields) in three slots from there. One array per series rather than an
- * object per statistic: sixteen objects and their boxed doubles were 2 KB a sensor, spread over the heap,
- * and a reading cost 2.7 times as much in a fleet of 3 000 stations as in one of 120.
+ * and count (an EwmaStats' three fields) in EWMA_SLOTS slots from there (see `learnEwmaAt`). Sixteen
+ * EwmaStats objects, with their boxed doubles, were 2 KB a sensor spread over the heap.
  */
 export const Stat = {
   /** The moving level. */
@@ -72,8 +72,6 @@ export const Stat = {
   pinned: 45,
 } as const;
 export type Stat = (typeof Stat)[keyof typeof Stat];
-/** Numbers per statistic: mean, variance, count. */
-const STAT_SLOTS = 3;
 /** Statistics from this one on remember the long window; those before it, the short one. */
 const LONG_MEMORY_FROM = Stat.idleRate;
 
@@ -197,36 +195,25 @@ export class SeriesState {
   }
 
   mean(stat: Stat): number {
-    return this.numbers[stat] as number;
+    return this.numbers[stat + EWMA_MEAN] as number;
   }
 
   variance(stat: Stat): number {
-    return this.numbers[stat + 1] as number;
+    return this.numbers[stat + EWMA_VARIANCE] as number;
   }
 
   stdDev(stat: Stat): number {
-    return Math.sqrt(this.numbers[stat + 1] as number);
+    return Math.sqrt(this.numbers[stat + EWMA_VARIANCE] as number);
   }
 
   /** The values a statistic has learnt. */
   countOf(stat: Stat): number {
-    return this.numbers[stat + 2] as number;
+    return this.numbers[stat + EWMA_COUNT] as number;
   }
 
-  /**
-   * Learns one value into a statistic, at the weight max(alpha, 1/n) of its window (see EwmaStats, which
-   * this is, kept in three numbers of the array).
-   */
+  /** Learns one value into a statistic, over its window (the short one, or the long one for some). */
   learnStat(stat: Stat, value: number): void {
-    const numbers = this.numbers;
-    const count = (numbers[stat + 2] as number) + 1;
-    numbers[stat + 2] = count;
-    const weight = Math.max(stat >= LONG_MEMORY_FROM ? this.longAlpha : this.#alpha, 1 / count);
-    const mean = numbers[stat] as number;
-    const diff = value - mean;
-    const increment = weight * diff;
-    numbers[stat] = mean + increment;
-    numbers[stat + 1] = (1 - weight) * ((numbers[stat + 1] as number) + diff * increment);
+    learnEwmaAt(this.numbers, stat, value, stat >= LONG_MEMORY_FROM ? this.longAlpha : this.#alpha);
   }
 
   /**
@@ -444,7 +431,7 @@ export class SeriesState {
     // unless the current one is the majority.
     if (!atIdle && this.run + 1 >= IDLE_RUN && !(this.mean(Stat.idleRate) >= MAJORITY)) {
       this.idleValue = value;
-      this.numbers.fill(0, Stat.idleRate, Stat.idleRate + STAT_SLOTS);
+      this.numbers.fill(0, Stat.idleRate, Stat.idleRate + EWMA_SLOTS);
       atIdle = true;
     }
     if (!atIdle && this.last === this.idleValue) this.bursts += 1;
@@ -503,7 +490,7 @@ export const LOG_SUM_FLOOR = 0.1 * Math.LN2;
 /** Steps whose median is the recent step spread. */
 const RECENT_STEPS = 5;
 /** Where each ring starts in a series' `numbers`, after the statistics, and the length of them all. */
-const RATES_AT = Object.keys(Stat).length * STAT_SLOTS;
+const RATES_AT = Object.keys(Stat).length * EWMA_SLOTS;
 const LOG_RATES_AT = RATES_AT + RATE_READINGS;
 const STEPS_AT = LOG_RATES_AT + RATE_READINGS;
 const NUMBERS_LENGTH = STEPS_AT + RECENT_STEPS;

@@ -1,4 +1,4 @@
-import { EwmaStats } from './ewma-stats.js';
+import { EWMA_COUNT, EWMA_MEAN, EWMA_SLOTS, learnEwmaAt } from './ewma-stats.js';
 import { medianOf } from './median.js';
 
 /**
@@ -14,10 +14,11 @@ import { medianOf } from './median.js';
  * O(1) memory and work per reading.
  */
 export class SwitchRuns {
-  /** Long-run shares of readings at the lowest and highest value, and strictly between them. */
-  readonly atLow: EwmaStats;
-  readonly atHigh: EwmaStats;
-  readonly between: EwmaStats;
+  /**
+   * Long-run shares of readings at the lowest value, at the highest and strictly between them: three
+   * moving statistics from AT_LOW, AT_HIGH and BETWEEN (see `learnEwmaAt`), read on every reading.
+   */
+  private readonly shares = new Float64Array(3 * EWMA_SLOTS);
   /** ln(length) of the runs each state held before the sensor left it. */
   readonly lowRuns: RecentRuns;
   readonly highRuns: RecentRuns;
@@ -32,23 +33,26 @@ export class SwitchRuns {
   private runNormal = true;
   private runTrusted = true;
 
+  /** The weight of the newest reading in the shares: a setting, so not in checkpoints (see EwmaStats). */
+  readonly #alpha: number;
+
   constructor(longAlpha: number) {
-    this.atLow = new EwmaStats(longAlpha);
-    this.atHigh = new EwmaStats(longAlpha);
-    this.between = new EwmaStats(longAlpha);
+    this.#alpha = longAlpha;
     this.lowRuns = new RecentRuns();
     this.highRuns = new RecentRuns();
   }
 
   /** Whether the sensor lives at its two extremes, switching straight from one to the other. */
   get twoState(): boolean {
+    // The shares first: they are what rules out most sensors, and they lie in the array already read.
+    const shares = this.shares;
     return (
-      this.atLow.count >= TWO_STATE_READINGS &&
+      (shares[AT_LOW + EWMA_MEAN] as number) >= TWO_STATE_SHARE &&
+      (shares[AT_HIGH + EWMA_MEAN] as number) >= TWO_STATE_SHARE &&
+      (shares[BETWEEN + EWMA_MEAN] as number) <= BETWEEN_SHARE &&
+      (shares[AT_LOW + EWMA_COUNT] as number) >= TWO_STATE_READINGS &&
       this.lowRuns.count >= KNOWN_RUNS &&
-      this.highRuns.count >= KNOWN_RUNS &&
-      this.atLow.mean >= TWO_STATE_SHARE &&
-      this.atHigh.mean >= TWO_STATE_SHARE &&
-      this.between.mean <= BETWEEN_SHARE
+      this.highRuns.count >= KNOWN_RUNS
     );
   }
 
@@ -116,9 +120,9 @@ export class SwitchRuns {
     const isBetween = !isLow && !isHigh;
     // A fault's readings (a drift through the range) must not teach the sensor that it lives there.
     if (normal) {
-      this.atLow.update(isLow ? 1 : 0);
-      this.atHigh.update(isHigh ? 1 : 0);
-      this.between.update(isBetween ? 1 : 0);
+      learnEwmaAt(this.shares, AT_LOW, isLow ? 1 : 0, this.#alpha);
+      learnEwmaAt(this.shares, AT_HIGH, isHigh ? 1 : 0, this.#alpha);
+      learnEwmaAt(this.shares, BETWEEN, isBetween ? 1 : 0, this.#alpha);
       this.sinceBetween = isBetween ? 0 : this.sinceBetween + 1;
     }
     if (last !== undefined && value !== last) {
@@ -154,6 +158,10 @@ function runZ(length: number, runs: RecentRuns): number {
   return (Math.log(length) - runs.mean) / spread;
 }
 
+/** Where each share's statistic starts in `shares`. */
+const AT_LOW = 0;
+const AT_HIGH = EWMA_SLOTS;
+const BETWEEN = 2 * EWMA_SLOTS;
 /** Share of the long run a two-state sensor spends at each of its extremes, at least... */
 const TWO_STATE_SHARE = 0.05;
 /** ...and between them, at most. */
