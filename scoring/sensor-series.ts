@@ -1,8 +1,8 @@
 import { DailyRecurrence } from './daily-recurrence.js';
 import { EWMA_COUNT, EWMA_MEAN, EWMA_SLOTS, EWMA_VARIANCE, learnEwmaAt } from './ewma-stats.js';
 import { medianOf } from './median.js';
-import { SwitchRuns } from './switch-runs.js';
-import { TailGauge } from './tail-gauge.js';
+import { SWITCH_RUNS_NUMBERS, SwitchRuns } from './switch-runs.js';
+import { TAIL_GAUGE_NUMBERS, TailGauge } from './tail-gauge.js';
 
 /** How one sensor's stream is summarised: windows in readings, and the share that makes a sensor idle-mostly. */
 export interface SeriesShape {
@@ -151,7 +151,7 @@ export class SeriesState {
    */
   private readonly stepPeaks = [0, 0, 0];
   /** How heavy this sensor's tails are: its scores are divided by the factor. */
-  readonly tail = new TailGauge();
+  readonly tail = new TailGauge(this.numbers.subarray(TAIL_AT, TAIL_AT + TAIL_GAUGE_NUMBERS));
   /** How high its scores usually rise at each time of day, beyond any other time. */
   readonly recurrence = new DailyRecurrence();
   /**
@@ -187,7 +187,10 @@ export class SeriesState {
     this.#alpha = 2 / (shape.window + 1);
     const longAlpha = 2 / (shape.longWindow + 1);
     this.longAlpha = longAlpha;
-    this.switching = new SwitchRuns(longAlpha);
+    this.switching = new SwitchRuns(
+      longAlpha,
+      this.numbers.subarray(SWITCH_AT, SWITCH_AT + SWITCH_RUNS_NUMBERS),
+    );
   }
 
   get count(): number {
@@ -489,11 +492,16 @@ export const RATE_READINGS = 10;
 export const LOG_SUM_FLOOR = 0.1 * Math.LN2;
 /** Steps whose median is the recent step spread. */
 const RECENT_STEPS = 5;
-/** Where each ring starts in a series' `numbers`, after the statistics, and the length of them all. */
+/**
+ * Where each ring starts in a series' `numbers`, after the statistics; then where its tail gauge's and
+ * its switch runs' numbers lie, and the length of them all.
+ */
 const RATES_AT = Object.keys(Stat).length * EWMA_SLOTS;
 const LOG_RATES_AT = RATES_AT + RATE_READINGS;
 const STEPS_AT = LOG_RATES_AT + RATE_READINGS;
-const NUMBERS_LENGTH = STEPS_AT + RECENT_STEPS;
+const TAIL_AT = STEPS_AT + RECENT_STEPS;
+const SWITCH_AT = TAIL_AT + TAIL_GAUGE_NUMBERS;
+const NUMBERS_LENGTH = SWITCH_AT + SWITCH_RUNS_NUMBERS;
 /**
  * Room to sort the steps in, shared by every series: a median is taken and read within one call, and the
  * scoring core is synchronous. One per series was a typed array and its buffer for each of tens of

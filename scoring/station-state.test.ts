@@ -1,4 +1,4 @@
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { profileOf } from '../common/reading/profiles.js';
 import { SimulatedStation } from '../simulation/station.js';
@@ -217,6 +217,26 @@ describe('station state', () => {
     expect(outer.inner.total).toBe(6);
     expect([...outer.buffer]).toEqual([1, 2]);
     expect([outer.least, outer.record.a]).toEqual([3, 2]);
+  });
+
+  it("is restored into the arrays an instance already has, so a part kept in a view of its owner's array stays there", () => {
+    class Part {
+      constructor(readonly numbers: Float64Array) {}
+    }
+    class Owner {
+      readonly numbers = new Float64Array(4);
+      readonly part = new Part(this.numbers.subarray(2));
+    }
+    const source = new Owner();
+    source.numbers.set([1, 2, 3, 4]);
+    const restored = restoreInto(new Owner(), deserialize(serialize(source)));
+    expect([...restored.part.numbers]).toEqual([3, 4]);
+    restored.numbers[3] = 40;
+    expect(restored.part.numbers[1]).toBe(40);
+    // An array of another length than the instance's (one it makes lazily, say) is taken as a copy.
+    const longer = restoreInto(new Owner(), { numbers: Float64Array.of(1, 2, 3, 4, 5) });
+    expect(longer.numbers.length).toBe(5);
+    expect(longer.part.numbers.buffer).not.toBe(longer.numbers.buffer);
   });
 });
 

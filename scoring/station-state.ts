@@ -18,7 +18,7 @@ import { deserialize, serialize } from 'node:v8';
 // 4: each sensor learns how high its scores usually rise at each time of day (2026-12-02).
 // 5: an idle-mostly sensor learns its steps within bursts apart from its steps into them (2026-12-02).
 // 6: a series keeps its three rings in one array, and no room to sort medians in (2026-12-03).
-// 7: a series keeps its moving statistics in one array with its rings (2026-12-03).
+// 7: a series keeps its moving statistics, rings, tail gauge and switch runs in one array (2026-12-03).
 export const STATION_STATE_VERSION = 7;
 
 /** A model that keeps state per station, and can hand it over. */
@@ -144,12 +144,23 @@ export function restoreInto<T extends object>(target: T, data: unknown): T {
     if (isClassInstance(current) && isPlainObject(value)) restoreInto(current, value);
     // Node's deserialiser hands back typed arrays that view the encoded buffer itself: a copy, or the
     // model would write into that buffer (and keep all of it alive), and a second import of it would
-    // start from the first one's later state.
-    else if (ArrayBuffer.isView(value) && !(value instanceof DataView))
-      fields[name] = (value as Float64Array).slice();
-    else fields[name] = value;
+    // start from the first one's later state. Into the instance's own array where it has one of the same
+    // kind and length: a part kept in a view of its owner's array (a sensor's tail gauge in its series'
+    // numbers) stays in it.
+    else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      if (sameKindAndLength(current, value)) (current as Float64Array).set(value as Float64Array);
+      else fields[name] = (value as Float64Array).slice();
+    } else fields[name] = value;
   }
   return target;
+}
+
+function sameKindAndLength(current: unknown, value: ArrayBufferView): boolean {
+  return (
+    ArrayBuffer.isView(current) &&
+    current.constructor === value.constructor &&
+    (current as Float64Array).length === (value as Float64Array).length
+  );
 }
 
 function isClassInstance(value: unknown): value is object {

@@ -16,14 +16,15 @@ import { medianOf } from './median.js';
 export class SwitchRuns {
   /**
    * Long-run shares of readings at the lowest value, at the highest and strictly between them: three
-   * moving statistics from AT_LOW, AT_HIGH and BETWEEN (see `learnEwmaAt`), read on every reading.
+   * moving statistics from AT_LOW, AT_HIGH and BETWEEN (see `learnEwmaAt`), read on every reading; then
+   * the readings since the last one strictly between the states (SINCE_BETWEEN), and the ln(length) of
+   * the runs each state held before the sensor left it (from LOW_RUNS and HIGH_RUNS).
    */
-  private readonly shares = new Float64Array(3 * EWMA_SLOTS);
-  /** ln(length) of the runs each state held before the sensor left it. */
+  readonly #numbers: Float64Array;
+  /** The same numbers when it has its own array, for its checkpoint (see TailGauge's). */
+  readonly ownNumbers: Float64Array | undefined;
   readonly lowRuns: RecentRuns;
   readonly highRuns: RecentRuns;
-  /** Readings since the last one strictly between the states. */
-  sinceBetween = 0;
   /**
    * Whether every reading of the current run so far was judged normal, and whether the run is trusted: it
    * began normally after a run that was normal throughout. A run touched by a fault (a pump switched on
@@ -36,16 +37,25 @@ export class SwitchRuns {
   /** The weight of the newest reading in the shares: a setting, so not in checkpoints (see EwmaStats). */
   readonly #alpha: number;
 
-  constructor(longAlpha: number) {
+  /** `room`: SWITCH_RUNS_NUMBERS zeros to keep the runs in (a view of its owner's array), or none for its own. */
+  constructor(longAlpha: number, room?: Float64Array) {
     this.#alpha = longAlpha;
-    this.lowRuns = new RecentRuns();
-    this.highRuns = new RecentRuns();
+    const numbers = room ?? new Float64Array(SWITCH_RUNS_NUMBERS);
+    this.#numbers = numbers;
+    this.ownNumbers = room ? undefined : numbers;
+    this.lowRuns = new RecentRuns(numbers.subarray(LOW_RUNS, LOW_RUNS + RECENT_RUNS_NUMBERS));
+    this.highRuns = new RecentRuns(numbers.subarray(HIGH_RUNS, HIGH_RUNS + RECENT_RUNS_NUMBERS));
+  }
+
+  /** Readings since the last one strictly between the states. */
+  get sinceBetween(): number {
+    return this.#numbers[SINCE_BETWEEN] as number;
   }
 
   /** Whether the sensor lives at its two extremes, switching straight from one to the other. */
   get twoState(): boolean {
     // The shares first: they are what rules out most sensors, and they lie in the array already read.
-    const shares = this.shares;
+    const shares = this.#numbers;
     return (
       (shares[AT_LOW + EWMA_MEAN] as number) >= TWO_STATE_SHARE &&
       (shares[AT_HIGH + EWMA_MEAN] as number) >= TWO_STATE_SHARE &&
@@ -120,10 +130,11 @@ export class SwitchRuns {
     const isBetween = !isLow && !isHigh;
     // A fault's readings (a drift through the range) must not teach the sensor that it lives there.
     if (normal) {
-      learnEwmaAt(this.shares, AT_LOW, isLow ? 1 : 0, this.#alpha);
-      learnEwmaAt(this.shares, AT_HIGH, isHigh ? 1 : 0, this.#alpha);
-      learnEwmaAt(this.shares, BETWEEN, isBetween ? 1 : 0, this.#alpha);
-      this.sinceBetween = isBetween ? 0 : this.sinceBetween + 1;
+      const numbers = this.#numbers;
+      learnEwmaAt(numbers, AT_LOW, isLow ? 1 : 0, this.#alpha);
+      learnEwmaAt(numbers, AT_HIGH, isHigh ? 1 : 0, this.#alpha);
+      learnEwmaAt(numbers, BETWEEN, isBetween ? 1 : 0, this.#alpha);
+      numbers[SINCE_BETWEEN] = isBetween ? 0 : (numbers[SINCE_BETWEEN] as number) + 1;
     }
     if (last !== undefined && value !== last) {
       // Only runs the sensor left for its other state count: a run cut by a value between the states, or
@@ -158,10 +169,23 @@ function runZ(length: number, runs: RecentRuns): number {
   return (Math.log(length) - runs.mean) / spread;
 }
 
-/** Where each share's statistic starts in `shares`. */
+/** Runs of each state whose lengths are kept. */
+const RECENT_RUNS = 21;
+/** Slots of a RecentRuns' numbers after the lengths, and how many it keeps. */
+const COUNT = RECENT_RUNS;
+const MEDIAN = COUNT + 1;
+const SPREAD = COUNT + 2;
+const REGULAR = COUNT + 3;
+const RECENT_RUNS_NUMBERS = REGULAR + 1;
+/** Where each share's statistic, the readings since a between value, and each state's runs lie in `numbers`. */
 const AT_LOW = 0;
 const AT_HIGH = EWMA_SLOTS;
 const BETWEEN = 2 * EWMA_SLOTS;
+const SINCE_BETWEEN = 3 * EWMA_SLOTS;
+const LOW_RUNS = SINCE_BETWEEN + 1;
+const HIGH_RUNS = LOW_RUNS + RECENT_RUNS_NUMBERS;
+/** The numbers a SwitchRuns keeps. */
+export const SWITCH_RUNS_NUMBERS = HIGH_RUNS + RECENT_RUNS_NUMBERS;
 /** Share of the long run a two-state sensor spends at each of its extremes, at least... */
 const TWO_STATE_SHARE = 0.05;
 /** ...and between them, at most. */
@@ -203,35 +227,57 @@ const BETWEEN_RARITY = 500;
  * read 26 readings ± a factor of 3.5 where they were 42 every time (square_wave F1 0.795 → 0.876).
  */
 export class RecentRuns {
-  private readonly logLengths = new Float64Array(RECENT_RUNS);
-  count = 0;
-  /** The median ln(length), and the spread. */
-  mean = 0;
-  stdDev = 0;
+  /** The last RECENT_RUNS ln(lengths), then the runs seen, the median, the spread and whether regular. */
+  readonly #numbers: Float64Array;
+  /** The same numbers when it has its own array, for its checkpoint (see TailGauge's). */
+  readonly ownNumbers: Float64Array | undefined;
+
+  /** `room`: RECENT_RUNS_NUMBERS zeros to keep the runs in (a view of its owner's array), or none for its own. */
+  constructor(room?: Float64Array) {
+    this.#numbers = room ?? new Float64Array(RECENT_RUNS_NUMBERS);
+    this.ownNumbers = room ? undefined : this.#numbers;
+  }
+
+  get count(): number {
+    return this.#numbers[COUNT] as number;
+  }
+
+  /** The median ln(length). */
+  get mean(): number {
+    return this.#numbers[MEDIAN] as number;
+  }
+
+  get stdDev(): number {
+    return this.#numbers[SPREAD] as number;
+  }
+
   /** Whether REGULAR_SHARE of the runs kept lie within REGULAR_BAND of the median. */
-  regular = false;
+  get regular(): boolean {
+    return this.#numbers[REGULAR] === 1;
+  }
 
   update(logLength: number): void {
-    this.logLengths[this.count % RECENT_RUNS] = logLength;
-    this.count += 1;
-    const n = Math.min(this.count, RECENT_RUNS);
-    const median = medianOf(this.logLengths, n, RUN_SCRATCH);
+    const numbers = this.#numbers;
+    const count = numbers[COUNT] as number;
+    numbers[count % RECENT_RUNS] = logLength;
+    numbers[COUNT] = count + 1;
+    const n = Math.min(count + 1, RECENT_RUNS);
+    const median = medianOf(numbers, n, RUN_SCRATCH);
     let near = 0;
     for (let i = 0; i < n; i++) {
-      const deviation = Math.abs((this.logLengths[i] as number) - median);
+      const deviation = Math.abs((numbers[i] as number) - median);
       RUN_SCRATCH[i] = deviation;
       if (deviation <= REGULAR_BAND) near += 1;
     }
-    this.mean = median;
-    this.stdDev = 1.4826 * medianOf(RUN_SCRATCH, n, RUN_SCRATCH);
+    numbers[MEDIAN] = median;
+    numbers[SPREAD] = 1.4826 * medianOf(RUN_SCRATCH, n, RUN_SCRATCH);
     // Never fewer than KNOWN_RUNS: three of a young state's first five random runs can bunch up by chance.
     // Nor runs of a reading or two: a quantised level flicking between two grid values repeats a run of 1
     // more often than not by chance alone.
-    this.regular = near >= Math.max(REGULAR_SHARE * n, KNOWN_RUNS) && median >= Math.log(REGULAR_MIN_RUN);
+    numbers[REGULAR] =
+      near >= Math.max(REGULAR_SHARE * n, KNOWN_RUNS) && median >= Math.log(REGULAR_MIN_RUN) ? 1 : 0;
   }
 }
 
-/** Runs of each state whose lengths are kept. */
-const RECENT_RUNS = 21;
 /** Room to sort them in, shared by every series' runs: each median is taken and read within one call. */
 const RUN_SCRATCH = new Float64Array(RECENT_RUNS);

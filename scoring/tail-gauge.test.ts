@@ -1,6 +1,8 @@
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../common/random.js';
-import { TailGauge } from './tail-gauge.js';
+import { restoreInto } from './station-state.js';
+import { TAIL_GAUGE_NUMBERS, TailGauge } from './tail-gauge.js';
 
 /** The gauge's factor after `readings` values of |z| drawn by `draw`. */
 function factorAfter(readings: number, draw: () => number): number {
@@ -42,5 +44,29 @@ describe('TailGauge', () => {
     for (let i = 0; i < 200; i++) gauge.learn(12);
     for (let i = 0; i < 50; i++) gauge.learn(Math.abs(random.gaussian()));
     expect(gauge.factor).toBeLessThan(1.1);
+  });
+
+  it("is checkpointed with its own numbers, or, kept in a view of its owner's array, with the owner alone", () => {
+    const random = seededRandom(11);
+    const laplace = () => Math.abs(Math.log(1 - random.next()));
+    const alone = new TailGauge();
+    for (let i = 0; i < 3_000; i++) alone.learn(laplace());
+    const restored = restoreInto(new TailGauge(), deserialize(serialize(alone)));
+    expect(restored.factor).toBe(alone.factor);
+    restored.learn(20);
+    alone.learn(20);
+    expect(restored.factor).toBe(alone.factor);
+
+    class Owner {
+      readonly numbers = new Float64Array(2 + TAIL_GAUGE_NUMBERS);
+      readonly gauge = new TailGauge(this.numbers.subarray(2));
+    }
+    const owner = new Owner();
+    for (let i = 0; i < 3_000; i++) owner.gauge.learn(laplace());
+    expect(owner.gauge.factor).toBeGreaterThan(1.1);
+    // The owner's checkpoint carries the gauge's numbers once, in its own array.
+    expect(serialize(owner.gauge).length).toBeLessThan(64);
+    const back = restoreInto(new Owner(), deserialize(serialize(owner)));
+    expect(back.gauge.factor).toBe(owner.gauge.factor);
   });
 });

@@ -17,43 +17,57 @@
  * allocation.
  */
 export class TailGauge {
-  private readonly rates = new Float64Array(LEVELS.length);
-  private readings = 0;
-  private lastAbsZ = 0;
-  private current = 1;
+  /**
+   * The rate of excursions past each level, from 0, then the readings learnt, the last |z| and the factor
+   * (READINGS, LAST_ABS_Z, FACTOR): numbers only, so an owner can keep them in its own array.
+   */
+  readonly #numbers: Float64Array;
+  /**
+   * The same numbers when the gauge has its own array, so that its checkpoint carries them. Not when they
+   * are a view of an owner's array, which its owner's checkpoint carries: the serialiser writes each view's
+   * bytes again.
+   */
+  readonly ownNumbers: Float64Array | undefined;
 
   /** Readings of memory: a setting, kept out of checkpoints as a # field (see EwmaStats). */
   readonly #window: number;
 
-  constructor(window = 1000) {
+  /** `room`: TAIL_GAUGE_NUMBERS zeros to keep the gauge in (a view of its owner's array), or none for its own. */
+  constructor(room?: Float64Array, window = 1000) {
     this.#window = window;
+    this.#numbers = room ?? new Float64Array(TAIL_GAUGE_NUMBERS);
+    this.ownNumbers = room ? undefined : this.#numbers;
+    this.#numbers[FACTOR] = 1;
   }
 
   learn(absZ: number): void {
-    this.readings += 1;
-    const weight = Math.max(1 / this.#window, 1 / (this.readings + PRIOR_READINGS));
+    const numbers = this.#numbers;
+    const readings = (numbers[READINGS] as number) + 1;
+    numbers[READINGS] = readings;
+    const weight = Math.max(1 / this.#window, 1 / (readings + PRIOR_READINGS));
+    const lastAbsZ = numbers[LAST_ABS_Z] as number;
     for (let k = 0; k < LEVELS.length; k++) {
       const level = LEVELS[k] as number;
-      const onset = absZ > level && this.lastAbsZ <= level ? 1 : 0;
-      this.rates[k] = (this.rates[k] as number) + weight * (onset - (this.rates[k] as number));
+      const onset = absZ > level && lastAbsZ <= level ? 1 : 0;
+      numbers[k] = (numbers[k] as number) + weight * (onset - (numbers[k] as number));
     }
-    this.lastAbsZ = absZ;
-    this.current = this.computeFactor();
+    numbers[LAST_ABS_Z] = absZ;
+    numbers[FACTOR] = this.computeFactor();
   }
 
   /** ≥ 1: how many times heavier than Gaussian the tails are (kept as it learns: read on every judgement). */
   get factor(): number {
-    return this.current;
+    return this.#numbers[FACTOR] as number;
   }
 
   private computeFactor(): number {
     for (let k = 0; k < LEVELS.length; k++) {
-      const rate = this.rates[k] as number;
+      const rate = this.#numbers[k] as number;
       if (rate > RARE) continue;
       if (k === 0) return 1;
       // The rung below passes RARE; the crossing lies between, where a log-scale line through the two
       // rates meets it. A rate of 0 is read as RARE / 8 so the line has a slope.
-      const below = this.rates[k - 1] as number;
+      const below = this.#numbers[k - 1] as number;
       const between = Math.min(1, Math.log(below / RARE) / Math.log(below / Math.max(rate, RARE / 8)));
       return ((LEVELS[k - 1] as number) * Math.SQRT2 ** between) / GAUSSIAN_Q99;
     }
@@ -73,3 +87,9 @@ const RARE = 0.01;
 const PRIOR_READINGS = 100;
 /** |z| levels a factor of √2 apart, from the Gaussian's 99th percentile to 128 times it. */
 const LEVELS = Array.from({ length: 15 }, (_, k) => GAUSSIAN_Q99 * Math.SQRT2 ** k);
+/** Slots of a gauge's numbers after the rates. */
+const READINGS = LEVELS.length;
+const LAST_ABS_Z = READINGS + 1;
+const FACTOR = READINGS + 2;
+/** The numbers a tail gauge keeps. */
+export const TAIL_GAUGE_NUMBERS = FACTOR + 1;
