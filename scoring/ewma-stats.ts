@@ -52,7 +52,8 @@ export const EWMA_COUNT = 2;
 export const EWMA_SLOTS = 3;
 
 /**
- * EwmaStats.update for the statistic kept in `numbers` from `at`. A sensor's many statistics in one typed
+ * EwmaStats.update for the statistic kept in `numbers` from `at` (the same arithmetic, in the same order:
+ * a test holds the two equal to the last bit). A sensor's many statistics in one typed
  * array, rather than an object each with its numbers boxed apart on the heap, are what it reads on every
  * reading in a few cache lines: in a fleet of thousands of stations, those objects were a reading's
  * largest cost, and most of its checkpoint.

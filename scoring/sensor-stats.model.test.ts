@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gammaDraw, poissonDraw, seededRandom } from '../common/random.js';
 import { type ProfileSpec, parseProfiles } from '../common/reading/profiles.js';
-import { EwmaStats } from './ewma-stats.js';
+import { EWMA_COUNT, EWMA_MEAN, EWMA_SLOTS, EWMA_VARIANCE, EwmaStats, learnEwmaAt } from './ewma-stats.js';
 import { type Finding, type Observation, severityOf } from './model.js';
 import { DEFAULT_SENSOR_STATS, SensorStatsModel } from './sensor-stats.model.js';
 
@@ -29,6 +29,25 @@ describe('EwmaStats', () => {
     expect([stats.mean, stats.variance]).toEqual([2, 4]);
     stats.update(2); // diff 0: mean stays, variance halves
     expect([stats.mean, stats.variance]).toEqual([2, 2]);
+  });
+
+  it('is the same update when kept in an array (learnEwmaAt), to the last bit, beside other numbers', () => {
+    const random = seededRandom(3);
+    const stats = new EwmaStats(0.05);
+    const numbers = new Float64Array(1 + EWMA_SLOTS + 1).fill(7);
+    numbers.fill(0, 1, 1 + EWMA_SLOTS);
+    for (let i = 0; i < 5_000; i++) {
+      const value = 20 + 3 * random.gaussian() + (i > 2_500 ? 8 : 0);
+      stats.update(value);
+      learnEwmaAt(numbers, 1, value, 0.05);
+    }
+    expect([numbers[1 + EWMA_MEAN], numbers[1 + EWMA_VARIANCE], numbers[1 + EWMA_COUNT]]).toEqual([
+      stats.mean,
+      stats.variance,
+      stats.count,
+    ]);
+    // Its neighbours untouched.
+    expect([numbers[0], numbers[1 + EWMA_SLOTS]]).toEqual([7, 7]);
   });
 });
 
