@@ -175,9 +175,9 @@ export class SeriesState {
   /** Recent share of active readings, and how that share usually moves. */
   activity = 0;
 
-  private readonly longAlpha: number;
-  /** The weight of the newest value in the statistics of the short window: a setting, like the shape. */
+  /** The weights of the newest value in the statistics of the short and the long window: settings. */
   readonly #alpha: number;
+  readonly #longAlpha: number;
 
   /** The windows and shares the series was made with: a setting, so not in its checkpoints (see EwmaStats). */
   readonly #shape: SeriesShape;
@@ -185,10 +185,9 @@ export class SeriesState {
   constructor(shape: SeriesShape) {
     this.#shape = shape;
     this.#alpha = 2 / (shape.window + 1);
-    const longAlpha = 2 / (shape.longWindow + 1);
-    this.longAlpha = longAlpha;
+    this.#longAlpha = 2 / (shape.longWindow + 1);
     this.switching = new SwitchRuns(
-      longAlpha,
+      this.#longAlpha,
       this.numbers.subarray(SWITCH_AT, SWITCH_AT + SWITCH_RUNS_NUMBERS),
     );
   }
@@ -216,7 +215,7 @@ export class SeriesState {
 
   /** Learns one value into a statistic, over its window (the short one, or the long one for some). */
   learnStat(stat: Stat, value: number): void {
-    learnEwmaAt(this.numbers, stat, value, stat >= LONG_MEMORY_FROM ? this.longAlpha : this.#alpha);
+    learnEwmaAt(this.numbers, stat, value, stat >= LONG_MEMORY_FROM ? this.#longAlpha : this.#alpha);
   }
 
   /**
@@ -348,7 +347,7 @@ export class SeriesState {
     for (let r = 0; r <= run; r++) {
       const visits = (this.countVisits[value] as number) + 1;
       this.countVisits[value] = visits;
-      const weight = Math.max(this.longAlpha, 1 / visits);
+      const weight = Math.max(this.#longAlpha, 1 / visits);
       const repeated = r < run ? 1 : 0;
       this.countRepeats[value] = (this.countRepeats[value] as number) * (1 - weight) + weight * repeated;
     }
@@ -402,7 +401,7 @@ export class SeriesState {
   }
 
   private learnLongRun(value: number): void {
-    const weight = Math.max(this.longAlpha, 1 / this.count);
+    const weight = Math.max(this.#longAlpha, 1 / this.count);
     this.longRunDeviation += weight * (Math.abs(value - this.longRunMean) - this.longRunDeviation);
     this.longRunMean += weight * (value - this.longRunMean);
   }
@@ -417,7 +416,7 @@ export class SeriesState {
 
   private learnPeak(size: number): void {
     const peaks = this.stepPeaks;
-    const decay = 1 - this.longAlpha / 2;
+    const decay = 1 - this.#longAlpha / 2;
     for (let i = 0; i < peaks.length; i++) peaks[i] = (peaks[i] as number) * decay;
     for (let i = 0; i < peaks.length; i++) {
       if (size > (peaks[i] as number)) {
