@@ -1,4 +1,4 @@
 // Loaded before the service itself (node --import), so OpenTelemetry patches modules before they load.
 import { startTracing } from '../common/telemetry/tracing.js';
 
-startTracing('sensorwatch-exporter');
+await startTracing('sensorwatch-exporter');
