@@ -12,7 +12,7 @@ export class EwmaStats {
   /**
    * The weight of the newest value, given when made. A private field (#), not a property: a station's
    * checkpoint carries what the statistics learnt, and the structured serialiser leaves # fields out, as
-   * it should settings (with the series' shape, 2 KB of a station's 32.7 KB raw checkpoint).
+   * it should settings.
    */
   readonly #alpha: number;
 
