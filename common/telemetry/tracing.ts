@@ -10,7 +10,7 @@ const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
  * exported with OTLP over HTTP to OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
  * sampled by OTEL_TRACES_SAMPLER. With no endpoint set (or OTEL_SDK_DISABLED=true) nothing starts and the
  * API stays a no-op, so tracing costs nothing unless asked for: not even the SDK is loaded (its modules
- * are some 11 MB of heap and 40 MB of resident memory, measured). Called, and awaited, from each
+ * held 9 MB of an idle detector's heap, and 10 MB of its resident memory). Called, and awaited, from each
  * service's instrumentation file, which Node loads before anything else (`--import`), so http is patched
  * in time.
  */
