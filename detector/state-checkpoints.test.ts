@@ -58,8 +58,14 @@ class RowsByStation implements StationStateRepository {
   readonly rows = new Map<string, StationStateRow>();
   /** Fails the writes once this many rows have been written (a crash mid-checkpoint). */
   failAfterRows = Number.POSITIVE_INFINITY;
+  /** Fails this many writes whole, the ones after it succeeding. */
+  failSaves = 0;
 
   async save(_where: PartitionRef, rows: readonly StationStateRow[]): Promise<void> {
+    if (this.failSaves > 0) {
+      this.failSaves -= 1;
+      throw new RepositoryError('Cassandra timed out', false);
+    }
     for (const row of rows) {
       if (this.failAfterRows-- <= 0) throw new RepositoryError('the detector died mid-checkpoint', false);
       const held = this.rows.get(row.stationId);
@@ -99,6 +105,9 @@ function detectorProcess(
   repository: StationStateRepository,
   clock: { now: number },
   dormantAfterMs?: number,
+  // Every changed station encoded at once unless a test says otherwise: a slice of time would make the
+  // chunks a checkpoint spans depend on the machine's speed.
+  captureSliceMs = Number.POSITIVE_INFINITY,
 ) {
   const core = createScoringCore({ without: ['kmeans', 'isolation_forest'] });
   const metrics = createDetectorMetrics();
@@ -109,6 +118,7 @@ function detectorProcess(
     topic: 't',
     intervalMs: 5 * 60_000,
     ...(dormantAfterMs === undefined ? {} : { dormantAfterMs }),
+    captureSliceMs,
     metrics,
     logger: createLogger({}, 'error'),
     now: () => clock.now,
@@ -301,6 +311,96 @@ describe('state checkpoints', () => {
     expect(committedLater).toBe(33 * CHUNK);
     await consume(detectorProcess(repository, clock), committedLater, stored, clock);
 
+    expectUninterrupted(stored, expected);
+  }, 60_000);
+
+  it('when a checkpoint’s stations are encoded one between each two chunks, then it commits the offset it began at once all are written, and successors of detectors stopped mid-encoding store the uninterrupted verdicts', async () => {
+    const expected = await uninterruptedVerdicts();
+    const repository = new RowsByStation();
+    const clock = { now: 0 };
+    const stored: Verdicts = new Map();
+    const oneAChunk = () => detectorProcess(repository, clock, undefined, 0);
+
+    // Chunk by chunk, what was committed after each and the offsets the rows then held.
+    const first = oneAChunk();
+    let committed = 0;
+    const commit: CommitOffset = async (_partition, next) => {
+      committed = Number(next);
+    };
+    const commits: number[] = [];
+    const rowOffsets: number[][] = [];
+    for (let chunk = 0; chunk < 8; chunk++) {
+      clock.now += 60_000;
+      await consumeChunk(first, log.slice(chunk * CHUNK, (chunk + 1) * CHUNK), stored, commit);
+      await first.checkpoints.written(PARTITION);
+      commits.push(committed);
+      rowOffsets.push([...repository.rows.values()].map((row) => row.throughOffset).sort((a, b) => a - b));
+    }
+    // The first checkpoint comes due after some chunks, encodes a station after each of four chunks, and
+    // only then writes its rows and commits the offset it began at. Each row holds its own offset.
+    const began = commits.findIndex((offset) => offset > 0) - 3;
+    expect(began).toBeGreaterThan(0);
+    expect(commits.slice(0, began + 3).every((offset) => offset === 0)).toBe(true);
+    expect(commits[began + 3]).toBe((began + 1) * CHUNK);
+    expect(rowOffsets[began + 3]).toEqual([0, 1, 2, 3].map((k) => (began + 1 + k) * CHUNK - 1));
+
+    // The next is due an interval (five chunks) after that write, at chunk began + 8; stopped after
+    // began + 9, it has encoded two stations and written nothing: the commit and the rows stand.
+    const rowsThen = [...repository.rows.values()];
+    for (let chunk = 8; chunk <= began + 9; chunk++) {
+      clock.now += 60_000;
+      await consumeChunk(first, log.slice(chunk * CHUNK, (chunk + 1) * CHUNK), stored, commit);
+      await first.checkpoints.written(PARTITION);
+    }
+    expect(committed).toBe((began + 1) * CHUNK);
+    expect([...repository.rows.values()]).toEqual(rowsThen);
+    const midway = oneAChunk();
+    const { committed: next } = await consume(midway, committed, stored, clock, 30);
+    expect(next).toBeGreaterThan(committed);
+    await consume(oneAChunk(), next, stored, clock);
+
+    expectUninterrupted(stored, expected);
+  }, 60_000);
+
+  it('when a detector stops while a checkpoint is written and that write then fails, then its last checkpoint does not commit past the failed one’s stations', async () => {
+    // Station 3 reads nothing after minute 300 (offset 1 200, chunk 24) until minute 900.
+    const quiet = partitionLog(1_500, { station: 3, from: 300, to: 900 });
+    const expected: Verdicts = new Map();
+    await consume(detectorProcess(new RowsByStation(), { now: 0 }), 0, expected, { now: 0 }, 1e9, quiet);
+
+    const repository = new HeldRows();
+    const clock = { now: 0 };
+    const stored: Verdicts = new Map();
+    const stopping = detectorProcess(repository, clock);
+    let committed = 0;
+    const commit: CommitOffset = async (_partition, next) => {
+      committed = Number(next);
+    };
+    const chunkOf = (chunk: number) => quiet.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
+    for (let chunk = 0; chunk < 24; chunk++) {
+      clock.now += 60_000;
+      await consumeChunk(stopping, chunkOf(chunk), stored, commit, quiet.length);
+      await stopping.checkpoints.written(PARTITION);
+    }
+    const before = committed;
+    // A checkpoint holding station 3's last readings is being written, slowly, when the detector stops
+    // after two more chunks: its final checkpoint (the other three stations) is taken behind it.
+    repository.hold = true;
+    const held = stopping.checkpoints.checkpointIdle(commit, { isRunning: () => true }, true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(repository.held).toBe(1);
+    for (const chunk of [24, 25]) {
+      clock.now += 60_000;
+      await consumeChunk(stopping, chunkOf(chunk), stored, commit, quiet.length);
+    }
+    const last = stopping.checkpoints.checkpointIdle(commit, { isRunning: () => true }, true);
+    repository.failSaves = 1;
+    repository.release();
+    await expect(held).rejects.toThrow(RepositoryError);
+    await expect(last).rejects.toThrow(/an earlier checkpoint of the partition failed/);
+    expect(committed).toBe(before);
+
+    await consume(detectorProcess(repository, clock), committed, stored, clock, 1e9, quiet);
     expectUninterrupted(stored, expected);
   }, 60_000);
 

@@ -33,12 +33,37 @@ export function staggeredShare(partition: number): number {
  */
 const SLEEP_SLICE = 100;
 
+/**
+ * Time a checkpoint may spend encoding stations between two chunks before it lets the readings go on
+ * (`captureSliceMs`). A partition's few hundred stations, some 270 µs each, encoded in one go held the
+ * event loop, and with it every partition's readings, for a tenth of a second every few seconds.
+ */
+const CAPTURE_SLICE_MS = 10;
+
 /** What a checkpoint or restore may wait for Cassandra with: whether to go on, and how to stay in the group. */
 export interface WaitContext {
   /** False once the consumer is stopping or lost the partition: give up, leaving the offset uncommitted. */
   isRunning(): boolean;
   /** Keeps the consumer's group membership alive while Cassandra is retried. */
   heartbeat?(): Promise<void>;
+}
+
+/**
+ * A checkpoint being taken: the stations changed since the last one, encoded a slice at a time between
+ * the partition's chunks. Each row carries the offset its station's state holds when encoded, which may
+ * be past `through`; a restore skips those readings for that station (they are stored already). The
+ * offset committed is the one the checkpoint began at, through which every row holds its readings.
+ */
+interface Capture {
+  readonly stations: readonly string[];
+  /** The next of `stations` to encode. */
+  next: number;
+  readonly rows: StationStateRow[];
+  bytes: number;
+  readonly through: number;
+  readonly startedAt: number;
+  /** The partition's failed checkpoints when this one began (see `write`). */
+  readonly failuresBefore: number;
 }
 
 /** Why a station with a checkpoint row was judged cold instead of restored. */
@@ -53,8 +78,15 @@ export const COLD_REASONS = ['version', 'damaged', 'stale'] as const;
 interface PartitionState {
   restored: boolean;
   inFlight: boolean;
-  /** Checkpoints taken and not yet written and committed: after a chunk, none is taken while one is. */
+  /**
+   * Checkpoints begun (being encoded, or taken) and not yet written and committed: after a chunk, none
+   * is begun while one is.
+   */
   writing: number;
+  /** The checkpoint whose stations are still being encoded, a slice after each chunk. */
+  capture: Capture | undefined;
+  /** Checkpoints of the partition that failed, ever. */
+  failures: number;
   /** Where Kafka resumes the partition: its first offset after the restore, then one past each commit. */
   resumeAt: number;
   storedThrough: number;
@@ -90,17 +122,20 @@ export interface StateCheckpointsOptions {
   readonly logger: Logger;
   readonly now?: () => number;
   readonly retry?: { initialMs: number; maxMs: number };
+  /** Time a checkpoint may spend encoding stations between two chunks (default 10 ms; 0: one station). */
+  readonly captureSliceMs?: number;
 }
 
 /**
  * Each partition's station state, checkpointed to Cassandra with the offset it reflects, and restored
  * when the partition is assigned, the way Kafka Streams restores a state store and Flink a checkpoint:
  *
- * - a checkpoint is taken between two chunks of the partition, once the chunk before is stored: the
- *   state then holds exactly the readings up to that offset, all of them stored. Only the stations that
- *   changed are encoded, each with that offset. Their rows are written while the partition's next chunks
- *   are judged (at most one checkpoint in flight a partition), so a chunk never waits for Cassandra's
- *   answer to a checkpoint. The consumer offset is committed only after the rows are written, so it never
+ * - a checkpoint is taken between chunks of the partition, each once the chunk before is stored, so the
+ *   state holds exactly the stored readings. Only the stations that changed are encoded, a slice of them
+ *   between each two chunks (a few milliseconds' worth), each row with the offset its station's state
+ *   holds. Their rows are written while the partition's next chunks are judged (at most one checkpoint
+ *   in flight a partition), so a chunk never waits for Cassandra's answer to a checkpoint. The consumer
+ *   offset committed is where the checkpoint began, and only after its rows are written, so it never
  *   runs ahead of the saved state.
  * - on assignment, before any of its readings is judged, the partition's stations are reset to their
  *   checkpointed state. Kafka redelivers from the committed offset; a reading a station's state already
@@ -117,10 +152,12 @@ export class StateCheckpoints {
   private readonly partitions = new Map<number, PartitionState>();
   private readonly now: () => number;
   private readonly retry: { initialMs: number; maxMs: number };
+  private readonly captureSliceMs: number;
 
   constructor(private readonly options: StateCheckpointsOptions) {
     this.now = options.now ?? (() => Date.now());
     this.retry = options.retry ?? { initialMs: 200, maxMs: 10_000 };
+    this.captureSliceMs = options.captureSliceMs ?? CAPTURE_SLICE_MS;
   }
 
   /**
@@ -132,7 +169,9 @@ export class StateCheckpoints {
     const kept = new Set(partitions);
     for (const [partition, state] of this.partitions) {
       if (kept.has(partition)) {
+        // Restored before its next chunk: a checkpoint still being encoded would save what that resets.
         state.restored = false;
+        this.dropCapture(state);
         continue;
       }
       this.options.core.forgetStations(state.awake.keys());
@@ -194,11 +233,13 @@ export class StateCheckpoints {
       state.dirty.add(station);
     }
     state.storedThrough = last;
-    if (state.writing > 0 || now < state.dueAt) return;
-    // At the checkpoints' pace, and before this one takes the dirty stations: the others are saved.
-    this.sleepIdle(state);
+    if (!state.capture) {
+      if (state.writing > 0 || now < state.dueAt) return;
+      // At the checkpoints' pace, and before this one takes the dirty stations: the others are saved.
+      this.sleepIdle(state);
+    }
     // Not awaited: a failed write leaves its stations dirty and the offset uncommitted, for the next one.
-    this.checkpoint(partition, state, commit, context).catch((error) => {
+    this.checkpoint(partition, state, commit, context, this.captureSliceMs).catch((error) => {
       if (error instanceof ChunkAbandonedError) return;
       this.options.logger.warn('a checkpoint failed; the next one saves its stations', { partition, error });
     });
@@ -227,6 +268,8 @@ export class StateCheckpoints {
     if (!state) return undefined;
     state.inFlight = false;
     state.restored = false;
+    // What is left to encode may hold the abandoned chunk's readings, which are not stored.
+    this.dropCapture(state);
     return state.resumeAt >= 0 ? String(state.resumeAt) : undefined;
   }
 
@@ -241,21 +284,32 @@ export class StateCheckpoints {
       // Not when stopping: the process is about to let go of every station anyway.
       if (!now) this.sleepIdle(state);
     }
-    const due = [...this.partitions].filter(
+    const between = [...this.partitions].filter(([, state]) => state.restored && !state.inFlight);
+    if (now) {
+      await Promise.all(
+        between.map(([partition, state]) => this.checkpointAll(partition, state, commit, context)),
+      );
+      return;
+    }
+    // A checkpoint being encoded goes on a slice at a time here too, so a partition whose readings
+    // paused still finishes it; a busy partition is between two chunks at each tick as well.
+    const due = between.filter(
       ([, state]) =>
-        state.restored &&
-        !state.inFlight &&
-        this.unsaved(state) &&
-        (now || (state.writing === 0 && this.now() >= state.dueAt)),
+        state.capture !== undefined ||
+        (this.unsaved(state) && state.writing === 0 && this.now() >= state.dueAt),
     );
-    await Promise.all(due.map(([partition, state]) => this.checkpoint(partition, state, commit, context)));
+    await Promise.all(
+      due.map(([partition, state]) =>
+        this.checkpoint(partition, state, commit, context, this.captureSliceMs),
+      ),
+    );
   }
 
   /** The consumer is stopping with the partition's chunks done: saves what is stored, and commits it. */
   async stopping(partition: number, commit: CommitOffset): Promise<void> {
     const state = this.partitions.get(partition);
     if (state?.restored && !state.inFlight)
-      await this.checkpoint(partition, state, commit, { isRunning: () => true });
+      await this.checkpointAll(partition, state, commit, { isRunning: () => true });
   }
 
   /** Stations whose state is in the models, and those held dormant, over the owned partitions (for a gauge). */
@@ -289,6 +343,8 @@ export class StateCheckpoints {
         restored: false,
         inFlight: false,
         writing: 0,
+        capture: undefined,
+        failures: 0,
         resumeAt: -1,
         storedThrough: -1,
         checkpointedThrough: -1,
@@ -317,7 +373,9 @@ export class StateCheckpoints {
     highWatermark: number,
     context: WaitContext,
   ): Promise<void> {
-    // The partition's last checkpoint lands first, whether it is written or fails.
+    // The partition's last checkpoint lands first, whether it is written or fails; one still being
+    // encoded is dropped (what it saved the restore is about to reset).
+    this.dropCapture(state);
     await state.chain.catch(() => {});
     const started = performance.now();
     const rows = await this.untilDone(
@@ -403,40 +461,98 @@ export class StateCheckpoints {
     metrics.stationsSlept.inc(idle.length);
   }
 
+  /**
+   * Encodes the partition's changed stations, taking a checkpoint if none is being encoded: for at most
+   * `sliceMs` (then the rest after the next chunks), or all of them. Once all are encoded, their rows are
+   * written and the offset the checkpoint began at is committed, after the partition's checkpoints
+   * before it; resolves (or rejects) with that write. Called only between two chunks of the partition.
+   */
   private checkpoint(
     partition: number,
     state: PartitionState,
     commit: CommitOffset,
     context: WaitContext,
+    sliceMs = Number.POSITIVE_INFINITY,
   ): Promise<void> {
-    const through = state.storedThrough;
-    if (!this.unsaved(state)) return state.chain;
-    // Taken now, between chunks: the state holds exactly the stored readings up to `through`.
-    const started = performance.now();
-    const changed = state.dirty;
-    state.dirty = new Set();
-    const rows: StationStateRow[] = [];
-    let bytes = 0;
-    for (const [stationId, encoded] of this.options.core.exportEachStation(changed)) {
-      // Deflated at its fastest level: a station's state shrinks some seven times (long runs of zeros and
-      // repeated field names), for about half the time its export takes.
-      const deflated = deflateRawSync(encoded, { level: 1 });
-      rows.push({ stationId, throughOffset: through, version: STATION_STATE_VERSION, state: deflated });
-      bytes += deflated.length;
+    if (!state.capture) {
+      if (!this.unsaved(state)) return state.chain;
+      state.capture = {
+        stations: [...state.dirty],
+        next: 0,
+        rows: [],
+        bytes: 0,
+        through: state.storedThrough,
+        startedAt: performance.now(),
+        failuresBefore: state.failures,
+      };
+      state.dirty = new Set();
+      state.writing += 1;
     }
+    const capture = state.capture;
+    this.encodeSlice(capture, state.storedThrough, sliceMs);
+    if (capture.next < capture.stations.length) return Promise.resolve();
+    state.capture = undefined;
+    return this.write(partition, state, capture, commit, context);
+  }
+
+  /** Finishes the checkpoint being encoded, if any, then checkpoints whatever changed since it began. */
+  private checkpointAll(
+    partition: number,
+    state: PartitionState,
+    commit: CommitOffset,
+    context: WaitContext,
+  ): Promise<void> {
+    if (state.capture) this.checkpoint(partition, state, commit, context).catch(() => {});
+    return this.checkpoint(partition, state, commit, context);
+  }
+
+  /**
+   * Encodes the capture's next stations until `sliceMs` have passed (at least one station), each row
+   * with `storedThrough`: the state in the models now holds exactly the readings stored up to it.
+   */
+  private encodeSlice(capture: Capture, storedThrough: number, sliceMs: number): void {
+    const { core } = this.options;
+    const until = performance.now() + sliceMs;
+    while (capture.next < capture.stations.length) {
+      const station = capture.stations[capture.next] as string;
+      capture.next += 1;
+      for (const [stationId, encoded] of core.exportEachStation([station])) {
+        // Deflated at its fastest level: a station's state shrinks some seven times (long runs of zeros
+        // and repeated field names), for about half the time its export takes.
+        const state = deflateRawSync(encoded, { level: 1 });
+        capture.rows.push({ stationId, throughOffset: storedThrough, version: STATION_STATE_VERSION, state });
+        capture.bytes += state.length;
+      }
+      if (performance.now() >= until) return;
+    }
+  }
+
+  /** Writes an encoded checkpoint's rows, then commits the offset it began at; see `checkpoint`. */
+  private write(
+    partition: number,
+    state: PartitionState,
+    capture: Capture,
+    commit: CommitOffset,
+    context: WaitContext,
+  ): Promise<void> {
     const { metrics } = this.options;
-    state.writing += 1;
+    const { rows, through } = capture;
     const run = async () => {
       try {
+        // Taken while an earlier one was being written, which then failed (only when stopping): that
+        // one's stations are not in this one, so committing this one's offset would skip their readings.
+        if (state.failures > capture.failuresBefore)
+          throw new Error('an earlier checkpoint of the partition failed after this one was taken');
         await this.untilDone(
           () => this.options.repository.save(this.where(partition), rows),
           context,
           'writing',
         );
-        for (const row of rows) state.through.set(row.stationId, through);
+        for (const row of rows) state.through.set(row.stationId, row.throughOffset);
       } catch (error) {
         // Not saved: the stations stay to be saved by the next checkpoint, the offset uncommitted.
-        for (const station of changed) state.dirty.add(station);
+        for (const station of capture.stations) state.dirty.add(station);
+        state.failures += 1;
         metrics.checkpointErrors.inc();
         throw error;
       }
@@ -455,8 +571,8 @@ export class StateCheckpoints {
           error,
         });
       }
-      metrics.checkpointSeconds.observe((performance.now() - started) / 1000);
-      metrics.checkpointBytes.inc(bytes);
+      metrics.checkpointSeconds.observe((performance.now() - capture.startedAt) / 1000);
+      metrics.checkpointBytes.inc(capture.bytes);
       metrics.checkpointStations.inc(rows.length);
     };
     state.chain = state.chain
@@ -466,6 +582,13 @@ export class StateCheckpoints {
         state.writing -= 1;
       });
     return state.chain;
+  }
+
+  /** Forgets a checkpoint still being encoded: nothing of it was written or committed. */
+  private dropCapture(state: PartitionState): void {
+    if (!state.capture) return;
+    state.capture = undefined;
+    state.writing -= 1;
   }
 
   /** Retries a Cassandra call with backoff, as the readings' writes are; gives up only when stopping. */

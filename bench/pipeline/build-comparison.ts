@@ -54,7 +54,7 @@ export async function compareBuilds(
         steps.push({ build, step });
         const cpu = cpuUsPerReading(step.coresBy, step.stored);
         console.log(
-          `   ${build.padEnd(5)} stored ${Math.round(step.stored)}/s ${step.keptUp ? 'kept up' : 'NOT KEPT UP'}, µs/reading ${PIPELINE_PARTS.map((part) => `${part} ${Math.round(cpu?.[part] ?? Number.NaN)}`).join(', ')}, total ${Math.round(cpu?.total ?? Number.NaN)}; p99 ${Math.round(step.latencyMs.p99)} ms`,
+          `   ${build.padEnd(5)} stored ${Math.round(step.stored)}/s ${step.keptUp ? 'kept up' : 'NOT KEPT UP'}, µs/reading ${PIPELINE_PARTS.map((part) => `${part} ${Math.round(cpu?.[part] ?? Number.NaN)}`).join(', ')}, total ${Math.round(cpu?.total ?? Number.NaN)}; p99 ${Math.round(step.latencyMs.p99)} ms, write p99 ${Math.round(step.cassandraWriteP99Ms)} ms, detector's loop delay p99 ${Math.round(step.detectorLoopDelayMs.p99)} ms, max ${Math.round(step.detectorLoopDelayMs.max)} ms`,
         );
       } finally {
         await running.stop();

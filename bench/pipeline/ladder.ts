@@ -49,6 +49,11 @@ export interface StepResult {
   /** The V8 heap committed (in use or not), and the memory V8 knows of outside it (Buffers and the like). */
   readonly detectorHeapCommittedMb: number;
   readonly detectorExternalMb: number;
+  /**
+   * How late the detector's event loop ran over the window (Node's delay monitor, reset at each scrape):
+   * a synchronous stretch holds every partition's readings for as long.
+   */
+  readonly detectorLoopDelayMs: { readonly p99: number; readonly max: number };
   /** Stations whose state the detector holds in its models, and those it holds deflated (dormant). */
   readonly stations: { readonly awake: number; readonly dormant: number };
   /** Where a reading's time goes: the producers' acks=all sends and the detector's Cassandra writes (p99). */
@@ -197,6 +202,10 @@ export async function runStep(
       detectorHeapMb: sumOf(after, 'nodejs_heap_size_used_bytes') / 2 ** 20,
       detectorHeapCommittedMb: sumOf(after, 'nodejs_heap_size_total_bytes') / 2 ** 20,
       detectorExternalMb: sumOf(after, 'nodejs_external_memory_bytes') / 2 ** 20,
+      detectorLoopDelayMs: {
+        p99: sumOf(after, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+        max: sumOf(after, 'nodejs_eventloop_lag_max_seconds') * 1000,
+      },
       stations: {
         awake: sumOf(after, 'sensorwatch_detector_stations', { state: 'awake' }),
         dormant: sumOf(after, 'sensorwatch_detector_stations', { state: 'dormant' }),

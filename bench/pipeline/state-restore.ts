@@ -48,6 +48,9 @@ export async function measureStateRestore(
       groupId: name,
       topic: name,
       intervalMs: 0,
+      // Every station encoded at the chunk's end, as a stopping detector does: the time measured is the
+      // whole checkpoint's, not a slice's.
+      captureSliceMs: Number.POSITIVE_INFINITY,
       metrics: createDetectorMetrics(),
       logger: createLogger({ service: 'bench' }, 'warn'),
     });
