@@ -242,7 +242,10 @@ async function main(): Promise<void> {
           `   backlog drained in ${drainedS.toFixed(0)} s, Cassandra's compactions done ${compactedS.toFixed(0)} s later; detector restarted (RSS after the ladder ${fmt(steps.at(-1)?.detectorRssMb ?? 0)} MB)`,
         );
         half = await runStep(detector, sustained / 2, options, run);
-        console.log(`   cores: ${describeCores(half)}`);
+        printStep(half);
+        console.log(
+          `     since the restart: ${fmt(half.detectorSinceStart.replayedReadings)} readings judged again from the last checkpoint, ${fmt(half.detectorSinceStart.groupJoins)} group joins`,
+        );
       }
       await detector.stop();
       const stateRate = args['state-rate']
@@ -262,6 +265,7 @@ async function main(): Promise<void> {
         cpuUsPerReading: highest ? cpuUsPerReading(highest.coresBy, highest.stored) : null,
         ratio: sustained / lowerCeiling,
         latencyMs: half?.latencyMs ?? null,
+        halfLoad: half ?? null,
         detectorCpu: half?.detectorCpu ?? null,
         detectorRssMb: half?.detectorRssMb ?? null,
         // The same detector at the end of the ladder, its heap grown by the step it could not keep up with.

@@ -54,6 +54,11 @@ export interface StepResult {
    * a synchronous stretch holds every partition's readings for as long.
    */
   readonly detectorLoopDelayMs: { readonly p99: number; readonly max: number };
+  /**
+   * Since the detector started: readings judged again after a restore (from the last committed
+   * checkpoint) and its consumer group joins. A restarted detector's first step counts its replay here.
+   */
+  readonly detectorSinceStart: { readonly replayedReadings: number; readonly groupJoins: number };
   /** Stations whose state the detector holds in its models, and those it holds deflated (dormant). */
   readonly stations: { readonly awake: number; readonly dormant: number };
   /** Where a reading's time goes: the producers' acks=all sends and the detector's Cassandra writes (p99). */
@@ -202,6 +207,10 @@ export async function runStep(
       detectorHeapMb: sumOf(after, 'nodejs_heap_size_used_bytes') / 2 ** 20,
       detectorHeapCommittedMb: sumOf(after, 'nodejs_heap_size_total_bytes') / 2 ** 20,
       detectorExternalMb: sumOf(after, 'nodejs_external_memory_bytes') / 2 ** 20,
+      detectorSinceStart: {
+        replayedReadings: sumOf(after, 'sensorwatch_detector_state_replayed_readings_total'),
+        groupJoins: sumOf(after, 'sensorwatch_detector_group_joins_total'),
+      },
       detectorLoopDelayMs: {
         p99: sumOf(after, 'nodejs_eventloop_lag_p99_seconds') * 1000,
         max: sumOf(after, 'nodejs_eventloop_lag_max_seconds') * 1000,
