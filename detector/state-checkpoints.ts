@@ -584,9 +584,14 @@ export class StateCheckpoints {
     return state.chain;
   }
 
-  /** Forgets a checkpoint still being encoded: nothing of it was written or committed. */
+  /**
+   * Forgets a checkpoint still being encoded: nothing of it was written or committed. Its stations are
+   * unsaved again: a checkpoint taken before the restore (after a chunk that was in flight at a rejoin)
+   * must hold them too, or its commit would pass their unsaved readings.
+   */
   private dropCapture(state: PartitionState): void {
     if (!state.capture) return;
+    for (const station of state.capture.stations) state.dirty.add(station);
     state.capture = undefined;
     state.writing -= 1;
   }
