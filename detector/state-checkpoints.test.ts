@@ -108,6 +108,7 @@ function detectorProcess(
   // Every changed station encoded at once unless a test says otherwise: a slice of time would make the
   // chunks a checkpoint spans depend on the machine's speed.
   captureSliceMs = Number.POSITIVE_INFINITY,
+  sliceClock?: () => number,
 ) {
   const core = createScoringCore({ without: ['kmeans', 'isolation_forest'] });
   const metrics = createDetectorMetrics();
@@ -119,6 +120,7 @@ function detectorProcess(
     intervalMs: 5 * 60_000,
     ...(dormantAfterMs === undefined ? {} : { dormantAfterMs }),
     captureSliceMs,
+    ...(sliceClock ? { sliceClock } : {}),
     metrics,
     logger: createLogger({}, 'error'),
     now: () => clock.now,
@@ -399,6 +401,68 @@ describe('state checkpoints', () => {
     await expect(held).rejects.toThrow(RepositoryError);
     await expect(last).rejects.toThrow(/an earlier checkpoint of the partition failed/);
     expect(committed).toBe(before);
+
+    await consume(detectorProcess(repository, clock), committed, stored, clock, 1e9, quiet);
+    expectUninterrupted(stored, expected);
+  }, 60_000);
+
+  it('when the group is rejoined while a checkpoint is half encoded and a chunk is in flight, then the next checkpoint still holds the dropped one’s stations', async () => {
+    // Station 3 reads for the last time in chunk 23 (offsets up to 1 199), then nothing until minute 900.
+    const quiet = partitionLog(1_500, { station: 3, from: 300, to: 900 });
+    const expected: Verdicts = new Map();
+    await consume(detectorProcess(new RowsByStation(), { now: 0 }), 0, expected, { now: 0 }, 1e9, quiet);
+
+    // Slices of 10 ms on a clock the test moves: a station a slice, or every station in one.
+    let oneStationASlice = false;
+    let ms = 0;
+    const sliceClock = () => {
+      if (oneStationASlice) ms += 100;
+      return ms;
+    };
+    const repository = new RowsByStation();
+    const clock = { now: 0 };
+    const stored: Verdicts = new Map();
+    const rejoined = detectorProcess(repository, clock, undefined, 10, sliceClock);
+    let committed = 0;
+    const commit: CommitOffset = async (_partition, next) => {
+      committed = Number(next);
+    };
+    const chunkOf = (chunk: number) => quiet.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
+    // Checkpoints come due every five chunks (the last whole one after chunk 19): the one after chunk
+    // 24, holding station 3's last readings (chunks 20–23), is left half encoded.
+    for (let chunk = 0; chunk < 25; chunk++) {
+      clock.now += 60_000;
+      oneStationASlice = chunk === 24;
+      await consumeChunk(rejoined, chunkOf(chunk), stored, commit, quiet.length);
+      await rejoined.checkpoints.written(PARTITION);
+    }
+    expect(committed).toBe(20 * CHUNK);
+
+    // Chunk 25 is being judged when the group is rejoined (the partition stays): the half-encoded
+    // checkpoint is dropped, and the next, taken after chunk 25, is encoded whole and written.
+    oneStationASlice = false;
+    clock.now += 60_000;
+    const inFlight = chunkOf(25);
+    await rejoined.checkpoints.beforeChunk(
+      PARTITION,
+      { firstOffset: (inFlight[0] as RawMessage).offset, highWatermark: String(quiet.length) },
+      { isRunning: () => true },
+    );
+    rejoined.checkpoints.assigned([PARTITION]);
+    const { scored } = processMessages(inFlight, rejoined.core, 'v', ORIGIN + 30 * 86_400_000);
+    for (const one of scored) {
+      const { isAnomaly, severity, score } = one.verdict;
+      stored.set(one.source?.offset ?? '', JSON.stringify({ isAnomaly, severity, score }));
+    }
+    rejoined.checkpoints.afterChunk(
+      PARTITION,
+      { stations: new Set(scored.map((s) => s.reading.stationId)), lastOffset: '1299', handled: CHUNK },
+      commit,
+      { isRunning: () => true },
+    );
+    await rejoined.checkpoints.written(PARTITION);
+    expect(committed).toBe(26 * CHUNK);
+    expect(repository.rows.get('cp-site_meters-3')?.throughOffset).toBeGreaterThanOrEqual(1_199);
 
     await consume(detectorProcess(repository, clock), committed, stored, clock, 1e9, quiet);
     expectUninterrupted(stored, expected);

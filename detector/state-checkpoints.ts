@@ -124,6 +124,8 @@ export interface StateCheckpointsOptions {
   readonly retry?: { initialMs: number; maxMs: number };
   /** Time a checkpoint may spend encoding stations between two chunks (default 10 ms; 0: one station). */
   readonly captureSliceMs?: number;
+  /** The clock slices are timed with, in milliseconds (default `performance.now`). */
+  readonly sliceClock?: () => number;
 }
 
 /**
@@ -153,11 +155,13 @@ export class StateCheckpoints {
   private readonly now: () => number;
   private readonly retry: { initialMs: number; maxMs: number };
   private readonly captureSliceMs: number;
+  private readonly sliceClock: () => number;
 
   constructor(private readonly options: StateCheckpointsOptions) {
     this.now = options.now ?? (() => Date.now());
     this.retry = options.retry ?? { initialMs: 200, maxMs: 10_000 };
     this.captureSliceMs = options.captureSliceMs ?? CAPTURE_SLICE_MS;
+    this.sliceClock = options.sliceClock ?? (() => performance.now());
   }
 
   /**
@@ -512,7 +516,7 @@ export class StateCheckpoints {
    */
   private encodeSlice(capture: Capture, storedThrough: number, sliceMs: number): void {
     const { core } = this.options;
-    const until = performance.now() + sliceMs;
+    const until = this.sliceClock() + sliceMs;
     while (capture.next < capture.stations.length) {
       const station = capture.stations[capture.next] as string;
       capture.next += 1;
@@ -523,7 +527,7 @@ export class StateCheckpoints {
         capture.rows.push({ stationId, throughOffset: storedThrough, version: STATION_STATE_VERSION, state });
         capture.bytes += state.length;
       }
-      if (performance.now() >= until) return;
+      if (this.sliceClock() >= until) return;
     }
   }
 
