@@ -144,12 +144,22 @@ async function consumeChunk(
   commit: CommitOffset,
   highWatermark = log.length,
 ): Promise<void> {
-  const last = chunk[chunk.length - 1] as RawMessage;
   await process.checkpoints.beforeChunk(
     PARTITION,
     { firstOffset: (chunk[0] as RawMessage).offset, highWatermark: String(highWatermark) },
     { isRunning: () => true },
   );
+  judgeChunk(process, chunk, stored, commit);
+}
+
+/** The rest of a chunk's handling, once it is in hand: scored, its verdicts stored, handed to the checkpoints. */
+function judgeChunk(
+  process: ReturnType<typeof detectorProcess>,
+  chunk: readonly RawMessage[],
+  stored: Verdicts,
+  commit: CommitOffset,
+): void {
+  const last = chunk[chunk.length - 1] as RawMessage;
   const { scored, rejected } = processMessages(
     chunk,
     process.core,
@@ -223,6 +233,29 @@ function expectUninterrupted(stored: Verdicts, expected: Verdicts): void {
   expect(stored.size).toBe(expected.size);
   const differing = [...expected].filter(([offset, verdict]) => stored.get(offset) !== verdict);
   expect(differing).toEqual([]);
+}
+
+/** A commit callback that remembers the last offset committed. */
+function recordedCommits() {
+  const record = { committed: 0, commit: (async () => {}) as CommitOffset };
+  record.commit = async (_partition, next) => {
+    record.committed = Number(next);
+  };
+  return record;
+}
+
+/** Station 3 of the log reads nothing from minute 300 (offset 1 200, chunk 24) until minute 900. */
+const quietLog = partitionLog(1_500, { station: 3, from: 300, to: 900 });
+let quietUninterrupted: Verdicts | undefined;
+
+/** The verdicts of one detector that never stops, over `quietLog`. */
+async function quietVerdicts(): Promise<Verdicts> {
+  if (!quietUninterrupted) {
+    quietUninterrupted = new Map();
+    const never = detectorProcess(new RowsByStation(), { now: 0 });
+    await consume(never, 0, quietUninterrupted, { now: 0 }, Number.POSITIVE_INFINITY, quietLog);
+  }
+  return quietUninterrupted;
 }
 
 /**
@@ -365,26 +398,16 @@ describe('state checkpoints', () => {
   }, 60_000);
 
   it('when a detector stops while a checkpoint is written and that write then fails, then its last checkpoint does not commit past the failed one’s stations', async () => {
-    // Station 3 reads nothing after minute 300 (offset 1 200, chunk 24) until minute 900.
-    const quiet = partitionLog(1_500, { station: 3, from: 300, to: 900 });
-    const expected: Verdicts = new Map();
-    await consume(detectorProcess(new RowsByStation(), { now: 0 }), 0, expected, { now: 0 }, 1e9, quiet);
-
+    const expected = await quietVerdicts();
     const repository = new HeldRows();
     const clock = { now: 0 };
     const stored: Verdicts = new Map();
     const stopping = detectorProcess(repository, clock);
-    let committed = 0;
-    const commit: CommitOffset = async (_partition, next) => {
-      committed = Number(next);
-    };
-    const chunkOf = (chunk: number) => quiet.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
-    for (let chunk = 0; chunk < 24; chunk++) {
-      clock.now += 60_000;
-      await consumeChunk(stopping, chunkOf(chunk), stored, commit, quiet.length);
-      await stopping.checkpoints.written(PARTITION);
-    }
-    const before = committed;
+    const commits = recordedCommits();
+    const { commit } = commits;
+    const { committed: before } = await consume(stopping, 0, stored, clock, 24, quietLog);
+    expect(before).toBeGreaterThan(0);
+    commits.committed = before;
     // A checkpoint holding station 3's last readings is being written, slowly, when the detector stops
     // after two more chunks: its final checkpoint (the other three stations) is taken behind it.
     repository.hold = true;
@@ -393,25 +416,28 @@ describe('state checkpoints', () => {
     expect(repository.held).toBe(1);
     for (const chunk of [24, 25]) {
       clock.now += 60_000;
-      await consumeChunk(stopping, chunkOf(chunk), stored, commit, quiet.length);
+      await consumeChunk(
+        stopping,
+        quietLog.slice(chunk * CHUNK, (chunk + 1) * CHUNK),
+        stored,
+        commit,
+        quietLog.length,
+      );
     }
     const last = stopping.checkpoints.checkpointIdle(commit, { isRunning: () => true }, true);
     repository.failSaves = 1;
     repository.release();
     await expect(held).rejects.toThrow(RepositoryError);
     await expect(last).rejects.toThrow(/an earlier checkpoint of the partition failed/);
-    expect(committed).toBe(before);
+    expect(commits.committed).toBe(before);
 
-    await consume(detectorProcess(repository, clock), committed, stored, clock, 1e9, quiet);
+    await consume(detectorProcess(repository, clock), before, stored, clock, 1e9, quietLog);
     expectUninterrupted(stored, expected);
   }, 60_000);
 
   it('when the group is rejoined while a checkpoint is half encoded and a chunk is in flight, then the next checkpoint still holds the dropped one’s stations', async () => {
-    // Station 3 reads for the last time in chunk 23 (offsets up to 1 199), then nothing until minute 900.
-    const quiet = partitionLog(1_500, { station: 3, from: 300, to: 900 });
-    const expected: Verdicts = new Map();
-    await consume(detectorProcess(new RowsByStation(), { now: 0 }), 0, expected, { now: 0 }, 1e9, quiet);
-
+    // Station 3 reads for the last time in chunk 23 (offsets up to 1 199).
+    const expected = await quietVerdicts();
     // Slices of 10 ms on a clock the test moves: a station a slice, or every station in one.
     let oneStationASlice = false;
     let ms = 0;
@@ -423,20 +449,18 @@ describe('state checkpoints', () => {
     const clock = { now: 0 };
     const stored: Verdicts = new Map();
     const rejoined = detectorProcess(repository, clock, undefined, 10, sliceClock);
-    let committed = 0;
-    const commit: CommitOffset = async (_partition, next) => {
-      committed = Number(next);
-    };
-    const chunkOf = (chunk: number) => quiet.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
+    const commits = recordedCommits();
+    const { commit } = commits;
+    const chunkOf = (chunk: number) => quietLog.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
     // Checkpoints come due every five chunks (the last whole one after chunk 19): the one after chunk
     // 24, holding station 3's last readings (chunks 20–23), is left half encoded.
     for (let chunk = 0; chunk < 25; chunk++) {
       clock.now += 60_000;
       oneStationASlice = chunk === 24;
-      await consumeChunk(rejoined, chunkOf(chunk), stored, commit, quiet.length);
+      await consumeChunk(rejoined, chunkOf(chunk), stored, commit, quietLog.length);
       await rejoined.checkpoints.written(PARTITION);
     }
-    expect(committed).toBe(20 * CHUNK);
+    expect(commits.committed).toBe(20 * CHUNK);
 
     // Chunk 25 is being judged when the group is rejoined (the partition stays): the half-encoded
     // checkpoint is dropped, and the next, taken after chunk 25, is encoded whole and written.
@@ -445,26 +469,16 @@ describe('state checkpoints', () => {
     const inFlight = chunkOf(25);
     await rejoined.checkpoints.beforeChunk(
       PARTITION,
-      { firstOffset: (inFlight[0] as RawMessage).offset, highWatermark: String(quiet.length) },
+      { firstOffset: (inFlight[0] as RawMessage).offset, highWatermark: String(quietLog.length) },
       { isRunning: () => true },
     );
     rejoined.checkpoints.assigned([PARTITION]);
-    const { scored } = processMessages(inFlight, rejoined.core, 'v', ORIGIN + 30 * 86_400_000);
-    for (const one of scored) {
-      const { isAnomaly, severity, score } = one.verdict;
-      stored.set(one.source?.offset ?? '', JSON.stringify({ isAnomaly, severity, score }));
-    }
-    rejoined.checkpoints.afterChunk(
-      PARTITION,
-      { stations: new Set(scored.map((s) => s.reading.stationId)), lastOffset: '1299', handled: CHUNK },
-      commit,
-      { isRunning: () => true },
-    );
+    judgeChunk(rejoined, inFlight, stored, commit);
     await rejoined.checkpoints.written(PARTITION);
-    expect(committed).toBe(26 * CHUNK);
+    expect(commits.committed).toBe(26 * CHUNK);
     expect(repository.rows.get('cp-site_meters-3')?.throughOffset).toBeGreaterThanOrEqual(1_199);
 
-    await consume(detectorProcess(repository, clock), committed, stored, clock, 1e9, quiet);
+    await consume(detectorProcess(repository, clock), commits.committed, stored, clock, 1e9, quietLog);
     expectUninterrupted(stored, expected);
   }, 60_000);
 
