@@ -22,6 +22,7 @@
  *   npm run bench:pipeline -- --only ladder --rates 3000 --cpu-prof /tmp/prof   (the same, that step alone)
  *   npm run bench:pipeline -- --only state --state-rate 2000          (steps 4 and 5 alone)
  *   npm run bench:pipeline -- --only ab --ab-root ../base --rates 3000 (another checkout's build, side by side)
+ *   npm run bench:pipeline -- --only ab --ab-root . --ab-other-env NODE_OPTIONS=… --rates 3000 (a setting, side by side)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
       // --ab-root (a git worktree of the commit to compare with, built) and this one's, --ab-rounds each.
       'ab-root': { type: 'string' },
       'ab-rounds': { type: 'string', default: '3' },
+      // Detector settings for the other build's steps only, over --detector-env (repeatable): with --ab-root
+      // this checkout, a setting measured side by side with the code unchanged.
+      'ab-other-env': { type: 'string', multiple: true, default: [] },
     },
   });
   if (!['all', 'state', 'restore', 'ladder', 'ab'].includes(args.only))
@@ -161,6 +165,7 @@ async function main(): Promise<void> {
         rate: rates[0] ?? 0,
         otherRoot,
         rounds: numberOption('ab-rounds', args['ab-rounds'], { min: 1, integer: true }),
+        otherDetectorEnv: parseEnvPairs(args['ab-other-env'], 'ab-other-env'),
       });
       for (const [part, ratio] of Object.entries(comparison.ratio))
         console.log(
@@ -365,7 +370,7 @@ async function measureStateCost(
 /** One step of the ladder: rates, latency, the detector's CPU and memory, every part's cores. */
 function printStep(step: StepResult): void {
   console.log(
-    `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB (heap ${step.detectorHeapMb.toFixed(0)} of ${step.detectorHeapCommittedMb.toFixed(0)}, external ${step.detectorExternalMb.toFixed(0)}; loop delay p99 ${fmt(step.detectorLoopDelayMs.p99)} ms, max ${fmt(step.detectorLoopDelayMs.max)}; stations ${fmt(step.stations.awake)} awake, ${fmt(step.stations.dormant)} dormant) ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
+    `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB (heap ${step.detectorHeapMb.toFixed(0)} of ${step.detectorHeapCommittedMb.toFixed(0)}, external ${step.detectorExternalMb.toFixed(0)}; loop delay p99 ${fmt(step.detectorLoopDelayMs.p99)} ms, max ${fmt(step.detectorLoopDelayMs.max)}; full GCs ${step.detectorMajorGc.perS.toFixed(2)}/s, ${(100 * step.detectorMajorGc.share).toFixed(1)} % of the time; stations ${fmt(step.stations.awake)} awake, ${fmt(step.stations.dormant)} dormant) ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
   );
   console.log(`     cores: ${describeCores(step)}`);
   console.log(`     Kafka requests/s: ${describeRequests(step)}`);

@@ -9,6 +9,8 @@ export type Build = 'this' | 'other';
 export interface BuildComparison {
   readonly rate: number;
   readonly otherRoot: string;
+  /** Detector settings the other build's steps ran with, over the common ones. */
+  readonly otherDetectorEnv: Record<string, string>;
   readonly steps: ReadonlyArray<{ readonly build: Build; readonly step: StepResult }>;
   /** Mean µs of CPU per stored reading by part over each build's steps, and this build's over the other's. */
   readonly cpuUsPerReading: Record<Build, Record<string, number>>;
@@ -27,7 +29,12 @@ export interface BuildComparison {
 export async function compareBuilds(
   options: LadderOptions,
   run: string,
-  { rate, otherRoot, rounds }: { rate: number; otherRoot: string; rounds: number },
+  {
+    rate,
+    otherRoot,
+    rounds,
+    otherDetectorEnv = {},
+  }: { rate: number; otherRoot: string; rounds: number; otherDetectorEnv?: Record<string, string> },
 ): Promise<BuildComparison> {
   const detector = path.join(otherRoot, 'dist', 'detector', 'main.js');
   if (!existsSync(detector))
@@ -44,7 +51,14 @@ export async function compareBuilds(
   }
   for (let round = 0; round < rounds; round++) {
     for (const build of ['other', 'this'] as const) {
-      const buildOptions = build === 'other' ? { ...options, servicesRoot: otherRoot } : options;
+      const buildOptions =
+        build === 'other'
+          ? {
+              ...options,
+              servicesRoot: otherRoot,
+              detectorEnv: { ...options.detectorEnv, ...otherDetectorEnv },
+            }
+          : options;
       const running = await startDetector(buildOptions, run);
       try {
         const step = await runStep(running, rate, buildOptions, run);
@@ -54,7 +68,7 @@ export async function compareBuilds(
         steps.push({ build, step });
         const cpu = cpuUsPerReading(step.coresBy, step.stored);
         console.log(
-          `   ${build.padEnd(5)} stored ${Math.round(step.stored)}/s ${step.keptUp ? 'kept up' : 'NOT KEPT UP'}, µs/reading ${PIPELINE_PARTS.map((part) => `${part} ${Math.round(cpu?.[part] ?? Number.NaN)}`).join(', ')}, total ${Math.round(cpu?.total ?? Number.NaN)}; p99 ${Math.round(step.latencyMs.p99)} ms, write p99 ${Math.round(step.cassandraWriteP99Ms)} ms, detector's loop delay p99 ${Math.round(step.detectorLoopDelayMs.p99)} ms, max ${Math.round(step.detectorLoopDelayMs.max)} ms`,
+          `   ${build.padEnd(5)} stored ${Math.round(step.stored)}/s ${step.keptUp ? 'kept up' : 'NOT KEPT UP'}, µs/reading ${PIPELINE_PARTS.map((part) => `${part} ${Math.round(cpu?.[part] ?? Number.NaN)}`).join(', ')}, total ${Math.round(cpu?.total ?? Number.NaN)}; p99 ${Math.round(step.latencyMs.p99)} ms, write p99 ${Math.round(step.cassandraWriteP99Ms)} ms, detector's loop delay p99 ${Math.round(step.detectorLoopDelayMs.p99)} ms, max ${Math.round(step.detectorLoopDelayMs.max)} ms, RSS ${Math.round(step.detectorRssMb)} MB (heap ${Math.round(step.detectorHeapMb)} of ${Math.round(step.detectorHeapCommittedMb)}), full GCs ${step.detectorMajorGc.perS.toFixed(2)}/s taking ${(100 * step.detectorMajorGc.share).toFixed(1)} %`,
         );
       } finally {
         await running.stop();
@@ -81,5 +95,5 @@ export async function compareBuilds(
     this: steps.filter((s) => s.build === 'this').map((s) => s.step.latencyMs.p99),
     other: steps.filter((s) => s.build === 'other').map((s) => s.step.latencyMs.p99),
   };
-  return { rate, otherRoot, steps, cpuUsPerReading: cpu, ratio, p99Ms };
+  return { rate, otherRoot, otherDetectorEnv, steps, cpuUsPerReading: cpu, ratio, p99Ms };
 }

@@ -55,6 +55,12 @@ export interface StepResult {
    */
   readonly detectorLoopDelayMs: { readonly p99: number; readonly max: number };
   /**
+   * The detector's full (mark-compact) collections over the window: how many a second, and the share of
+   * the window they took on its main thread. Readings that live past two young collections (a chunk
+   * waiting for its write) are promoted, and the old space fills with them.
+   */
+  readonly detectorMajorGc: { readonly perS: number; readonly share: number };
+  /**
    * Since the detector started: readings judged again after a restore (from the last committed
    * checkpoint) and its consumer group joins. A restarted detector's first step counts its replay here.
    */
@@ -214,6 +220,16 @@ export async function runStep(
       detectorLoopDelayMs: {
         p99: sumOf(after, 'nodejs_eventloop_lag_p99_seconds') * 1000,
         max: sumOf(after, 'nodejs_eventloop_lag_max_seconds') * 1000,
+      },
+      detectorMajorGc: {
+        perS:
+          (sumOf(after, 'nodejs_gc_duration_seconds_count', { kind: 'major' }) -
+            sumOf(before, 'nodejs_gc_duration_seconds_count', { kind: 'major' })) /
+          seconds,
+        share:
+          (sumOf(after, 'nodejs_gc_duration_seconds_sum', { kind: 'major' }) -
+            sumOf(before, 'nodejs_gc_duration_seconds_sum', { kind: 'major' })) /
+          seconds,
       },
       stations: {
         awake: sumOf(after, 'sensorwatch_detector_stations', { state: 'awake' }),
