@@ -1,3 +1,5 @@
+// First: V8's flags, before the other modules allocate.
+import './v8-flags.js';
 import { cassandraClientFor } from '../common/cassandra/client.js';
 import { answerHelp } from '../common/config/env.js';
 import { runMain } from '../common/config/run-main.js';
