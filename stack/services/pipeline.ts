@@ -8,7 +8,7 @@ import type { StackService } from './registry.js';
 
 /**
  * V8 flags the detector is launched with (as NODE_OPTIONS, by the native stack, compose and the
- * benchmark). Without a limit V8 lets its heap grow lazily towards gigabytes. A limit of 256 MB (chosen on
+ * benchmark; those NODE_OPTIONS refuses it sets on itself, detector/v8-flags.ts). Without a limit V8 lets its heap grow lazily towards gigabytes. A limit of 256 MB (chosen on
  * Node.js 20 at 2 500/s) starved it on Node.js 24 at 3 000/s: a quarter to a third of its CPU went to
  * collecting, it spent 580–780 µs a reading and fell behind. With 384 MB it spent 173 µs and kept pace
  * (docs/benchmarks.md, "The detector's heap"). Young semi-spaces of 8 MB: 16 rather than 32 committed 26
