@@ -46,6 +46,7 @@ import { compareBuilds } from './pipeline/build-comparison.js';
 import { measureCassandraCeiling } from './pipeline/cassandra-ceiling.js';
 import { measureKafkaCeilings } from './pipeline/kafka-ceilings.js';
 import {
+  describeDetectorRuntime,
   type LadderOptions,
   runStep,
   type StepResult,
@@ -370,7 +371,7 @@ async function measureStateCost(
 /** One step of the ladder: rates, latency, the detector's CPU and memory, every part's cores. */
 function printStep(step: StepResult): void {
   console.log(
-    `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} rss ${step.detectorRssMb.toFixed(0)} MB (heap ${step.detectorHeapMb.toFixed(0)} of ${step.detectorHeapCommittedMb.toFixed(0)}, external ${step.detectorExternalMb.toFixed(0)}; loop delay p99 ${fmt(step.detectorLoopDelayMs.p99)} ms, max ${fmt(step.detectorLoopDelayMs.max)}; full GCs ${step.detectorMajorGc.perS.toFixed(2)}/s, ${(100 * step.detectorMajorGc.share).toFixed(1)} % of the time; stations ${fmt(step.stations.awake)} awake, ${fmt(step.stations.dormant)} dormant) ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
+    `   offered ${fmt(step.offered)}/s (${step.producers} producers) produced ${fmt(step.produced)}/s stored ${fmt(step.stored)}/s lag ${fmt(step.lagStart)} → ${fmt(step.lagEnd)} p99 ${fmt(step.latencyMs.p99)} ms (send ${fmt(step.producerSendP99Ms)}, write ${fmt(step.cassandraWriteP99Ms)}) cpu ${step.detectorCpu.toFixed(2)} ${describeDetectorRuntime(step)}, stations ${fmt(step.stations.awake)} awake, ${fmt(step.stations.dormant)} dormant ${step.keptUp ? 'kept up' : `NOT KEPT UP (${step.limitedBy})`}`,
   );
   console.log(`     cores: ${describeCores(step)}`);
   console.log(`     Kafka requests/s: ${describeRequests(step)}`);

@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type LadderOptions, runStep, type StepResult, startDetector, waitForDrain } from './ladder.js';
+import {
+  describeDetectorRuntime,
+  type LadderOptions,
+  runStep,
+  type StepResult,
+  startDetector,
+  waitForDrain,
+} from './ladder.js';
 import { cpuUsPerReading, PIPELINE_PARTS } from './process-cpu.js';
 
 /** Which build a step ran: this checkout's, or the other one given. */
@@ -68,7 +75,7 @@ export async function compareBuilds(
         steps.push({ build, step });
         const cpu = cpuUsPerReading(step.coresBy, step.stored);
         console.log(
-          `   ${build.padEnd(5)} stored ${Math.round(step.stored)}/s ${step.keptUp ? 'kept up' : 'NOT KEPT UP'}, µs/reading ${PIPELINE_PARTS.map((part) => `${part} ${Math.round(cpu?.[part] ?? Number.NaN)}`).join(', ')}, total ${Math.round(cpu?.total ?? Number.NaN)}; p99 ${Math.round(step.latencyMs.p99)} ms, write p99 ${Math.round(step.cassandraWriteP99Ms)} ms, detector's loop delay p99 ${Math.round(step.detectorLoopDelayMs.p99)} ms, max ${Math.round(step.detectorLoopDelayMs.max)} ms, RSS ${Math.round(step.detectorRssMb)} MB (heap ${Math.round(step.detectorHeapMb)} of ${Math.round(step.detectorHeapCommittedMb)}), full GCs ${step.detectorMajorGc.perS.toFixed(2)}/s taking ${(100 * step.detectorMajorGc.share).toFixed(1)} %`,
+          `   ${build.padEnd(5)} stored ${Math.round(step.stored)}/s ${step.keptUp ? 'kept up' : 'NOT KEPT UP'}, µs/reading ${PIPELINE_PARTS.map((part) => `${part} ${Math.round(cpu?.[part] ?? Number.NaN)}`).join(', ')}, total ${Math.round(cpu?.total ?? Number.NaN)}; p99 ${Math.round(step.latencyMs.p99)} ms, write p99 ${Math.round(step.cassandraWriteP99Ms)} ms, detector ${describeDetectorRuntime(step)}`,
         );
       } finally {
         await running.stop();

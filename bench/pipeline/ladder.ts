@@ -250,6 +250,12 @@ export async function runStep(
   }
 }
 
+/** The detector's memory, event loop and collector over a step, as the ladder and the A/B steps print them. */
+export function describeDetectorRuntime(step: StepResult): string {
+  const whole = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
+  return `rss ${whole(step.detectorRssMb)} MB (heap ${whole(step.detectorHeapMb)} of ${whole(step.detectorHeapCommittedMb)}, external ${whole(step.detectorExternalMb)}; loop delay p99 ${whole(step.detectorLoopDelayMs.p99)} ms, max ${whole(step.detectorLoopDelayMs.max)}; full GCs ${step.detectorMajorGc.perS.toFixed(2)}/s, ${(100 * step.detectorMajorGc.share).toFixed(1)} % of the time)`;
+}
+
 /**
  * Waits until the detector has worked off its backlog (lag under a second's worth of `rate`), for at
  * most `timeoutMs`; seconds it took.

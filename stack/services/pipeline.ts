@@ -8,14 +8,14 @@ import type { StackService } from './registry.js';
 
 /**
  * V8 flags the detector is launched with (as NODE_OPTIONS, by the native stack, compose and the
- * benchmark; those NODE_OPTIONS refuses it sets on itself, detector/v8-flags.ts). Without a limit V8 lets its heap grow lazily towards gigabytes. A limit of 256 MB (chosen on
- * Node.js 20 at 2 500/s) starved it on Node.js 24 at 3 000/s: a quarter to a third of its CPU went to
+ * benchmark; those NODE_OPTIONS refuses it sets on itself, detector/v8-flags.ts). Without a limit V8
+ * lets its heap grow lazily towards gigabytes. A limit of 256 MB (chosen on Node.js 20 at 2 500/s) starved it on Node.js 24 at 3 000/s: a quarter to a third of its CPU went to
  * collecting, it spent 580–780 µs a reading and fell behind. With 384 MB it spent 173 µs and kept pace
  * (docs/benchmarks.md, "The detector's heap"). Young semi-spaces of 8 MB: 16 rather than 32 committed 26
  * MB less heap and 20 MB less RSS at 3 000/s, and 8 rather than 16 another 14 MB of heap and 19 MB of RSS
  * at 4 000/s, each for the same CPU (three alternating runs: 72–78 µs a reading against 75–78).
- * The detector's state grows with stations, about 32 KB each on V8's heap once their weekly profiles
- * exist (`npm run bench:state`), so more than some 7 000 stations per detector want a higher limit
+ * The detector's state grows with stations, about 20 KB each on V8's heap (and 20 KB of buffers) once
+ * their weekly profiles exist (`npm run bench:state`), so more than some 7 000 stations per detector want a higher limit
  * (docs/operations.md).
  */
 export const DETECTOR_NODE_OPTIONS = '--max-old-space-size=384 --max-semi-space-size=8';
